@@ -1,0 +1,30 @@
+//! Test support shared by every kata's grading tests.
+//!
+//! Grading async code has a handful of recurring questions: *how much virtual
+//! time did this take?*, *was that future dropped?*, *is a task still running
+//! in the background?*, *is this hung?*, *was the runtime's thread blocked?*.
+//! Each module here answers one of them, and each failure message is written
+//! for the learner who will read it: what was expected, what happened, and
+//! what that usually means.
+//!
+//! Every helper assumes the test runs on tokio's current-thread runtime with
+//! the clock paused (`#[tokio::test(start_paused = true)]`), so that "time"
+//! is virtual: a minute of timeouts is graded in microseconds, and elapsed
+//! times are exact.
+
+mod clock;
+mod drop_flag;
+mod hang;
+mod heartbeat;
+mod tasks;
+
+pub use clock::{fmt_duration, Stopwatch};
+pub use drop_flag::{track_drop, DropFlag, DropProbe};
+pub use hang::{no_hang, within, HANG_LIMIT};
+pub use heartbeat::Heartbeat;
+pub use tasks::assert_no_leaked_tasks;
+
+/// Shorthand for `Duration::from_millis`, which grading tests use constantly.
+pub fn ms(millis: u64) -> std::time::Duration {
+    std::time::Duration::from_millis(millis)
+}
