@@ -1,1 +1,170 @@
-fn main() {}
+//! The Tokio Katas grader.
+//!
+//! `cargo run -p grader` builds every kata's grading tests, runs them, and
+//! explains each failure in words a learner can act on. The work is a
+//! pipeline (see `pipeline/`): discover the katas, build their tests in one
+//! cargo invocation, list and run every test in its own process under a
+//! wall-clock limit, grade the outcomes, and report them.
+
+mod cli;
+mod discover;
+mod guard;
+mod kata_file;
+mod pipeline;
+mod report;
+mod ui;
+mod verify;
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use anyhow::Result;
+use clap::Parser;
+
+use cli::{Cli, Command, Format};
+use pipeline::{RunOptions, Subject};
+use ui::Progress;
+
+/// An error the user can fix by changing what they typed or where they ran
+/// it. Exits with status 2, like a usage error.
+#[derive(Debug)]
+pub struct UsageError(pub String);
+
+impl std::fmt::Display for UsageError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UsageError {}
+
+/// The grader's one tokio runtime: it supervises child processes, which is
+/// waiting on I/O and timers, so two worker threads are plenty.
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: OnceLock<tokio::runtime::Runtime> = OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("cannot start the grader's runtime")
+    })
+}
+
+fn main() {
+    let cli = Cli::parse();
+    install_interrupt_handler();
+    let code = match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            let style = ui::RED;
+            anstream::eprintln!("{style}error:{style:#} {error:#}");
+            2
+        }
+    };
+    let _ = std::io::stdout().flush();
+    std::process::exit(code);
+}
+
+fn run(cli: Cli) -> Result<i32> {
+    let cwd = std::env::current_dir()?;
+    let root = discover::find_root(&cwd)?;
+    let repo = discover::discover(&root)?;
+    let options = RunOptions {
+        jobs: cli
+            .common
+            .jobs
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+    };
+    let progress = Progress::new(std::io::stderr().is_terminal());
+    let solutions_root = cli
+        .common
+        .solutions_dir
+        .clone()
+        .map(absolute)
+        .transpose()?
+        .unwrap_or_else(|| root.join("solutions"));
+
+    if let Some(Command::Verify) = cli.command {
+        let (report, ok) = verify::verify(&repo, &solutions_root, &options, &progress)?;
+        anstream::print!("{report}");
+        return Ok(if ok { 0 } else { 1 });
+    }
+
+    let katas = discover::select(&repo.katas, &cli.katas)?;
+    let use_solutions = cli.common.solutions || cli.common.solutions_dir.is_some();
+    let subjects = subjects(&katas, use_solutions.then_some(solutions_root.as_path()))?;
+    let results = pipeline::grade_all(&repo, &subjects, &options, &progress)?;
+    progress.finish();
+    match cli.common.format {
+        Format::Json => println!("{}", report::json::render(&results)),
+        Format::Human => {
+            let title = if use_solutions {
+                format!(
+                    "Tokio Katas · reference solutions from {}",
+                    solutions_root.display()
+                )
+            } else {
+                "Tokio Katas".to_string()
+            };
+            anstream::print!(
+                "{}",
+                report::human::render(&katas, &results, !cli.katas.is_empty(), &title)
+            );
+        }
+    }
+    Ok(report::exit_code(&results))
+}
+
+fn subjects<'a>(
+    katas: &[&'a discover::Kata],
+    solutions: Option<&std::path::Path>,
+) -> Result<Vec<Subject<'a>>> {
+    katas
+        .iter()
+        .map(|kata| match solutions {
+            None => Ok(Subject::working(kata)),
+            Some(root) => {
+                let lib = kata.solution_dir(root).join("src").join("lib.rs");
+                if !lib.is_file() {
+                    return Err(UsageError(format!(
+                        "there is no solution for {} at {}",
+                        kata.id,
+                        lib.display()
+                    ))
+                    .into());
+                }
+                Ok(Subject::file(kata, "solution", lib))
+            }
+        })
+        .collect()
+}
+
+fn absolute(path: PathBuf) -> Result<PathBuf> {
+    Ok(if path.is_absolute() {
+        path
+    } else {
+        std::env::current_dir()?.join(path)
+    })
+}
+
+/// Ctrl-C or SIGTERM: kill every test and cargo process we started, then
+/// leave with the conventional status.
+fn install_interrupt_handler() {
+    runtime().spawn(async {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut interrupt), Ok(mut terminate)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+        ) else {
+            return;
+        };
+        let code = tokio::select! {
+            _ = interrupt.recv() => 130,
+            _ = terminate.recv() => 143,
+        };
+        pipeline::process::kill_all_groups();
+        std::process::exit(code);
+    });
+}

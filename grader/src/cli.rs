@@ -1,0 +1,62 @@
+//! The command line. Later commands extend it; what is here is a contract
+//! (see the README): `grader [KATA]...`, `--solutions`, `--format json`,
+//! `verify`, exit 0 when all passed, 1 when not, 2 on a usage error.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "grader",
+    about = "Grades your Tokio Katas and tells you what to fix next.",
+    after_help = "Examples:\n  cargo run -p grader              grade every kata\n  \
+                  cargo run -p grader -- 07        only kata 07, in full detail\n  \
+                  cargo run -p grader -- verify    instructors: prove every kata is sound",
+    args_conflicts_with_subcommands = true
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
+    /// Katas to grade, by number (07), slug (timeout) or both (07-timeout).
+    /// Named katas are shown in full detail. Default: all of them.
+    #[arg(value_name = "KATA")]
+    pub katas: Vec<String>,
+
+    #[command(flatten)]
+    pub common: Common,
+}
+
+#[derive(Debug, clap::Args, Clone)]
+pub struct Common {
+    /// Grade the reference solutions in solutions/ instead of your code.
+    /// Your files are not touched.
+    #[arg(long, global = true)]
+    pub solutions: bool,
+
+    /// Grade the solutions in DIR (laid out like solutions/: DIR/07-timeout/src/lib.rs).
+    #[arg(long, value_name = "DIR", global = true)]
+    pub solutions_dir: Option<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
+    pub format: Format,
+
+    /// How many tests run at once (default: the number of CPUs).
+    #[arg(long, short, global = true)]
+    pub jobs: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Instructors: check that every stub fails, every reference solution
+    /// passes and every known-wrong solution fails.
+    Verify,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+}

@@ -1,0 +1,234 @@
+//! Step 1 of the pipeline: find the repository and its katas.
+//!
+//! Cargo already knows the workspace (packages, their targets, the target
+//! directory), so we ask it once with `cargo metadata` and pair each kata
+//! package with its `kata.toml`. Everything later in the pipeline works from
+//! the plain data collected here.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use cargo_metadata::{MetadataCommand, Package};
+
+use crate::kata_file::KataFile;
+use crate::UsageError;
+
+/// The repository being graded.
+#[derive(Debug, Clone)]
+pub struct Repo {
+    pub root: PathBuf,
+    pub target_dir: PathBuf,
+    pub katas: Vec<Kata>,
+}
+
+/// One kata: a crate under `katas/NN-slug/`.
+#[derive(Debug, Clone)]
+pub struct Kata {
+    /// `07-timeout`: the directory name, used everywhere a kata is named.
+    pub id: String,
+    pub number: u32,
+    pub slug: String,
+    pub dir: PathBuf,
+    pub manifest_path: PathBuf,
+    /// The cargo package name (`kata-07-timeout`).
+    pub package: String,
+    /// The library's crate name, which the grading tests import.
+    pub lib_name: String,
+    /// The grading test targets (`tests/*.rs`), which the learner never edits.
+    pub test_targets: Vec<TestTarget>,
+    pub meta: KataFile,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestTarget {
+    pub name: String,
+    pub src_path: PathBuf,
+}
+
+impl Kata {
+    /// Where the reference solution and the known-wrong ones live.
+    pub fn solution_dir(&self, solutions_root: &Path) -> PathBuf {
+        solutions_root.join(&self.id)
+    }
+}
+
+/// Finds the repository from `start` (the current directory) upwards.
+pub fn find_root(start: &Path) -> Result<PathBuf> {
+    for dir in start.ancestors() {
+        if dir.join("Cargo.toml").is_file()
+            && dir.join("katas").is_dir()
+            && dir.join("grader").is_dir()
+        {
+            return Ok(dir.to_path_buf());
+        }
+    }
+    Err(UsageError(format!(
+        "not inside the Tokio Katas repository (looked upwards from {}).\n\
+         Run the grader from the folder you cloned, the one with katas/ and grader/ in it:\n  \
+         cd tokio-katas && cargo run -p grader",
+        start.display()
+    ))
+    .into())
+}
+
+/// Reads the workspace with `cargo metadata` and loads every kata in it.
+pub fn discover(root: &Path) -> Result<Repo> {
+    let metadata = MetadataCommand::new()
+        .manifest_path(root.join("Cargo.toml"))
+        .no_deps()
+        .exec()
+        .context("`cargo metadata` failed: is cargo installed (https://rustup.rs) and the workspace's Cargo.toml valid?")?;
+    let katas_dir = root.join("katas");
+    let mut katas = Vec::new();
+    for package in metadata.workspace_packages() {
+        let manifest_path: PathBuf = package.manifest_path.clone().into();
+        let dir = manifest_path.parent().unwrap().to_path_buf();
+        if dir.parent() != Some(katas_dir.as_path()) {
+            continue;
+        }
+        let name = dir.file_name().unwrap().to_string_lossy().to_string();
+        let Some((number, slug)) = parse_kata_dir_name(&name) else {
+            continue; // katas/support and friends: not katas.
+        };
+        katas.push(load_kata(package, &dir, name, number, slug)?);
+    }
+    // A folder that looks like a kata but that cargo does not know about is a
+    // mistake worth stopping for: its tests would silently never run.
+    for entry in std::fs::read_dir(&katas_dir).context("cannot read katas/")? {
+        let path = entry?.path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if path.is_dir()
+            && parse_kata_dir_name(&name).is_some()
+            && !katas.iter().any(|k| k.id == name)
+        {
+            bail!(
+                "katas/{name} looks like a kata but is not a workspace package: it needs a Cargo.toml \
+                 (the workspace includes katas/* automatically)"
+            );
+        }
+    }
+    katas.sort_by_key(|k| k.number);
+    if let Some(pair) = katas.windows(2).find(|w| w[0].number == w[1].number) {
+        bail!(
+            "two katas share the number {:02}: {} and {}",
+            pair[0].number,
+            pair[0].id,
+            pair[1].id
+        );
+    }
+    Ok(Repo {
+        root: root.to_path_buf(),
+        target_dir: metadata.target_directory.into(),
+        katas,
+    })
+}
+
+fn load_kata(package: &Package, dir: &Path, id: String, number: u32, slug: String) -> Result<Kata> {
+    let meta = KataFile::load(&dir.join("kata.toml"))?;
+    let lib = package
+        .targets
+        .iter()
+        .find(|t| t.is_lib())
+        .with_context(|| format!("katas/{id} has no src/lib.rs: a kata is a library crate"))?;
+    let test_targets = package
+        .targets
+        .iter()
+        .filter(|t| t.is_test())
+        .map(|t| TestTarget {
+            name: t.name.clone(),
+            src_path: t.src_path.clone().into(),
+        })
+        .collect::<Vec<_>>();
+    if test_targets.is_empty() {
+        bail!("katas/{id} has no grading tests: add at least one file under katas/{id}/tests/");
+    }
+    Ok(Kata {
+        id,
+        number,
+        slug,
+        dir: dir.to_path_buf(),
+        manifest_path: package.manifest_path.clone().into(),
+        package: package.name.to_string(),
+        lib_name: lib.name.clone(),
+        test_targets,
+        meta,
+    })
+}
+
+/// `07-timeout` → (7, "timeout").
+pub fn parse_kata_dir_name(name: &str) -> Option<(u32, String)> {
+    let (number, slug) = name.split_once('-')?;
+    if number.len() != 2 || !number.bytes().all(|b| b.is_ascii_digit()) || slug.is_empty() {
+        return None;
+    }
+    Some((number.parse().ok()?, slug.to_string()))
+}
+
+/// Resolves what the learner typed (`07`, `7`, `timeout`, `07-timeout`).
+pub fn select<'a>(katas: &'a [Kata], names: &[String]) -> Result<Vec<&'a Kata>> {
+    if names.is_empty() {
+        return Ok(katas.iter().collect());
+    }
+    let mut selected: Vec<&Kata> = Vec::new();
+    for name in names {
+        let kata = find_kata(katas, name)?;
+        if !selected.iter().any(|k| k.id == kata.id) {
+            selected.push(kata);
+        }
+    }
+    Ok(selected)
+}
+
+pub fn find_kata<'a>(katas: &'a [Kata], name: &str) -> Result<&'a Kata> {
+    let wanted = name
+        .trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_lowercase();
+    let found = katas.iter().find(|k| {
+        k.id == wanted || k.slug == wanted || wanted.parse::<u32>().is_ok_and(|n| n == k.number)
+    });
+    if let Some(kata) = found {
+        return Ok(kata);
+    }
+    let mut close: Vec<(f64, &Kata)> = katas
+        .iter()
+        .map(|k| {
+            let score =
+                strsim::jaro_winkler(&wanted, &k.slug).max(strsim::jaro_winkler(&wanted, &k.id));
+            (score, k)
+        })
+        .filter(|(score, _)| *score > 0.7)
+        .collect();
+    close.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let suggestion = match close.first() {
+        Some((_, k)) => format!("Did you mean `{}` ({})?", k.id, k.meta.title),
+        None => "Run `cargo run -p grader -- list` to see every kata.".to_string(),
+    };
+    Err(UsageError(format!(
+        "there is no kata called `{name}`. {suggestion}\nName a kata by number (07), slug (timeout) or both (07-timeout)."
+    ))
+    .into())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kata_directory_names() {
+        assert_eq!(
+            parse_kata_dir_name("07-timeout"),
+            Some((7, "timeout".into()))
+        );
+        assert_eq!(
+            parse_kata_dir_name("23-lock-across-await"),
+            Some((23, "lock-across-await".into()))
+        );
+        assert_eq!(parse_kata_dir_name("support"), None);
+        assert_eq!(parse_kata_dir_name("7-timeout"), None);
+        assert_eq!(parse_kata_dir_name("07-"), None);
+    }
+}

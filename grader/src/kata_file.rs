@@ -1,0 +1,115 @@
+//! The per-kata metadata file, `kata.toml`.
+//!
+//! Everything the grader needs to know about a kata that is not code lives
+//! here: its title, where it sits in the curriculum, the hints, and how long
+//! its tests may take. A typo in this file must not turn into a confusing
+//! failure later, so parsing is strict (unknown fields are errors) and every
+//! error names the file and the field.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use serde::Deserialize;
+
+/// Default wall-clock limit for one test process. Paused-clock tests finish
+/// in milliseconds; a test still running after this has blocked its thread.
+pub const DEFAULT_TIME_LIMIT_SECS: u64 = 10;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum KataKind {
+    /// The stub has `todo!()` bodies to fill in.
+    Todo,
+    /// The stub runs but is wrong in the way the kata is about.
+    Fix,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KataFile {
+    pub title: String,
+    pub chapter: u32,
+    pub kind: KataKind,
+    #[serde(default)]
+    pub summary: String,
+    pub hints: Vec<String>,
+    /// Wall-clock limit for each test process of this kata, in seconds.
+    pub time_limit_secs: Option<u64>,
+    /// Per test target limits, for suites that compile code (trybuild).
+    #[serde(default)]
+    pub target_time_limits: BTreeMap<String, u64>,
+}
+
+impl KataFile {
+    pub fn load(path: &Path) -> Result<KataFile> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("cannot read the kata file {}", path.display()))?;
+        Self::parse(&text).with_context(|| format!("the kata file {} is malformed", path.display()))
+    }
+
+    pub fn parse(text: &str) -> Result<KataFile> {
+        // toml's errors already name the offending field and show the line.
+        let file: KataFile = toml::from_str(text)?;
+        if file.title.trim().is_empty() {
+            bail!("field `title` is empty");
+        }
+        if file.hints.is_empty() {
+            bail!("field `hints` is empty: give the learner at least one hint");
+        }
+        if file.time_limit_secs == Some(0) {
+            bail!("field `time_limit_secs` must be at least 1");
+        }
+        if let Some((target, _)) = file.target_time_limits.iter().find(|(_, secs)| **secs == 0) {
+            bail!("field `target_time_limits.{target}` must be at least 1");
+        }
+        Ok(file)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+title = "Implement a timeout"
+chapter = 2
+kind = "todo"
+hints = ["one", "two"]
+[target_time_limits]
+compile_checks = 300
+"#;
+
+    #[test]
+    fn parses_a_complete_file() {
+        let file = KataFile::parse(GOOD).unwrap();
+        assert_eq!(file.title, "Implement a timeout");
+        assert_eq!(file.kind, KataKind::Todo);
+        assert_eq!(file.target_time_limits["compile_checks"], 300);
+        assert_eq!(file.time_limit_secs, None);
+    }
+
+    #[test]
+    fn a_wrong_type_names_the_field() {
+        let err = KataFile::parse(&GOOD.replace("chapter = 2", "chapter = \"two\"")).unwrap_err();
+        assert!(format!("{err:#}").contains("chapter"), "{err:#}");
+    }
+
+    #[test]
+    fn an_unknown_field_names_the_field() {
+        let err = KataFile::parse(&format!("hintz = []\n{GOOD}")).unwrap_err();
+        assert!(format!("{err:#}").contains("hintz"), "{err:#}");
+    }
+
+    #[test]
+    fn a_missing_field_names_the_field() {
+        let err = KataFile::parse(&GOOD.replace("kind = \"todo\"", "")).unwrap_err();
+        assert!(format!("{err:#}").contains("kind"), "{err:#}");
+    }
+
+    #[test]
+    fn zero_time_limits_are_refused() {
+        let err = KataFile::parse(&GOOD.replace("= 300", "= 0")).unwrap_err();
+        assert!(format!("{err:#}").contains("compile_checks"), "{err:#}");
+    }
+}

@@ -1,0 +1,230 @@
+//! Step 2: build every subject's test binaries in one cargo invocation.
+//!
+//! One `cargo build --keep-going` per workspace builds all selected katas at
+//! once (cargo schedules across both cores far better than we could), and
+//! keeps going past a kata that does not compile. Its JSON messages tell us
+//! which test binary belongs to which kata, and which compile errors do:
+//! a broken kata is reported with rustc's own message while every other
+//! kata is graded as usual.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use cargo_metadata::diagnostic::DiagnosticLevel;
+use cargo_metadata::Message;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+use super::overlay::Planned;
+use super::process::GroupGuard;
+use crate::discover::Repo;
+use crate::ui::Progress;
+
+/// A build that takes longer than this is stuck (a cold build is ~1 minute).
+const BUILD_LIMIT: Duration = Duration::from_secs(30 * 60);
+
+/// What the build produced for one subject.
+#[derive(Debug, Clone, Default)]
+pub struct Built {
+    /// Test binaries by target name (`grading` → path).
+    pub binaries: BTreeMap<String, PathBuf>,
+    /// Test targets that did not compile.
+    pub failed_targets: Vec<String>,
+    /// rustc's rendered errors, as a learner would see them from cargo.
+    pub diagnostics: Vec<String>,
+}
+
+/// Raw messages collected for one manifest.
+#[derive(Default)]
+struct Collected {
+    binaries: BTreeMap<String, PathBuf>,
+    diagnostics: Vec<String>,
+}
+
+pub fn build(repo: &Repo, planned: &[Planned<'_>], progress: &Progress) -> Result<Vec<Built>> {
+    let runtime = crate::runtime();
+    // Keyed by package name: the learner's and the overlay's never clash.
+    let mut collected: BTreeMap<String, Collected> = BTreeMap::new();
+    // One invocation per workspace (the learner's, and the overlay if used).
+    let mut workspaces: Vec<&Path> = planned
+        .iter()
+        .map(|p| p.workspace_manifest.as_path())
+        .collect();
+    workspaces.sort();
+    workspaces.dedup();
+    for workspace in workspaces {
+        let packages: Vec<&str> = planned
+            .iter()
+            .filter(|p| p.workspace_manifest == workspace)
+            .map(|p| p.package.as_str())
+            .collect();
+        runtime.block_on(cargo_build(
+            repo,
+            workspace,
+            &packages,
+            progress,
+            &mut collected,
+        ))?;
+    }
+    Ok(planned
+        .iter()
+        .map(|p| {
+            let found = collected.remove(&p.package).unwrap_or_default();
+            let failed_targets = p
+                .subject
+                .kata
+                .test_targets
+                .iter()
+                .filter(|t| !found.binaries.contains_key(&t.name))
+                .map(|t| t.name.clone())
+                .collect();
+            Built {
+                binaries: found.binaries,
+                failed_targets,
+                diagnostics: found.diagnostics,
+            }
+        })
+        .collect())
+}
+
+async fn cargo_build(
+    repo: &Repo,
+    workspace: &Path,
+    packages: &[&str],
+    progress: &Progress,
+    collected: &mut BTreeMap<String, Collected>,
+) -> Result<()> {
+    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    cmd.arg("build")
+        .arg("--manifest-path")
+        .arg(workspace)
+        .args([
+            "--test",
+            "*",
+            "--keep-going",
+            "--message-format=json",
+            "--color=never",
+        ]);
+    for package in packages {
+        cmd.args(["--package", package]);
+    }
+    // The overlay shares the learner's target directory: dependencies are
+    // built once for both.
+    cmd.env("CARGO_TARGET_DIR", &repo.target_dir)
+        .process_group(0)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    let mut child = cmd
+        .spawn()
+        .context("cannot run cargo: is Rust installed? (https://rustup.rs)")?;
+    let _group = GroupGuard::register(child.id().unwrap_or(0) as i32);
+    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
+    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut stderr_tail: Vec<String> = Vec::new();
+
+    let reading = async {
+        let (mut out_done, mut err_done) = (false, false);
+        while !(out_done && err_done) {
+            tokio::select! {
+                line = stdout.next_line(), if !out_done => match line? {
+                    Some(line) => record(&line, collected, progress),
+                    None => out_done = true,
+                },
+                line = stderr.next_line(), if !err_done => match line? {
+                    Some(line) => {
+                        progress.cargo_line(&line);
+                        stderr_tail.push(line);
+                        if stderr_tail.len() > 40 {
+                            stderr_tail.remove(0);
+                        }
+                    }
+                    None => err_done = true,
+                },
+            }
+        }
+        anyhow::Ok(child.wait().await?)
+    };
+    let status = match tokio::time::timeout(BUILD_LIMIT, reading).await {
+        Ok(status) => status?,
+        Err(_) => bail!(
+            "cargo build took more than {} minutes and was stopped",
+            BUILD_LIMIT.as_secs() / 60
+        ),
+    };
+    // A failed build with no compile error of a kata's is a problem with the
+    // workspace itself (a broken Cargo.toml, no network for a first build).
+    if !status.success() && collected.values().all(|c| c.diagnostics.is_empty()) {
+        bail!(
+            "cargo could not build the katas:\n{}",
+            stderr_tail.join("\n")
+        );
+    }
+    Ok(())
+}
+
+fn record(line: &str, collected: &mut BTreeMap<String, Collected>, progress: &Progress) {
+    let Ok(message) = serde_json::from_str::<Message>(line) else {
+        return;
+    };
+    match message {
+        Message::CompilerArtifact(artifact) => {
+            progress.artifact_built();
+            if artifact.target.is_test() && artifact.profile.test {
+                if let Some(exe) = artifact.executable {
+                    collected
+                        .entry(package_name(&artifact.package_id.repr))
+                        .or_default()
+                        .binaries
+                        .insert(artifact.target.name.clone(), exe.into());
+                }
+            }
+        }
+        Message::CompilerMessage(msg) => {
+            if matches!(
+                msg.message.level,
+                DiagnosticLevel::Error | DiagnosticLevel::Ice
+            ) {
+                let rendered = msg.message.rendered.unwrap_or(msg.message.message);
+                collected
+                    .entry(package_name(&msg.package_id.repr))
+                    .or_default()
+                    .diagnostics
+                    .push(rendered.trim_end().to_string());
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The package name in a package id: `path+file:///r/katas/07-timeout#kata-07-timeout@0.1.0`,
+/// or `path+file:///r/grader#0.1.0` when the directory is named like the package.
+fn package_name(id: &str) -> String {
+    let (url, fragment) = id.split_once('#').unwrap_or((id, ""));
+    match fragment.split_once('@') {
+        Some((name, _)) => name.to_string(),
+        None => url.rsplit('/').next().unwrap_or(url).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::package_name;
+
+    #[test]
+    fn package_names_from_ids() {
+        assert_eq!(
+            package_name("path+file:///r/katas/07-timeout#kata-07-timeout@0.1.0"),
+            "kata-07-timeout"
+        );
+        assert_eq!(package_name("path+file:///r/grader#0.1.0"), "grader");
+        assert_eq!(
+            package_name("registry+https://github.com/rust-lang/crates.io-index#tokio@1.47.1"),
+            "tokio"
+        );
+    }
+}

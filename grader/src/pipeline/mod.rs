@@ -1,0 +1,84 @@
+//! The grading pipeline: discover → plan → build → list → run → grade.
+//!
+//! Each stage is a module with one job, and plain data flows between them:
+//! a [`Subject`] says what code stands in for a kata's `src/lib.rs`;
+//! [`build`] turns subjects into test binaries (or compile errors); [`run`]
+//! lists and runs every test of every binary as its own process; [`grade`]
+//! turns the raw outcomes into verdicts a learner can act on.
+
+pub mod build;
+pub mod grade;
+pub mod overlay;
+pub mod process;
+pub mod run;
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+
+use crate::discover::{Kata, Repo};
+use crate::ui::Progress;
+pub use grade::{KataResult, KataStatus, TestStatus};
+
+/// Which code is graded as a kata's library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The learner's own `katas/NN-slug/src/lib.rs`, built in the workspace.
+    Working,
+    /// Another file (a reference solution, a known-wrong one), built in a
+    /// generated workspace so the learner's tree is never touched.
+    File(PathBuf),
+}
+
+/// One grading job: a kata's tests against one source.
+#[derive(Debug, Clone)]
+pub struct Subject<'a> {
+    pub kata: &'a Kata,
+    pub source: Source,
+    /// A short name for this variant inside the overlay (`solution`, `wrong-x`).
+    pub variant: String,
+}
+
+impl<'a> Subject<'a> {
+    pub fn working(kata: &'a Kata) -> Self {
+        Subject {
+            kata,
+            source: Source::Working,
+            variant: "working".into(),
+        }
+    }
+
+    pub fn file(kata: &'a Kata, variant: &str, path: PathBuf) -> Self {
+        Subject {
+            kata,
+            source: Source::File(path),
+            variant: variant.into(),
+        }
+    }
+}
+
+/// Options that shape a whole grading run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// How many test processes run at once.
+    pub jobs: usize,
+}
+
+/// Grades every subject: one build per workspace, then all tests in parallel.
+pub fn grade_all(
+    repo: &Repo,
+    subjects: &[Subject<'_>],
+    options: &RunOptions,
+    progress: &Progress,
+) -> Result<Vec<KataResult>> {
+    crate::guard::refuse_insta_overrides(repo)?;
+    let planned = overlay::plan(repo, subjects)?;
+    let built = build::build(repo, &planned, progress)?;
+    let outcomes = run::run_all(repo, &planned, &built, options, progress)?;
+    Ok(planned
+        .iter()
+        .zip(built)
+        .zip(outcomes)
+        .map(|((plan, build), outcome)| grade::grade(plan.subject.kata, build, outcome))
+        .collect())
+}

@@ -1,0 +1,213 @@
+//! Steps 3 and 4: list every test of every binary, then run each one alone.
+//!
+//! We run test binaries directly, not through `cargo test`: it saves cargo's
+//! start-up per binary, and lets us give every *test* its own process. That
+//! is what makes the verdicts trustworthy: a test that blocks its thread is
+//! killed on its own wall-clock limit without taking the others down, an
+//! `abort()` or stack overflow is pinned on the test that did it, and a test
+//! only counts as passed when libtest itself wrote "ok" for it in its log
+//! file, not because the process exited 0 (`process::exit(0)`) or printed
+//! something that looks like success.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::Result;
+use tokio::process::Command;
+use tokio::sync::Semaphore;
+
+use super::build::Built;
+use super::overlay::Planned;
+use super::process::{run_limited, Exit, Finished};
+use crate::discover::Repo;
+use crate::kata_file::DEFAULT_TIME_LIMIT_SECS;
+use crate::ui::Progress;
+
+/// How much of each stream of a test process is kept.
+const OUTPUT_CAP: usize = 256 * 1024;
+/// Listing tests only starts the binary; it never runs learner code.
+const LIST_LIMIT: Duration = Duration::from_secs(20);
+
+/// What happened to one test.
+#[derive(Debug)]
+pub struct RawTest {
+    pub target: String,
+    pub name: String,
+    pub limit: Duration,
+    pub finished: Finished,
+    /// What libtest recorded in its log: `ok`, `failed`, `ignored`, or none.
+    pub logged: Option<String>,
+}
+
+/// Everything that ran for one subject.
+#[derive(Debug, Default)]
+pub struct SubjectRun {
+    pub tests: Vec<RawTest>,
+    /// Binaries that could not even list their tests: (target, why).
+    pub list_failures: Vec<(String, String)>,
+}
+
+pub fn run_all(
+    repo: &Repo,
+    planned: &[Planned<'_>],
+    built: &[Built],
+    options: &super::RunOptions,
+    progress: &Progress,
+) -> Result<Vec<SubjectRun>> {
+    crate::runtime().block_on(async {
+        let slots = Arc::new(Semaphore::new(options.jobs.max(1)));
+        let scratch = Arc::new(tempdir_for_logs(repo)?);
+        // List every binary first, so the progress bar knows the total.
+        let mut jobs = Vec::new();
+        let mut runs: Vec<SubjectRun> = planned.iter().map(|_| SubjectRun::default()).collect();
+        for (index, (plan, build)) in planned.iter().zip(built).enumerate() {
+            for (target, binary) in &build.binaries {
+                let context = TestContext::new(repo, plan, target, binary);
+                match list_tests(&context).await {
+                    Ok(names) if names.is_empty() => runs[index]
+                        .list_failures
+                        .push((target.clone(), "this test file contains no tests".into())),
+                    Ok(names) => {
+                        for name in names {
+                            jobs.push((index, context.clone(), name));
+                        }
+                    }
+                    Err(why) => runs[index].list_failures.push((target.clone(), why)),
+                }
+            }
+        }
+        progress.start_tests(jobs.len() as u64);
+        let mut handles = Vec::new();
+        for (n, (index, context, name)) in jobs.into_iter().enumerate() {
+            let slots = slots.clone();
+            let log = scratch.path().join(format!("{n}.log"));
+            let progress = progress.clone();
+            handles.push(tokio::spawn(async move {
+                let _slot = slots.acquire_owned().await.expect("semaphore never closes");
+                let test = run_one(&context, &name, &log).await;
+                progress.test_done();
+                (index, test)
+            }));
+        }
+        for handle in handles {
+            let (index, test) = handle.await?;
+            runs[index].tests.push(test?);
+        }
+        Ok(runs)
+    })
+}
+
+/// Where and how one test binary runs.
+#[derive(Debug, Clone)]
+struct TestContext {
+    binary: PathBuf,
+    target: String,
+    package: String,
+    /// The kata's own directory: trybuild globs and snapshots are relative to it.
+    kata_dir: PathBuf,
+    manifest_dir: PathBuf,
+    repo_root: PathBuf,
+    target_dir: PathBuf,
+    limit: Duration,
+}
+
+impl TestContext {
+    fn new(repo: &Repo, plan: &Planned<'_>, target: &str, binary: &Path) -> Self {
+        let meta = &plan.subject.kata.meta;
+        let secs = meta
+            .target_time_limits
+            .get(target)
+            .copied()
+            .or(meta.time_limit_secs)
+            .unwrap_or(DEFAULT_TIME_LIMIT_SECS);
+        TestContext {
+            binary: binary.to_path_buf(),
+            target: target.to_string(),
+            package: plan.package.clone(),
+            kata_dir: plan.subject.kata.dir.clone(),
+            manifest_dir: plan.manifest_dir.clone(),
+            repo_root: repo.root.clone(),
+            target_dir: repo.target_dir.clone(),
+            limit: Duration::from_secs(secs),
+        }
+    }
+
+    /// The test binary, in the environment `cargo test` would give it, with
+    /// every switch that could turn a failing check into a pass pinned off.
+    fn command(&self) -> Command {
+        let mut cmd = Command::new(&self.binary);
+        for (key, _) in std::env::vars_os() {
+            let key = key.to_string_lossy();
+            let risky = key.starts_with("INSTA_")
+                || key.starts_with("TRYBUILD")
+                || key.starts_with("RUST_TEST_")
+                || key.starts_with("CARGO_PKG_")
+                || key.starts_with("CARGO_BIN_")
+                || key == "CARGO_CRATE_NAME"
+                || key == "CARGO_PRIMARY_PACKAGE";
+            if risky {
+                cmd.env_remove(key.as_ref());
+            }
+        }
+        cmd.current_dir(&self.kata_dir)
+            .env("CI", "true")
+            .env("INSTA_UPDATE", "no")
+            .env("INSTA_FORCE_PASS", "0")
+            .env("INSTA_WORKSPACE_ROOT", &self.repo_root)
+            .env("RUST_BACKTRACE", "0")
+            .env("CARGO_MANIFEST_DIR", &self.manifest_dir)
+            .env("CARGO_PKG_NAME", &self.package)
+            .env("CARGO_CRATE_NAME", &self.target)
+            .env("CARGO_TARGET_DIR", &self.target_dir);
+        cmd
+    }
+}
+
+fn tempdir_for_logs(repo: &Repo) -> Result<tempfile::TempDir> {
+    let base = repo.target_dir.join("grader");
+    std::fs::create_dir_all(&base)?;
+    Ok(tempfile::Builder::new().prefix("run-").tempdir_in(base)?)
+}
+
+async fn list_tests(context: &TestContext) -> Result<Vec<String>, String> {
+    let mut cmd = context.command();
+    cmd.args(["--list", "--format", "terse"]);
+    let done = run_limited(cmd, LIST_LIMIT, OUTPUT_CAP)
+        .await
+        .map_err(|e| format!("could not start the test binary: {e:#}"))?;
+    if done.exit != Exit::Code(0) {
+        return Err(format!(
+            "listing the tests failed ({:?}): {}",
+            done.exit,
+            String::from_utf8_lossy(&done.stderr).trim()
+        ));
+    }
+    Ok(String::from_utf8_lossy(&done.stdout)
+        .lines()
+        .filter_map(|line| line.strip_suffix(": test"))
+        .map(str::to_string)
+        .collect())
+}
+
+async fn run_one(context: &TestContext, name: &str, log: &Path) -> Result<RawTest> {
+    let mut cmd = context.command();
+    cmd.arg(name)
+        .args(["--exact", "--nocapture", "--test-threads", "1", "--logfile"])
+        .arg(log);
+    let finished = run_limited(cmd, context.limit, OUTPUT_CAP).await?;
+    let logged = std::fs::read_to_string(log).ok().and_then(|text| {
+        text.lines().find_map(|line| {
+            let (result, test) = line.split_once(' ')?;
+            (test == name).then(|| result.to_string())
+        })
+    });
+    let _ = std::fs::remove_file(log);
+    Ok(RawTest {
+        target: context.target.clone(),
+        name: name.to_string(),
+        limit: context.limit,
+        finished,
+        logged,
+    })
+}

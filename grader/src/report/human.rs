@@ -1,0 +1,170 @@
+//! The report a learner reads: a table of every kata, then a close look at
+//! the one to work on next: which tests fail, why, and what to do.
+
+use std::fmt::Write as _;
+
+use anstyle::Style;
+
+use crate::discover::Kata;
+use crate::pipeline::{KataResult, KataStatus, TestStatus};
+use crate::ui::{BOLD, DIM, GREEN, RED, YELLOW};
+
+/// Chapter titles, from the curriculum.
+pub fn chapter_title(chapter: u32) -> &'static str {
+    match chapter {
+        1 => "Futures and the runtime",
+        2 => "Time",
+        3 => "Channels",
+        4 => "select!, cancellation and task control",
+        5 => "Shared state",
+        6 => "Blocking, files and the network",
+        7 => "Errors, observability, capstone",
+        _ => "More katas",
+    }
+}
+
+pub fn status_label(status: KataStatus) -> (&'static str, Style) {
+    match status {
+        KataStatus::Passed => ("✓ passed", GREEN),
+        KataStatus::Failed => ("✗ failed", RED),
+        KataStatus::NotStarted => ("· not started", DIM),
+        KataStatus::CompileError => ("✗ compile error", RED),
+        KataStatus::TimedOut => ("⧗ timed out", YELLOW),
+    }
+}
+
+fn test_label(status: TestStatus) -> (&'static str, Style) {
+    match status {
+        TestStatus::Passed => ("✓", GREEN),
+        TestStatus::Failed => ("✗", RED),
+        TestStatus::TimedOut => ("⧗", YELLOW),
+        TestStatus::Crashed => ("☠", RED),
+        TestStatus::NotRun => ("-", DIM),
+    }
+}
+
+/// Renders the whole report. `detailed` katas are shown in full (the ones
+/// the learner named); otherwise the first kata not passed is.
+pub fn render(katas: &[&Kata], results: &[KataResult], named: bool, title: &str) -> String {
+    let mut out = String::new();
+    let passed = results
+        .iter()
+        .filter(|r| r.status == KataStatus::Passed)
+        .count();
+    let _ = writeln!(out, "{BOLD}{title}{BOLD:#}\n");
+    let mut chapter = 0;
+    for result in results {
+        if result.chapter != chapter {
+            chapter = result.chapter;
+            let _ = writeln!(
+                out,
+                "  {DIM}Chapter {chapter} · {}{DIM:#}",
+                chapter_title(chapter)
+            );
+        }
+        let (label, style) = status_label(result.status);
+        let tests = if result.tests.is_empty() {
+            String::new()
+        } else {
+            format!("{}/{} tests", result.passed_tests(), result.tests.len())
+        };
+        let _ = writeln!(
+            out,
+            "    {:<22} {:<40} {style}{label:<16}{style:#} {DIM}{tests}{DIM:#}",
+            result.id, result.title
+        );
+    }
+    let _ = writeln!(out, "\n{BOLD}{passed}/{} passed{BOLD:#}", results.len());
+
+    let focus: Vec<&KataResult> = if named {
+        results.iter().collect()
+    } else {
+        results
+            .iter()
+            .find(|r| r.status != KataStatus::Passed)
+            .into_iter()
+            .collect()
+    };
+    for result in focus {
+        let kata = katas
+            .iter()
+            .find(|k| k.id == result.id)
+            .expect("results come from katas");
+        out.push('\n');
+        out.push_str(&detail(kata, result));
+    }
+    if passed == results.len() && !results.is_empty() && !named {
+        let _ = writeln!(out, "\n{GREEN}Every kata passes. Well done!{GREEN:#}");
+    }
+    out
+}
+
+/// One kata in full: its tests, their messages, and what to do next.
+pub fn detail(kata: &Kata, result: &KataResult) -> String {
+    let mut out = String::new();
+    let (label, style) = status_label(result.status);
+    let _ = writeln!(
+        out,
+        "{BOLD}── {} · {}{BOLD:#}  {style}{label}{style:#}",
+        result.id, result.title
+    );
+    let lib = relative(kata, "src/lib.rs");
+    if result.status == KataStatus::CompileError {
+        let _ = writeln!(
+            out,
+            "\n  Your code does not compile yet. The compiler says:\n"
+        );
+        for diagnostic in result.diagnostics.iter().take(3) {
+            for line in diagnostic.lines() {
+                let _ = writeln!(out, "    {line}");
+            }
+            out.push('\n');
+        }
+        if result.diagnostics.len() > 3 {
+            let _ = writeln!(
+                out,
+                "    … and {} more errors (fix the first one first)\n",
+                result.diagnostics.len() - 3
+            );
+        }
+    }
+    out.push('\n');
+    for test in &result.tests {
+        let (mark, style) = test_label(test.status);
+        let _ = writeln!(out, "  {style}{mark}{style:#} {}", test.name);
+        if test.status != TestStatus::Passed {
+            for line in test.message.lines() {
+                let _ = writeln!(out, "      {line}");
+            }
+        }
+    }
+    out.push('\n');
+    let number = format!("{:02}", kata.number);
+    match result.status {
+        KataStatus::Passed => {
+            let _ = writeln!(
+                out,
+                "  {GREEN}All tests pass.{GREEN:#} On to the next kata!"
+            );
+        }
+        KataStatus::NotStarted => {
+            let _ = writeln!(
+                out,
+                "  This kata is waiting for you. Read {} to learn the idea, then replace\n  \
+                 the todo!()s in {lib}.",
+                relative(kata, "README.md")
+            );
+        }
+        _ => {
+            let _ = writeln!(out, "  {BOLD}Next:{BOLD:#} fix {lib}, then check it with `cargo run -p grader -- {number}`.");
+            if let Some(hint) = kata.meta.hints.first() {
+                let _ = writeln!(out, "  {BOLD}Hint:{BOLD:#} {hint}");
+            }
+        }
+    }
+    out
+}
+
+fn relative(kata: &Kata, file: &str) -> String {
+    format!("katas/{}/{file}", kata.id)
+}

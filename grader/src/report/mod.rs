@@ -1,0 +1,16 @@
+//! Step 6: reporting. One module per output format, all reading the same
+//! [`KataResult`]s, so a verdict never depends on how it is shown.
+
+pub mod human;
+pub mod json;
+
+use crate::pipeline::{KataResult, KataStatus};
+
+/// Exit status of a grading run: 0 when every graded kata passed.
+pub fn exit_code(results: &[KataResult]) -> i32 {
+    if !results.is_empty() && results.iter().all(|r| r.status == KataStatus::Passed) {
+        0
+    } else {
+        1
+    }
+}
