@@ -1,1 +1,239 @@
-#[test] fn placeholder() {}
+//! End-to-end tests of the whole repository: the real grader, run as a
+//! learner, an instructor and CI would run it, on the real katas.
+//!
+//! Variants of a kata (a broken solution, one that blocks its thread, one
+//! laid out differently) are graded through `--solutions-dir`, so these
+//! tests never write into `katas/`: they can run while someone works there.
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const FLAGSHIPS: [&str; 4] = ["07-timeout", "15-graceful-shutdown", "23-lock-across-await", "25-no-thread-sleep"];
+
+fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The grader binary, built once for all tests (the e2e package does not
+/// depend on it, so cargo does not build it for us).
+fn grader_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        let status = std::process::Command::new(cargo)
+            .args(["build", "--quiet", "-p", "grader"])
+            .current_dir(repo())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the grader failed");
+        let metadata = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+            .args(["metadata", "--format-version", "1", "--no-deps"])
+            .current_dir(repo())
+            .output()
+            .expect("cargo metadata runs");
+        let metadata: Value = serde_json::from_slice(&metadata.stdout).unwrap();
+        Path::new(metadata["target_directory"].as_str().unwrap()).join("debug").join("grader")
+    })
+}
+
+/// The grader, run from the repository, with a generous overall limit (the
+/// first run in a fresh clone builds trybuild's own dependencies).
+fn grader(args: &[&str]) -> Command {
+    let mut cmd = Command::new(grader_binary());
+    cmd.args(args)
+        .current_dir(repo())
+        .env_remove("INSTA_UPDATE")
+        .env_remove("TRYBUILD")
+        .timeout(Duration::from_secs(900));
+    cmd
+}
+
+fn json_of(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "the grader's stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn kata<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["katas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap_or_else(|| panic!("{id} is not in the report"))
+}
+
+/// A solutions folder holding, for each kata named, the given lib.rs.
+fn solutions_dir(files: &[(&str, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (kata, source) in files {
+        let src = dir.path().join(kata).join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(src.join("lib.rs"), source).unwrap();
+    }
+    dir
+}
+
+fn reference(kata: &str) -> String {
+    std::fs::read_to_string(repo().join("solutions").join(kata).join("src/lib.rs")).unwrap()
+}
+
+#[test]
+fn the_shipped_stubs_fail_with_their_expected_status_and_documented_json() {
+    let output = grader(&["--format", "json"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1), "stubs must not pass: {}", String::from_utf8_lossy(&output.stderr));
+    let report = json_of(&output);
+    assert_eq!(report["version"], 1);
+    let expected = [
+        ("07-timeout", "not_started"),
+        ("15-graceful-shutdown", "failed"),
+        ("23-lock-across-await", "failed"),
+        ("25-no-thread-sleep", "failed"),
+    ];
+    for (id, status) in expected {
+        let k = kata(&report, id);
+        assert_eq!(k["status"], status, "{id}: {k:#}");
+        assert!(k["title"].as_str().is_some_and(|t| !t.is_empty()));
+        assert!(k["diagnostics"].is_array());
+        let tests = k["tests"].as_array().unwrap();
+        assert!(!tests.is_empty(), "{id} reports no tests");
+        for test in tests {
+            assert!(test["name"].is_string() && test["status"].is_string() && test["message"].is_string(), "{test:#}");
+            if test["status"] != "passed" {
+                assert!(!test["message"].as_str().unwrap().is_empty(), "a failing test needs a message: {test:#}");
+            }
+        }
+    }
+    let total = report["katas"].as_array().unwrap().len() as u64;
+    assert_eq!(report["summary"]["total"], total);
+    assert_eq!(report["summary"]["passed"], 0);
+}
+
+#[test]
+fn the_reference_solutions_all_pass() {
+    let output = grader(&["--solutions", "--format", "json"]).output().unwrap();
+    let report = json_of(&output);
+    for k in report["katas"].as_array().unwrap() {
+        assert_eq!(k["status"], "passed", "{k:#}");
+    }
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn verify_proves_every_kata_sound() {
+    let output = grader(&["verify"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(0), "verify failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    for id in FLAGSHIPS {
+        assert!(stdout.contains(id), "{id} missing from the verify table:\n{stdout}");
+    }
+}
+
+#[test]
+fn a_kata_that_does_not_compile_does_not_stop_the_others() {
+    let broken = reference("07-timeout").replacen("pub async fn", "pub async fn missing_paren(", 1);
+    let dir = solutions_dir(&[("07-timeout", broken), ("25-no-thread-sleep", reference("25-no-thread-sleep"))]);
+    let output = grader(&["--solutions-dir", dir.path().to_str().unwrap(), "--format", "json", "07", "25"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let report = json_of(&output);
+    let broken = kata(&report, "07-timeout");
+    assert_eq!(broken["status"], "compile_error", "{broken:#}");
+    let diagnostics = broken["diagnostics"].as_array().unwrap();
+    assert!(diagnostics.iter().any(|d| d.as_str().unwrap().contains("error")), "{broken:#}");
+    assert_eq!(kata(&report, "25-no-thread-sleep")["status"], "passed");
+}
+
+#[test]
+fn a_test_that_blocks_its_thread_is_timed_out_within_its_limit_and_leaves_no_process() {
+    // Block the runtime's thread for good, in the one test that gives a
+    // future that never finishes: only that test should time out. The
+    // blocked process writes its pid first, so we can check it was killed.
+    let pid_file = tempfile::NamedTempFile::new().unwrap();
+    let block = format!(
+        "if limit == std::time::Duration::from_secs(2) {{ std::fs::write({:?}, std::process::id().to_string()).unwrap(); loop {{ std::thread::park(); }} }}",
+        pid_file.path()
+    );
+    let blocking = inject_at_start_of(&reference("07-timeout"), "pub async fn with_timeout<", &block);
+    let dir = solutions_dir(&[("07-timeout", blocking)]);
+    let started = Instant::now();
+    let output = grader(&["--solutions-dir", dir.path().to_str().unwrap(), "--format", "json", "07"])
+        .output()
+        .unwrap();
+    let took = started.elapsed();
+    assert_eq!(output.status.code(), Some(1));
+    let report = json_of(&output);
+    let k = kata(&report, "07-timeout");
+    assert_eq!(k["status"], "timed_out", "{k:#}");
+    let timed_out: Vec<&Value> = k["tests"].as_array().unwrap().iter().filter(|t| t["status"] == "timed_out").collect();
+    assert_eq!(timed_out.len(), 1, "{k:#}");
+    assert!(timed_out[0]["message"].as_str().unwrap().contains("thread was blocked"), "{:#}", timed_out[0]);
+    assert!(timed_out[0]["duration_ms"].as_u64().unwrap() < 20_000, "{:#}", timed_out[0]);
+    assert!(took < Duration::from_secs(300), "the grader took {took:?}");
+    let pid = std::fs::read_to_string(pid_file.path()).unwrap();
+    assert!(!pid.is_empty(), "the blocking test never ran");
+    assert!(!is_running(pid.trim()), "the blocked test process {pid} was left running");
+}
+
+#[test]
+fn a_correct_solution_laid_out_differently_passes() {
+    let files: Vec<(&str, String)> = FLAGSHIPS.iter().map(|id| (*id, relayout(&reference(id)))).collect();
+    let dir = solutions_dir(&files);
+    let output = grader(&["--solutions-dir", dir.path().to_str().unwrap(), "--format", "json"])
+        .output()
+        .unwrap();
+    let report = json_of(&output);
+    for id in FLAGSHIPS {
+        assert_eq!(kata(&report, id)["status"], "passed", "{:#}", kata(&report, id));
+    }
+}
+
+#[test]
+fn an_unknown_kata_is_a_usage_error_that_suggests_the_closest_name() {
+    let output = grader(&["timeuot"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("07-timeout"), "{stderr}");
+}
+
+#[test]
+fn outside_the_repository_is_a_usage_error() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let output = Command::new(grader_binary()).current_dir(elsewhere.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("not inside the Tokio Katas repository"));
+}
+
+/// The same code, moved about: a header of comments shifts every line, an
+/// extra helper sits between the items, blank lines double.
+fn relayout(source: &str) -> String {
+    let header: String = (0..25).map(|i| format!("// layout padding line {i}\n")).collect();
+    let (attrs, body): (Vec<&str>, Vec<&str>) = source.lines().partition(|l| l.starts_with("#![") || l.starts_with("//!"));
+    format!(
+        "{}\n{header}\n#[allow(dead_code)]\nfn an_extra_helper_the_reference_does_not_have() -> u32 {{\n    41 + 1\n}}\n\n{}\n",
+        attrs.join("\n"),
+        body.join("\n").replace("\n\n", "\n\n\n")
+    )
+}
+
+/// Inserts `code` as the first statement of the function starting at `signature`.
+fn inject_at_start_of(source: &str, signature: &str, code: &str) -> String {
+    let at = source.find(signature).unwrap_or_else(|| panic!("`{signature}` not found"));
+    let brace = at + source[at..].find("{\n").expect("function body");
+    format!("{}{{\n    {code}\n{}", &source[..brace], &source[brace + 2..])
+}
+
+/// Whether a process is alive (a zombie waiting to be reaped is not).
+fn is_running(pid: &str) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit(") ").next().is_some_and(|rest| !rest.is_empty() && !rest.starts_with('Z'))
+}
