@@ -72,8 +72,9 @@ pub fn grade_all(
     progress: &Progress,
 ) -> Result<Vec<KataResult>> {
     crate::guard::refuse_insta_overrides(repo)?;
-    let planned = overlay::plan(repo, subjects)?;
+    let (planned, overlay_lock) = overlay::plan(repo, subjects)?;
     let built = build::build(repo, &planned, progress)?;
+    drop(overlay_lock);
     let outcomes = run::run_all(repo, &planned, &built, options, progress)?;
     Ok(planned
         .iter()

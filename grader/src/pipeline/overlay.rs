@@ -35,11 +35,37 @@ pub fn overlay_root(repo: &Repo) -> PathBuf {
     repo.target_dir.join("grader").join("overlay")
 }
 
+/// Held while the overlay workspace is written and built: two graders
+/// running at once (an instructor's `verify` beside a `--solutions` run)
+/// must not rewrite the workspace under each other.
+pub struct OverlayLock {
+    _file: std::fs::File,
+}
+
+fn lock_overlay(root: &Path) -> Result<OverlayLock> {
+    std::fs::create_dir_all(root)?;
+    let file = std::fs::File::create(root.join(".lock"))?;
+    // SAFETY: flock on a file descriptor we own; blocks until it is ours.
+    let locked = unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&file), libc::LOCK_EX) };
+    if locked != 0 {
+        return Err(std::io::Error::last_os_error()).context("cannot lock the overlay workspace");
+    }
+    Ok(OverlayLock { _file: file })
+}
+
 /// Works out how to build each subject, writing the overlay workspace if any
-/// subject needs it.
-pub fn plan<'a>(repo: &Repo, subjects: &[Subject<'a>]) -> Result<Vec<Planned<'a>>> {
+/// subject needs it. The lock, if any, must be held until the build is done.
+pub fn plan<'a>(
+    repo: &Repo,
+    subjects: &[Subject<'a>],
+) -> Result<(Vec<Planned<'a>>, Option<OverlayLock>)> {
     let root = overlay_root(repo);
-    let mut members = Vec::new();
+    let needs_overlay = subjects.iter().any(|s| s.source != Source::Working);
+    let lock = if needs_overlay {
+        Some(lock_overlay(&root)?)
+    } else {
+        None
+    };
     let mut planned = Vec::new();
     for subject in subjects {
         match &subject.source {
@@ -50,12 +76,19 @@ pub fn plan<'a>(repo: &Repo, subjects: &[Subject<'a>]) -> Result<Vec<Planned<'a>
                 manifest_dir: subject.kata.dir.clone(),
             }),
             Source::File(lib) => {
-                let member = format!("{}--{}", subject.kata.id, subject.variant);
+                // The file's path is part of the name, so the same variant
+                // from two folders (solutions/ and a student's) never clash.
+                let member = format!(
+                    "{}--{}-{:08x}",
+                    subject.kata.id,
+                    subject.variant,
+                    path_hash(lib)
+                );
                 let dir = root.join(&member);
                 let package = format!("overlay-{member}");
                 let manifest = member_manifest(subject, &package, lib)?;
                 write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
-                members.push(member);
+                write_if_changed(&dir.join(LIB_MARKER), &lib.display().to_string())?;
                 planned.push(Planned {
                     subject: subject.clone(),
                     workspace_manifest: root.join("Cargo.toml"),
@@ -65,20 +98,52 @@ pub fn plan<'a>(repo: &Repo, subjects: &[Subject<'a>]) -> Result<Vec<Planned<'a>
             }
         }
     }
-    if !members.is_empty() {
+    if needs_overlay {
+        let members = live_members(&root)?;
         write_if_changed(
             &root.join("Cargo.toml"),
             &workspace_manifest(repo, &members)?,
         )?;
         // Same versions as the real workspace, so the dependencies built for
         // the learner are reused as they are.
-        let lock = repo.root.join("Cargo.lock");
-        if lock.is_file() {
-            let text = std::fs::read_to_string(&lock)?;
+        let lock_file = repo.root.join("Cargo.lock");
+        if lock_file.is_file() {
+            let text = std::fs::read_to_string(&lock_file)?;
             write_if_changed(&root.join("Cargo.lock"), &text)?;
         }
     }
-    Ok(planned)
+    Ok((planned, lock))
+}
+
+/// Each member records which file is its library; a member whose file is
+/// gone (a deleted temporary folder) is removed rather than breaking the
+/// workspace for everyone.
+const LIB_MARKER: &str = "lib-source";
+
+fn live_members(root: &Path) -> Result<Vec<String>> {
+    let mut members = Vec::new();
+    for entry in std::fs::read_dir(root)? {
+        let dir = entry?.path();
+        let Ok(lib) = std::fs::read_to_string(dir.join(LIB_MARKER)) else {
+            continue;
+        };
+        if Path::new(&lib).is_file() {
+            members.push(dir.file_name().unwrap().to_string_lossy().to_string());
+        } else {
+            let _ = std::fs::remove_dir_all(&dir);
+        }
+    }
+    members.sort();
+    Ok(members)
+}
+
+fn path_hash(path: &Path) -> u32 {
+    use std::hash::{Hash, Hasher};
+    // DefaultHasher::new() uses fixed keys: the same path gives the same
+    // name on every run, so cargo finds its previous build.
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    path.hash(&mut hasher);
+    hasher.finish() as u32
 }
 
 /// The overlay's root manifest: the real workspace's dependency table and
