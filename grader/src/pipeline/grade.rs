@@ -133,8 +133,10 @@ fn kata_status(built: &Built, tests: &[TestResult]) -> KataStatus {
 
 /// Decides one test's status and explains it.
 fn judge(raw: RawTest) -> TestResult {
-    let stdout = String::from_utf8_lossy(&raw.finished.stdout).into_owned();
-    let stderr = clean_stderr(&String::from_utf8_lossy(&raw.finished.stderr));
+    let stdout = strip_ansi(&String::from_utf8_lossy(&raw.finished.stdout));
+    let stderr = strip_ansi(&clean_stderr(&String::from_utf8_lossy(
+        &raw.finished.stderr,
+    )));
     let panics = panics(&stderr);
     let todo = !panics.is_empty()
         && panics
@@ -206,6 +208,27 @@ fn judge(raw: RawTest) -> TestResult {
 /// libtest's deprecation notice for `--logfile` is ours, not the learner's.
 fn clean_stderr(stderr: &str) -> String {
     stderr.replace("warning: `--logfile` is deprecated", "")
+}
+
+/// Tools that colour their output anyway (trybuild does) must not leave
+/// escape codes in messages, JSON or a NO_COLOR terminal.
+fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            // Parameters and intermediates, then one final byte in @..~.
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }
 
 #[derive(Debug, PartialEq)]
@@ -352,6 +375,14 @@ mod tests {
         assert_eq!(
             message,
             "reached a `todo!()` at katas/07-timeout/src/lib.rs:12:5: this part of the kata is not written yet."
+        );
+    }
+
+    #[test]
+    fn escape_codes_are_stripped() {
+        assert_eq!(
+            strip_ansi("test \u{1b}[0m\u{1b}[1mtests/x.rs\u{1b}[0m ... \u{1b}[1m\u{1b}[31merror"),
+            "test tests/x.rs ... error"
         );
     }
 

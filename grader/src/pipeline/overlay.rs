@@ -4,7 +4,7 @@
 //! (reference solutions, known-wrong solutions). Copying them over the
 //! learner's file would risk their work, and building them as the same
 //! package would make their next run rebuild. Instead we generate a small
-//! workspace under `target/grader/overlay/`: one package per variant, whose
+//! workspace under `.grader/overlay/` (ignored by git): one package per variant, whose
 //! library is the variant's file and whose tests are the kata's own test
 //! files, by absolute path. It shares the target directory, `Cargo.lock`
 //! and dependency set of the real workspace, so tokio is not built again,
@@ -31,8 +31,12 @@ pub struct Planned<'a> {
     pub manifest_dir: PathBuf,
 }
 
+/// Outside the target directory on purpose: trybuild shortens the paths in
+/// compiler messages relative to the package it tests, but not for packages
+/// that live inside the target directory, and the expected `.stderr` files
+/// hold the short paths.
 pub fn overlay_root(repo: &Repo) -> PathBuf {
-    repo.target_dir.join("grader").join("overlay")
+    repo.root.join(".grader").join("overlay")
 }
 
 /// Held while the overlay workspace is written and built: two graders
@@ -89,6 +93,7 @@ pub fn plan<'a>(
                 let manifest = member_manifest(subject, &package, lib)?;
                 write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
                 write_if_changed(&dir.join(LIB_MARKER), &lib.display().to_string())?;
+                mirror_kata_files(&subject.kata.dir, &dir)?;
                 planned.push(Planned {
                     subject: subject.clone(),
                     workspace_manifest: root.join("Cargo.toml"),
@@ -135,6 +140,27 @@ fn live_members(root: &Path) -> Result<Vec<String>> {
     }
     members.sort();
     Ok(members)
+}
+
+/// Tools that look for files relative to `CARGO_MANIFEST_DIR` (trybuild's
+/// case files and their expected `.stderr`, fixtures) must find the kata's
+/// own: the member links to everything in the kata but its code and manifest.
+fn mirror_kata_files(kata_dir: &Path, member_dir: &Path) -> Result<()> {
+    for entry in std::fs::read_dir(kata_dir)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == "src" || name == "Cargo.toml" || name == "target" {
+            continue;
+        }
+        let link = member_dir.join(&name);
+        if std::fs::read_link(&link).is_ok_and(|to| to == entry.path()) {
+            continue;
+        }
+        let _ = std::fs::remove_file(&link);
+        std::os::unix::fs::symlink(entry.path(), &link)
+            .with_context(|| format!("cannot link {} into the overlay", entry.path().display()))?;
+    }
+    Ok(())
 }
 
 fn path_hash(path: &Path) -> u32 {

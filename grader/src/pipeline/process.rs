@@ -19,6 +19,14 @@ use tokio::process::Command;
 
 /// Process groups currently running, so an interrupt can kill them all.
 static LIVE_GROUPS: Mutex<Option<HashSet<i32>>> = Mutex::new(None);
+/// Scratch directories to remove if the run is interrupted.
+static SCRATCH_DIRS: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
+
+/// Registers a scratch directory to delete on Ctrl-C (its `TempDir` guard
+/// deletes it on a normal exit).
+pub fn remove_on_interrupt(dir: &std::path::Path) {
+    SCRATCH_DIRS.lock().unwrap().push(dir.to_path_buf());
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -139,12 +147,16 @@ fn kill_group(pgid: i32) {
     }
 }
 
-/// Kills every process group still running: used on Ctrl-C and SIGTERM.
+/// Kills every process group still running and removes scratch
+/// directories: used on Ctrl-C and SIGTERM.
 pub fn kill_all_groups() {
     if let Some(groups) = LIVE_GROUPS.lock().unwrap().as_ref() {
         for pgid in groups {
             kill_group(*pgid);
         }
+    }
+    for dir in SCRATCH_DIRS.lock().unwrap().iter() {
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
 

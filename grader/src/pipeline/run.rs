@@ -156,6 +156,7 @@ impl TestContext {
             .env("INSTA_FORCE_PASS", "0")
             .env("INSTA_WORKSPACE_ROOT", &self.repo_root)
             .env("RUST_BACKTRACE", "0")
+            .env("NO_COLOR", "1")
             .env("CARGO_MANIFEST_DIR", &self.manifest_dir)
             .env("CARGO_PKG_NAME", &self.package)
             .env("CARGO_CRATE_NAME", &self.target)
@@ -167,7 +168,9 @@ impl TestContext {
 fn tempdir_for_logs(repo: &Repo) -> Result<tempfile::TempDir> {
     let base = repo.target_dir.join("grader");
     std::fs::create_dir_all(&base)?;
-    Ok(tempfile::Builder::new().prefix("run-").tempdir_in(base)?)
+    let dir = tempfile::Builder::new().prefix("run-").tempdir_in(base)?;
+    super::process::remove_on_interrupt(dir.path());
+    Ok(dir)
 }
 
 async fn list_tests(context: &TestContext) -> Result<Vec<String>, String> {
