@@ -283,10 +283,10 @@ fn panic_message(panics: &[Panic], stdout: &str, stderr: &str) -> String {
         );
     }
     let mut message = first.message.clone();
-    if let Some(diff) = insta_diff(stderr) {
+    if let Some(diff) = insta_diff(&format!("{stdout}\n{stderr}")) {
         message = format!(
-            "{message}\nThe snapshot holds the expected result; your code's differs \
-             (lines marked - are expected, + are yours):\n{diff}"
+            "{message}\nThe snapshot holds the expected result and your code's differs: \
+             lines marked - are expected (old snapshot), + are what your code produced (new results).\n{diff}"
         );
     } else if let Some(report) = trybuild_report(stdout, stderr) {
         message = format!("{message}\n{report}");
@@ -300,14 +300,22 @@ fn panic_message(panics: &[Panic], stdout: &str, stderr: &str) -> String {
     message
 }
 
-/// insta prints the diff of a failed snapshot before it panics.
-fn insta_diff(stderr: &str) -> Option<String> {
-    let start = stderr.find("Snapshot Summary")?;
-    let block = &stderr[start..];
-    let end = block.find("\nthread '").unwrap_or(block.len());
-    let lines: Vec<&str> = block[..end]
+/// insta prints a summary of a failed snapshot (its description and a
+/// diff) on stdout before it panics; that diff is the feedback.
+fn insta_diff(output: &str) -> Option<String> {
+    let start = output.find("Snapshot Summary")?;
+    let block = &output[start..];
+    let lines: Vec<&str> = block
         .lines()
-        .filter(|l| !l.trim().is_empty() && !l.contains("To update snapshots run"))
+        .skip(1)
+        .take_while(|l| {
+            !(l.starts_with("Stopped on the first failure")
+                || l.starts_with("To update snapshots")
+                || l.starts_with("FAILED")
+                || l.starts_with("failures:")
+                || l.starts_with("thread '"))
+        })
+        .filter(|l| !l.trim().is_empty())
         .collect();
     Some(lines.join("\n"))
 }
@@ -376,6 +384,14 @@ mod tests {
             message,
             "reached a `todo!()` at katas/07-timeout/src/lib.rs:12:5: this part of the kata is not written yet."
         );
+    }
+
+    #[test]
+    fn a_snapshot_failure_shows_insta_s_diff() {
+        let stdout = "test x ... ━━━ Snapshot Summary ━━━\nSnapshot: results\n-old snapshot\n+new results\n\
+                      1 │-a\n1 │+b\nStopped on the first failure. Run `cargo insta test` to run all snapshots.\nFAILED\n";
+        let diff = insta_diff(stdout).unwrap();
+        assert_eq!(diff, "Snapshot: results\n-old snapshot\n+new results\n1 │-a\n1 │+b");
     }
 
     #[test]
