@@ -62,9 +62,9 @@ pub fn fmt_duration(d: Duration) -> String {
     let ms = d.as_millis();
     if d < Duration::from_millis(1) && !d.is_zero() {
         format!("{}µs", d.as_micros())
-    } else if ms < 1000 || ms % 1000 != 0 && ms % 100 != 0 {
+    } else if ms < 1000 || !ms.is_multiple_of(100) {
         format!("{ms}ms")
-    } else if ms % 1000 == 0 {
+    } else if ms.is_multiple_of(1000) {
         format!("{}s", ms / 1000)
     } else {
         format!("{}.{}s", ms / 1000, (ms % 1000) / 100)
