@@ -391,7 +391,10 @@ mod tests {
         let stdout = "test x ... ━━━ Snapshot Summary ━━━\nSnapshot: results\n-old snapshot\n+new results\n\
                       1 │-a\n1 │+b\nStopped on the first failure. Run `cargo insta test` to run all snapshots.\nFAILED\n";
         let diff = insta_diff(stdout).unwrap();
-        assert_eq!(diff, "Snapshot: results\n-old snapshot\n+new results\n1 │-a\n1 │+b");
+        assert_eq!(
+            diff,
+            "Snapshot: results\n-old snapshot\n+new results\n1 │-a\n1 │+b"
+        );
     }
 
     #[test]

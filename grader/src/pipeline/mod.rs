@@ -11,6 +11,7 @@ pub mod grade;
 pub mod overlay;
 pub mod process;
 pub mod run;
+mod run_lock;
 
 use std::path::PathBuf;
 
@@ -72,9 +73,9 @@ pub fn grade_all(
     progress: &Progress,
 ) -> Result<Vec<KataResult>> {
     crate::guard::refuse_insta_overrides(repo)?;
-    let (planned, overlay_lock) = overlay::plan(repo, subjects)?;
+    let _lock = run_lock::acquire(repo)?;
+    let planned = overlay::plan(repo, subjects)?;
     let built = build::build(repo, &planned, progress)?;
-    drop(overlay_lock);
     let outcomes = run::run_all(repo, &planned, &built, options, progress)?;
     Ok(planned
         .iter()

@@ -39,37 +39,12 @@ pub fn overlay_root(repo: &Repo) -> PathBuf {
     repo.root.join(".grader").join("overlay")
 }
 
-/// Held while the overlay workspace is written and built: two graders
-/// running at once (an instructor's `verify` beside a `--solutions` run)
-/// must not rewrite the workspace under each other.
-pub struct OverlayLock {
-    _file: std::fs::File,
-}
-
-fn lock_overlay(root: &Path) -> Result<OverlayLock> {
-    std::fs::create_dir_all(root)?;
-    let file = std::fs::File::create(root.join(".lock"))?;
-    // SAFETY: flock on a file descriptor we own; blocks until it is ours.
-    let locked = unsafe { libc::flock(std::os::fd::AsRawFd::as_raw_fd(&file), libc::LOCK_EX) };
-    if locked != 0 {
-        return Err(std::io::Error::last_os_error()).context("cannot lock the overlay workspace");
-    }
-    Ok(OverlayLock { _file: file })
-}
-
 /// Works out how to build each subject, writing the overlay workspace if any
-/// subject needs it. The lock, if any, must be held until the build is done.
-pub fn plan<'a>(
-    repo: &Repo,
-    subjects: &[Subject<'a>],
-) -> Result<(Vec<Planned<'a>>, Option<OverlayLock>)> {
+/// subject needs it. Callers hold the run lock, so no other grader rewrites
+/// the overlay meanwhile.
+pub fn plan<'a>(repo: &Repo, subjects: &[Subject<'a>]) -> Result<Vec<Planned<'a>>> {
     let root = overlay_root(repo);
     let needs_overlay = subjects.iter().any(|s| s.source != Source::Working);
-    let lock = if needs_overlay {
-        Some(lock_overlay(&root)?)
-    } else {
-        None
-    };
     let mut planned = Vec::new();
     for subject in subjects {
         match &subject.source {
@@ -117,7 +92,7 @@ pub fn plan<'a>(
             write_if_changed(&root.join("Cargo.lock"), &text)?;
         }
     }
-    Ok((planned, lock))
+    Ok(planned)
 }
 
 /// Each member records which file is its library; a member whose file is
