@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 /// Default wall-clock limit for one test process. Paused-clock tests finish
 /// in milliseconds; a test still running after this has blocked its thread.
-pub const DEFAULT_TIME_LIMIT_SECS: u64 = 10;
+pub const DEFAULT_TIME_LIMIT_SECS: u64 = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
