@@ -123,11 +123,14 @@ pub fn verify(
     let results = pipeline::grade_all(repo, &subjects, options, progress)?;
     progress.finish();
 
-    for ((subject, result), _) in subjects.iter().zip(&results).zip(0..) {
-        let check = checks
-            .iter_mut()
-            .find(|c| c.kata.id == subject.kata.id)
+    for (subject, result) in subjects.iter().zip(&results) {
+        // Katas were checked in order, so a kata's index is its check's.
+        let index = repo
+            .katas
+            .iter()
+            .position(|k| k.id == subject.kata.id)
             .unwrap();
+        let check = &mut checks[index];
         match subject.variant.as_str() {
             "working" => {
                 check.stub = Some(result.status);
@@ -149,15 +152,10 @@ pub fn verify(
                 }
             }
             variant => {
-                let index = checks
-                    .iter()
-                    .position(|c| c.kata.id == subject.kata.id)
-                    .unwrap();
                 let wrong = wrongs[index]
                     .iter()
                     .find(|w| format!("wrong-{}", w.name) == variant)
                     .expect("every wrong variant was planned from this list");
-                let check = &mut checks[index];
                 match wrong_verdict(wrong, result) {
                     Ok(()) => check.wrong_caught += 1,
                     Err(problem) => check.problems.push(problem),
