@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use assert_cmd::Command;
 use serde_json::Value;
@@ -165,11 +165,9 @@ fn a_test_that_blocks_its_thread_is_timed_out_within_its_limit_and_leaves_no_pro
     );
     let blocking = inject_at_start_of(&reference("07-timeout"), "pub async fn with_timeout<", &block);
     let dir = solutions_dir(&[("07-timeout", blocking)]);
-    let started = Instant::now();
     let output = grader(&["--solutions-dir", dir.path().to_str().unwrap(), "--format", "json", "07"])
         .output()
         .unwrap();
-    let took = started.elapsed();
     assert_eq!(output.status.code(), Some(1));
     let report = json_of(&output);
     let k = kata(&report, "07-timeout");
@@ -177,8 +175,11 @@ fn a_test_that_blocks_its_thread_is_timed_out_within_its_limit_and_leaves_no_pro
     let timed_out: Vec<&Value> = k["tests"].as_array().unwrap().iter().filter(|t| t["status"] == "timed_out").collect();
     assert_eq!(timed_out.len(), 1, "{k:#}");
     assert!(timed_out[0]["message"].as_str().unwrap().contains("thread was blocked"), "{:#}", timed_out[0]);
-    assert!(timed_out[0]["duration_ms"].as_u64().unwrap() < 20_000, "{:#}", timed_out[0]);
-    assert!(took < Duration::from_secs(300), "the grader took {took:?}");
+    // Killed at its limit (5 s), not whenever the grader got round to it.
+    // (The grader's own wall time is not asserted: other tests' graders
+    // hold the run lock before it.)
+    let killed_after = timed_out[0]["duration_ms"].as_u64().unwrap();
+    assert!((5_000..15_000).contains(&killed_after), "{:#}", timed_out[0]);
     let pid = std::fs::read_to_string(pid_file.path()).unwrap();
     assert!(!pid.is_empty(), "the blocking test never ran");
     assert!(!is_running(pid.trim()), "the blocked test process {pid} was left running");
