@@ -23,14 +23,14 @@ fn repo() -> &'static Path {
 fn grader_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        let status = std::process::Command::new(cargo)
+        let cargo = || std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let status = cargo()
             .args(["build", "--quiet", "-p", "grader"])
             .current_dir(repo())
             .status()
             .expect("cargo runs");
         assert!(status.success(), "building the grader failed");
-        let metadata = std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        let metadata = cargo()
             .args(["metadata", "--format-version", "1", "--no-deps"])
             .current_dir(repo())
             .output()
