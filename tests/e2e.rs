@@ -5,86 +5,14 @@
 //! laid out differently) are graded through `--solutions-dir`, so these
 //! tests never write into `katas/`: they can run while someone works there.
 
-use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
-use std::time::Duration;
+mod common;
 
 use assert_cmd::Command;
 use serde_json::Value;
 
+use common::{grader, grader_binary, inject_at_start_of, is_running, json_of, kata, reference, solutions_dir};
+
 const FLAGSHIPS: [&str; 4] = ["07-timeout", "15-graceful-shutdown", "23-lock-across-await", "25-no-thread-sleep"];
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
-
-/// The grader binary, built once for all tests (the e2e package does not
-/// depend on it, so cargo does not build it for us).
-fn grader_binary() -> &'static Path {
-    static BINARY: OnceLock<PathBuf> = OnceLock::new();
-    BINARY.get_or_init(|| {
-        let cargo = || std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-        let status = cargo()
-            .args(["build", "--quiet", "-p", "grader"])
-            .current_dir(repo())
-            .status()
-            .expect("cargo runs");
-        assert!(status.success(), "building the grader failed");
-        let metadata = cargo()
-            .args(["metadata", "--format-version", "1", "--no-deps"])
-            .current_dir(repo())
-            .output()
-            .expect("cargo metadata runs");
-        let metadata: Value = serde_json::from_slice(&metadata.stdout).unwrap();
-        Path::new(metadata["target_directory"].as_str().unwrap()).join("debug").join("grader")
-    })
-}
-
-/// The grader, run from the repository, with a generous overall limit (the
-/// first run in a fresh clone builds trybuild's own dependencies).
-fn grader(args: &[&str]) -> Command {
-    let mut cmd = Command::new(grader_binary());
-    cmd.args(args)
-        .current_dir(repo())
-        .env_remove("INSTA_UPDATE")
-        .env_remove("TRYBUILD")
-        .timeout(Duration::from_secs(900));
-    cmd
-}
-
-fn json_of(output: &std::process::Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "the grader's stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    })
-}
-
-fn kata<'a>(report: &'a Value, id: &str) -> &'a Value {
-    report["katas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|k| k["id"] == id)
-        .unwrap_or_else(|| panic!("{id} is not in the report"))
-}
-
-/// A solutions folder holding, for each kata named, the given lib.rs.
-fn solutions_dir(files: &[(&str, String)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    for (kata, source) in files {
-        let src = dir.path().join(kata).join("src");
-        std::fs::create_dir_all(&src).unwrap();
-        std::fs::write(src.join("lib.rs"), source).unwrap();
-    }
-    dir
-}
-
-fn reference(kata: &str) -> String {
-    std::fs::read_to_string(repo().join("solutions").join(kata).join("src/lib.rs")).unwrap()
-}
 
 #[test]
 fn the_shipped_stubs_fail_with_their_expected_status_and_documented_json() {
@@ -224,17 +152,4 @@ fn relayout(source: &str) -> String {
         attrs.join("\n"),
         body.join("\n").replace("\n\n", "\n\n\n")
     )
-}
-
-/// Inserts `code` as the first statement of the function starting at `signature`.
-fn inject_at_start_of(source: &str, signature: &str, code: &str) -> String {
-    let at = source.find(signature).unwrap_or_else(|| panic!("`{signature}` not found"));
-    let brace = at + source[at..].find("{\n").expect("function body");
-    format!("{}{{\n    {code}\n{}", &source[..brace], &source[brace + 2..])
-}
-
-/// Whether a process is alive (a zombie waiting to be reaped is not).
-fn is_running(pid: &str) -> bool {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    stat.rsplit(") ").next().is_some_and(|rest| !rest.is_empty() && !rest.starts_with('Z'))
 }

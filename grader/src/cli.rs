@@ -12,6 +12,8 @@ use clap::{Parser, Subcommand, ValueEnum};
     about = "Grades your Tokio Katas and tells you what to fix next.",
     after_help = "Examples:\n  cargo run -p grader              grade every kata\n  \
                   cargo run -p grader -- 07        only kata 07, in full detail\n  \
+                  cargo run -p grader -- watch     grade again on every save\n  \
+                  cargo run -p grader -- hint 07   the next hint for kata 07\n  \
                   cargo run -p grader -- verify    instructors: prove every kata is sound",
     args_conflicts_with_subcommands = true
 )]
@@ -46,6 +48,18 @@ pub struct Common {
     /// How many tests run at once (default: the number of CPUs).
     #[arg(long, short, global = true)]
     pub jobs: Option<usize>,
+
+    /// Grade a pull request: every grading file (tests, snapshots, manifests,
+    /// Cargo.lock, toolchain, kata-support) comes from REF, its base; only
+    /// katas/*/src/ from the working tree. Katas whose grading files differ
+    /// from REF are reported `tampered`.
+    #[arg(long, value_name = "REF", global = true, conflicts_with_all = ["solutions", "solutions_dir"])]
+    pub trusted_ref: Option<String>,
+
+    /// Also write a report to FILE (FORMAT: human, json, junit, classroom),
+    /// from the same run. Give it once per report.
+    #[arg(long = "report", value_name = "FORMAT=FILE", global = true, value_parser = crate::publish::parse_report)]
+    pub reports: Vec<(Format, PathBuf)>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -53,10 +67,42 @@ pub enum Command {
     /// Instructors: check that every stub fails, every reference solution
     /// passes and every known-wrong solution fails.
     Verify,
+    /// Authors: scaffold a new kata, numbered after the last one.
+    New {
+        /// The kata's slug: lowercase words joined by hyphens (select-loop).
+        slug: String,
+    },
+    /// Grade, then grade again every time you save a kata's file.
+    Watch {
+        /// Start focused on this kata (number, slug or both).
+        kata: Option<String>,
+    },
+    /// Show the next hint for a kata (hint 1, then 2, ...).
+    Hint {
+        /// The kata (number, slug or both).
+        kata: String,
+        /// Show every hint at once.
+        #[arg(long)]
+        all: bool,
+    },
+    /// List every kata with its status from your last run.
+    List,
+    /// Put a kata's stub back (your version is backed up first).
+    Reset {
+        /// The kata (number, slug or both).
+        kata: String,
+        /// Do not ask before overwriting.
+        #[arg(long, short)]
+        yes: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Human,
     Json,
+    /// JUnit XML: one test case per kata test.
+    Junit,
+    /// GitHub Classroom's autograding results, with points per kata.
+    Classroom,
 }

@@ -16,6 +16,10 @@ use serde::Deserialize;
 /// in milliseconds; a test still running after this has blocked its thread.
 pub const DEFAULT_TIME_LIMIT_SECS: u64 = 5;
 
+/// What a kata is worth in GitHub Classroom (`--format classroom`) unless
+/// its `kata.toml` says otherwise.
+pub const DEFAULT_POINTS: u32 = 10;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum KataKind {
@@ -39,6 +43,8 @@ pub struct KataFile {
     /// Per test target limits, for suites that compile code (trybuild).
     #[serde(default)]
     pub target_time_limits: BTreeMap<String, u64>,
+    /// Points in GitHub Classroom, shared out by the tests that pass.
+    pub points: Option<u32>,
 }
 
 impl KataFile {
@@ -56,6 +62,9 @@ impl KataFile {
         }
         if file.hints.is_empty() {
             bail!("field `hints` is empty: give the learner at least one hint");
+        }
+        if file.points == Some(0) {
+            bail!("field `points` must be at least 1");
         }
         if file.time_limit_secs == Some(0) {
             bail!("field `time_limit_secs` must be at least 1");

@@ -10,12 +10,14 @@ mod cli;
 mod discover;
 mod guard;
 mod kata_file;
+mod learner;
 mod pipeline;
 mod report;
+mod state;
 mod ui;
 mod verify;
 
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -77,7 +79,6 @@ fn run(cli: Cli) -> Result<i32> {
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
     };
-    let progress = Progress::new(std::io::stderr().is_terminal());
     let solutions_root = cli
         .common
         .solutions_dir
@@ -86,17 +87,58 @@ fn run(cli: Cli) -> Result<i32> {
         .transpose()?
         .unwrap_or_else(|| root.join("solutions"));
 
-    if let Some(Command::Verify) = cli.command {
-        let (report, ok) = verify::verify(&repo, &solutions_root, &options, &progress)?;
-        anstream::print!("{report}");
-        return Ok(if ok { 0 } else { 1 });
+    match cli.command {
+        Some(Command::Verify) => {
+            let progress = Progress::new(ui::progress_wanted());
+            let (report, ok) = verify::verify(&repo, &solutions_root, &options, &progress)?;
+            anstream::print!("{report}");
+            return Ok(if ok { 0 } else { 1 });
+        }
+        Some(Command::Watch { kata }) => {
+            return learner::watch::run(repo, kata, options);
+        }
+        Some(Command::Hint { kata, all }) => {
+            let kata = discover::find_kata(&repo.katas, &kata)?;
+            anstream::print!("{}", learner::hint::run(&repo.root, kata, all)?);
+            return Ok(0);
+        }
+        Some(Command::List) => {
+            let (state, notice) = state::State::load(&repo.root);
+            if let Some(notice) = notice {
+                anstream::eprintln!("note: {notice}");
+            }
+            anstream::print!("{}", learner::list::render(&repo.katas, &state));
+            return Ok(0);
+        }
+        Some(Command::Reset { kata, yes }) => {
+            let kata = discover::find_kata(&repo.katas, &kata)?;
+            anstream::print!("{}", learner::reset::run(&repo.root, kata, yes)?);
+            return Ok(0);
+        }
+        None => {}
     }
 
     let katas = discover::select(&repo.katas, &cli.katas)?;
     let use_solutions = cli.common.solutions || cli.common.solutions_dir.is_some();
     let subjects = subjects(&katas, use_solutions.then_some(solutions_root.as_path()))?;
+    let progress = Progress::new(ui::progress_wanted());
     let results = pipeline::grade_all(&repo, &subjects, &options, &progress)?;
     progress.finish();
+    // Progress is about the learner's own code, never the solutions.
+    let mut overall = None;
+    if !use_solutions {
+        let (mut state, notice) = state::State::load(&repo.root);
+        if let Some(notice) = notice {
+            anstream::eprintln!("note: {notice}");
+        }
+        state.record(&results);
+        if let Err(e) = state.save(&repo.root) {
+            anstream::eprintln!("note: your progress could not be saved: {e:#}");
+        }
+        if katas.len() < repo.katas.len() {
+            overall = Some(state.passed_among(repo.katas.iter().map(|k| k.id.as_str())));
+        }
+    }
     match cli.common.format {
         Format::Json => println!("{}", report::json::render(&results)),
         Format::Human => {
@@ -112,6 +154,10 @@ fn run(cli: Cli) -> Result<i32> {
                 "{}",
                 report::human::render(&katas, &results, !cli.katas.is_empty(), &title)
             );
+            if let Some(passed) = overall {
+                let style = ui::BOLD;
+                anstream::println!("\n{style}Overall: {passed}/{} katas passed{style:#} (`cargo run -p grader -- list` shows them all)", repo.katas.len());
+            }
         }
     }
     Ok(report::exit_code(&results))
@@ -165,6 +211,7 @@ fn install_interrupt_handler() {
             _ = terminate.recv() => 143,
         };
         pipeline::process::kill_all_groups();
+        ui::restore_terminal();
         std::process::exit(code);
     });
 }

@@ -16,6 +16,16 @@ pub const YELLOW: Style = AnsiColor::Yellow.on_default().bold();
 pub const DIM: Style = Style::new().dimmed();
 pub const BOLD: Style = Style::new().bold();
 
+/// Whether to animate progress: only on a terminal, and not when the user
+/// asked for plain output (`NO_COLOR`, `TERM=dumb`): the animation is made
+/// of escape codes too.
+pub fn progress_wanted() -> bool {
+    use std::io::IsTerminal;
+    std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && std::env::var("TERM").map_or(true, |t| t != "dumb")
+}
+
 /// The progress indication for one grading run.
 #[derive(Clone)]
 pub struct Progress {
@@ -70,4 +80,60 @@ impl Progress {
     pub fn finish(&self) {
         self.bar.finish_and_clear();
     }
+}
+
+/// Whether the terminal is in raw mode (watch), so an interrupt can put it
+/// back before the process exits.
+static RAW_MODE: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Raw mode for the length of `watch`: keys arrive one at a time, without
+/// Enter. Restored when dropped, and by [`restore_terminal`] on a signal.
+pub struct RawTerminal;
+
+impl RawTerminal {
+    pub fn enter() -> RawTerminal {
+        use std::io::IsTerminal;
+        if std::io::stdin().is_terminal() && crossterm::terminal::enable_raw_mode().is_ok() {
+            RAW_MODE.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        RawTerminal
+    }
+}
+
+impl Drop for RawTerminal {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Leaves raw mode if we are in it. Safe to call more than once.
+pub fn restore_terminal() {
+    if RAW_MODE.swap(false, std::sync::atomic::Ordering::SeqCst) {
+        let _ = crossterm::terminal::disable_raw_mode();
+    }
+}
+
+/// Replaces the screen with `text` on a terminal; elsewhere (a pipe, a
+/// log) appends it after a separator, so nothing is lost.
+pub fn redraw(text: &str) {
+    use std::io::{IsTerminal, Write};
+    let mut stdout = anstream::stdout();
+    if std::io::stdout().is_terminal() {
+        // Raw mode turns off the terminal's newline translation.
+        let text = if RAW_MODE.load(std::sync::atomic::Ordering::SeqCst) {
+            text.replace('\n', "\r\n")
+        } else {
+            text.to_string()
+        };
+        let _ = crossterm::execute!(
+            std::io::stdout(),
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::All),
+            crossterm::terminal::Clear(crossterm::terminal::ClearType::Purge),
+            crossterm::cursor::MoveTo(0, 0)
+        );
+        let _ = write!(stdout, "{text}");
+    } else {
+        let _ = write!(stdout, "{}\n{text}", "─".repeat(80));
+    }
+    let _ = stdout.flush();
 }

@@ -216,6 +216,7 @@ fn status_word(status: KataStatus) -> &'static str {
         KataStatus::NotStarted => "not_started",
         KataStatus::CompileError => "compile_error",
         KataStatus::TimedOut => "timed_out",
+        KataStatus::Tampered => "tampered",
     }
 }
 

@@ -6,14 +6,14 @@
 //! differs, here is the diff". This module is the only place that makes
 //! those calls, so every report format says the same thing.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::build::Built;
 use super::process::Exit;
 use super::run::{RawTest, SubjectRun};
 use crate::discover::Kata;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum KataStatus {
     Passed,
@@ -21,6 +21,8 @@ pub enum KataStatus {
     NotStarted,
     CompileError,
     TimedOut,
+    /// `--trusted-ref`: the kata's grading files differ from the trusted ref.
+    Tampered,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -63,6 +65,9 @@ pub struct KataResult {
     pub tests: Vec<TestResult>,
     /// rustc's rendered compile errors, when the kata does not compile.
     pub diagnostics: Vec<String>,
+    /// `tampered`: the grading files that differ from the trusted ref.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tampered_files: Vec<String>,
 }
 
 impl KataResult {
@@ -108,6 +113,7 @@ pub fn grade(kata: &Kata, built: Built, run: SubjectRun) -> KataResult {
         status,
         tests,
         diagnostics: built.diagnostics,
+        tampered_files: Vec::new(),
     }
 }
 

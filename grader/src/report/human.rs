@@ -30,6 +30,7 @@ pub fn status_label(status: KataStatus) -> (&'static str, Style) {
         KataStatus::NotStarted => ("· not started", DIM),
         KataStatus::CompileError => ("✗ compile error", RED),
         KataStatus::TimedOut => ("⧗ timed out", YELLOW),
+        KataStatus::Tampered => ("✗ tampered", RED),
     }
 }
 
@@ -129,10 +130,15 @@ pub fn detail(kata: &Kata, result: &KataResult) -> String {
         }
     }
     out.push('\n');
-    for test in &result.tests {
+    for (i, test) in result.tests.iter().enumerate() {
         let (mark, style) = test_label(test.status);
         let _ = writeln!(out, "  {style}{mark}{style:#} {}", test.name);
-        if test.status != TestStatus::Passed {
+        // Tests that fail the same way (every test of a stub reaching the
+        // same todo!()) share one message, printed under the last of them.
+        let same_as_next = result.tests.get(i + 1).is_some_and(|next| {
+            next.status == test.status && next.message == test.message
+        });
+        if test.status != TestStatus::Passed && !same_as_next {
             for line in test.message.lines() {
                 let _ = writeln!(out, "      {line}");
             }
@@ -145,6 +151,15 @@ pub fn detail(kata: &Kata, result: &KataResult) -> String {
             let _ = writeln!(
                 out,
                 "  {GREEN}All tests pass.{GREEN:#} On to the next kata!"
+            );
+        }
+        KataStatus::Tampered => {
+            let _ = writeln!(
+                out,
+                "  {RED}Not passed: this kata's grading files differ from the trusted ref.{RED:#}\n  \
+                 The tests above ran on the ref's copies; yours were not used. Restore them:\n    \
+                 git checkout <ref> -- {}",
+                result.tampered_files.join(" ")
             );
         }
         KataStatus::NotStarted => {

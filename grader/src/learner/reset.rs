@@ -1,0 +1,142 @@
+//! `reset KATA`: put the stub back, without ever losing the learner's work.
+//!
+//! The stub is taken from git: from the branch the learner's branch tracks
+//! (the course's `origin/main` in a fresh clone), so it is the course's stub
+//! even if the learner has committed their own work; from `HEAD` when there
+//! is no upstream. Before anything is overwritten, the learner's file is
+//! copied to `.grader/backups/` and the path is printed, and unless `--yes`
+//! is given the learner is asked first.
+
+use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use anyhow::{bail, Context, Result};
+use tokio::process::Command;
+
+use crate::discover::Kata;
+use crate::pipeline::process::{run_limited, Exit};
+use crate::state::State;
+use crate::UsageError;
+
+const GIT_LIMIT: Duration = Duration::from_secs(30);
+
+/// What reset did, for the report.
+struct Reset {
+    backup: Option<PathBuf>,
+    from: String,
+}
+
+pub fn run(root: &Path, kata: &Kata, yes: bool) -> Result<String> {
+    let relative = format!("katas/{}/src/lib.rs", kata.id);
+    let (rev, stub) = stub_source(root, &relative)?;
+    let file = root.join(&relative);
+    let current = std::fs::read(&file).ok();
+    if current.as_deref() == Some(stub.as_slice()) {
+        return Ok(format!("{relative} is already the stub from {rev}: nothing to reset.\n"));
+    }
+    if !yes && !confirm(&relative)? {
+        return Ok("Nothing was changed.\n".to_string());
+    }
+    let reset = apply(root, kata, &relative, &rev, &stub, current.as_deref())?;
+    let mut out = format!("{} is the stub again (from {}).\n", relative, reset.from);
+    if let Some(backup) = &reset.backup {
+        out.push_str(&format!(
+            "Your version was saved first: {}\nTo bring it back: cp {} {}\n",
+            backup.display(),
+            backup.display(),
+            relative
+        ));
+    }
+    Ok(out)
+}
+
+/// Backs up the learner's file, then writes the stub over it atomically.
+fn apply(root: &Path, kata: &Kata, relative: &str, rev: &str, stub: &[u8], current: Option<&[u8]>) -> Result<Reset> {
+    let file = root.join(relative);
+    let backup = match current {
+        Some(bytes) => Some(write_backup(root, &kata.id, bytes)?),
+        None => None,
+    };
+    let dir = file.parent().unwrap();
+    std::fs::create_dir_all(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
+    tmp.write_all(stub)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(&file).with_context(|| format!("cannot write {}", file.display()))?;
+
+    let (mut state, _) = State::load(root);
+    let progress = state.kata_mut(&kata.id);
+    progress.status = None;
+    progress.passed_tests = 0;
+    progress.total_tests = 0;
+    state.save(root)?;
+    Ok(Reset {
+        backup,
+        from: rev.to_string(),
+    })
+}
+
+fn write_backup(root: &Path, id: &str, bytes: &[u8]) -> Result<PathBuf> {
+    let dir = root.join(".grader").join("backups");
+    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    // Never overwrite an earlier backup, even two resets in one second.
+    for n in 0.. {
+        let name = if n == 0 { format!("{id}-lib-{stamp}.rs") } else { format!("{id}-lib-{stamp}-{n}.rs") };
+        let path = dir.join(name);
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(mut out) => {
+                out.write_all(bytes)?;
+                out.sync_all()?;
+                return Ok(path);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e).with_context(|| format!("cannot write the backup {}", path.display())),
+        }
+    }
+    unreachable!("some backup name is free")
+}
+
+fn confirm(relative: &str) -> Result<bool> {
+    if !std::io::stdin().is_terminal() {
+        return Err(UsageError(format!(
+            "reset would overwrite {relative}, and there is no terminal to ask you first.\n\
+             Run it again with --yes to reset (your version is backed up either way)."
+        ))
+        .into());
+    }
+    eprint!("Reset {relative} to the stub? Your version is backed up first. [y/N] ");
+    std::io::stderr().flush()?;
+    let mut answer = String::new();
+    std::io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
+}
+
+/// The stub's bytes and the revision they came from.
+fn stub_source(root: &Path, relative: &str) -> Result<(String, Vec<u8>)> {
+    let upstream = git(root, &["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"]).ok();
+    let rev = upstream
+        .map(|u| String::from_utf8_lossy(&u).trim().to_string())
+        .filter(|u| !u.is_empty())
+        .unwrap_or_else(|| "HEAD".to_string());
+    match git(root, &["show", &format!("{rev}:{relative}")]) {
+        Ok(bytes) => Ok((rev, bytes)),
+        Err(e) => bail!(
+            "cannot find the stub of {relative} in git ({rev}): {e:#}\n\
+             reset takes the stub from git, so it needs the repository's history (a git clone)."
+        ),
+    }
+}
+
+fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(root).args(args);
+    let done = crate::runtime()
+        .block_on(run_limited(cmd, GIT_LIMIT, 16 * 1024 * 1024))
+        .context("cannot run git: is it installed?")?;
+    if done.exit != Exit::Code(0) {
+        bail!("{}", String::from_utf8_lossy(&done.stderr).trim());
+    }
+    Ok(done.stdout)
+}

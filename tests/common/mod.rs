@@ -1,0 +1,96 @@
+//! What every end-to-end test file needs: the grader binary, built once,
+//! run against this repository, and ways to read its JSON report and to
+//! grade variants of a kata without touching `katas/`.
+#![allow(dead_code)] // each test file uses its own subset
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The grader binary, built once for all tests (the e2e package does not
+/// depend on it, so cargo does not build it for us).
+pub fn grader_binary() -> &'static Path {
+    static BINARY: OnceLock<PathBuf> = OnceLock::new();
+    BINARY.get_or_init(|| {
+        let cargo = || std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let status = cargo()
+            .args(["build", "--quiet", "-p", "grader"])
+            .current_dir(repo())
+            .status()
+            .expect("cargo runs");
+        assert!(status.success(), "building the grader failed");
+        let metadata = cargo()
+            .args(["metadata", "--format-version", "1", "--no-deps"])
+            .current_dir(repo())
+            .output()
+            .expect("cargo metadata runs");
+        let metadata: Value = serde_json::from_slice(&metadata.stdout).unwrap();
+        Path::new(metadata["target_directory"].as_str().unwrap()).join("debug").join("grader")
+    })
+}
+
+/// The grader, run from the repository, with a generous overall limit (the
+/// first run in a fresh clone builds trybuild's own dependencies).
+pub fn grader(args: &[&str]) -> Command {
+    let mut cmd = Command::new(grader_binary());
+    cmd.args(args)
+        .current_dir(repo())
+        .env_remove("INSTA_UPDATE")
+        .env_remove("TRYBUILD")
+        .timeout(Duration::from_secs(900));
+    cmd
+}
+
+pub fn json_of(output: &std::process::Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "the grader's stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+pub fn kata<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["katas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|k| k["id"] == id)
+        .unwrap_or_else(|| panic!("{id} is not in the report"))
+}
+
+/// A solutions folder holding, for each kata named, the given lib.rs.
+pub fn solutions_dir(files: &[(&str, String)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (kata, source) in files {
+        let src = dir.path().join(kata).join("src");
+        std::fs::create_dir_all(&src).unwrap();
+        std::fs::write(src.join("lib.rs"), source).unwrap();
+    }
+    dir
+}
+
+pub fn reference(kata: &str) -> String {
+    std::fs::read_to_string(repo().join("solutions").join(kata).join("src/lib.rs")).unwrap()
+}
+
+/// Inserts `code` as the first statement of the function starting at `signature`.
+pub fn inject_at_start_of(source: &str, signature: &str, code: &str) -> String {
+    let at = source.find(signature).unwrap_or_else(|| panic!("`{signature}` not found"));
+    let brace = at + source[at..].find("{\n").expect("function body");
+    format!("{}{{\n    {code}\n{}", &source[..brace], &source[brace + 2..])
+}
+
+/// Whether a process is alive (a zombie waiting to be reaped is not).
+pub fn is_running(pid: &str) -> bool {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    stat.rsplit(") ").next().is_some_and(|rest| !rest.is_empty() && !rest.starts_with('Z'))
+}

@@ -1,0 +1,288 @@
+//! The learner's loop, tested the way a learner uses it: `hint`, `list`,
+//! `reset` and `watch` on a private copy of the repository (they write
+//! files: progress, backups, the kata being worked on), with `watch` driven
+//! in a real terminal through tmux.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Command as StdCommand;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+
+use common::{grader_binary, repo};
+
+/// A copy of the repository's files (as git sees them: tracked, plus new
+/// files not ignored), committed into a fresh git history so `reset` finds
+/// the stubs. Builds go to a target directory shared by all copies.
+struct Copy {
+    dir: tempfile::TempDir,
+}
+
+impl Copy {
+    fn new() -> Copy {
+        let dir = tempfile::tempdir().unwrap();
+        let files = StdCommand::new("git")
+            .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+            .current_dir(repo())
+            .output()
+            .expect("git runs");
+        for name in files.stdout.split(|b| *b == 0).filter(|n| !n.is_empty()) {
+            let name = String::from_utf8_lossy(name).to_string();
+            let from = repo().join(&name);
+            if !from.is_file() {
+                continue; // deleted in the working tree
+            }
+            let to = dir.path().join(&name);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(&from, &to).unwrap();
+        }
+        let git = |args: &[&str]| {
+            let status = StdCommand::new("git")
+                .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+                .args(args)
+                .current_dir(dir.path())
+                .stdout(std::process::Stdio::null())
+                .status()
+                .unwrap();
+            assert!(status.success(), "git {args:?}");
+        };
+        git(&["init", "-q"]);
+        git(&["add", "-A"]);
+        git(&["commit", "-q", "-m", "course"]);
+        Copy { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    fn target_dir() -> PathBuf {
+        repo().join("target").join("e2e-learner")
+    }
+
+    fn grader(&self, args: &[&str]) -> Command {
+        let mut cmd = Command::new(grader_binary());
+        cmd.args(args)
+            .current_dir(self.path())
+            .env("CARGO_TARGET_DIR", Self::target_dir())
+            .timeout(Duration::from_secs(900));
+        cmd
+    }
+
+    fn kata_file(&self, kata: &str) -> PathBuf {
+        self.path().join("katas").join(kata).join("src/lib.rs")
+    }
+}
+
+fn stdout_of(cmd: &mut Command) -> String {
+    let output = cmd.output().unwrap();
+    assert!(
+        output.status.success(),
+        "{:?} failed: {}\n{}",
+        cmd,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn hints_come_one_at_a_time_then_all() {
+    let copy = Copy::new();
+    for n in 1..=3 {
+        let out = stdout_of(&mut copy.grader(&["hint", "07"]));
+        assert!(out.contains(&format!("Hint {n} of 3 for 07-timeout")), "ask #{n}:\n{out}");
+        assert!(!out.contains(&format!("Hint {} of 3", n + 1)), "only one hint at a time:\n{out}");
+    }
+    // Past the last hint, the last one again, and where to read on.
+    let out = stdout_of(&mut copy.grader(&["hint", "timeout"]));
+    assert!(out.contains("Hint 3 of 3") && out.contains("last hint"), "{out}");
+    let out = stdout_of(&mut copy.grader(&["hint", "15", "--all"]));
+    for n in 1..=3 {
+        assert!(out.contains(&format!("Hint {n} of 3 for 15-graceful-shutdown")), "{out}");
+    }
+    let list = stdout_of(&mut copy.grader(&["list"]));
+    assert!(list.contains("3/3 hints"), "{list}");
+}
+
+#[test]
+fn a_damaged_progress_file_is_rebuilt_not_a_crash() {
+    let copy = Copy::new();
+    std::fs::create_dir_all(copy.path().join(".grader")).unwrap();
+    std::fs::write(copy.path().join(".grader/state.json"), b"{\"katas\": [oops").unwrap();
+    let out = stdout_of(&mut copy.grader(&["hint", "07"]));
+    assert!(out.contains("Hint 1 of 3"), "{out}");
+    let state = std::fs::read_to_string(copy.path().join(".grader/state.json")).unwrap();
+    let state: serde_json::Value = serde_json::from_str(&state).expect("the state file is valid JSON again");
+    assert_eq!(state["katas"]["07-timeout"]["hints_shown"], 1);
+}
+
+#[test]
+fn reset_backs_up_the_learner_s_file_byte_for_byte() {
+    let copy = Copy::new();
+    let file = copy.kata_file("07-timeout");
+    let stub = std::fs::read(&file).unwrap();
+    // Work in progress, with bytes that are not even UTF-8.
+    let mut work = b"// my work in progress: caf\xc3\xa9\n".to_vec();
+    work.extend_from_slice(&[0xff, 0xfe, b'\n']);
+    work.extend_from_slice(&stub);
+    std::fs::write(&file, &work).unwrap();
+
+    // No terminal to ask: nothing happens without --yes.
+    let refused = copy.grader(&["reset", "07"]).output().unwrap();
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes"));
+    assert_eq!(std::fs::read(&file).unwrap(), work, "reset changed the file without asking");
+
+    let out = stdout_of(&mut copy.grader(&["reset", "07", "--yes"]));
+    assert_eq!(std::fs::read(&file).unwrap(), stub, "the stub is back");
+    let backup = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Your version was saved first: "))
+        .unwrap_or_else(|| panic!("no backup path printed:\n{out}"));
+    let backup = Path::new(backup.trim());
+    assert!(backup.is_absolute() && backup.starts_with(copy.path()), "{}", backup.display());
+    assert_eq!(std::fs::read(backup).unwrap(), work, "the backup holds the learner's bytes exactly");
+
+    // Restoring the backup as printed gives the learner's file back.
+    std::fs::copy(backup, &file).unwrap();
+    assert_eq!(std::fs::read(&file).unwrap(), work);
+
+    // A second reset keeps the first backup and makes another.
+    let out = stdout_of(&mut copy.grader(&["reset", "07", "-y"]));
+    assert!(out.contains("saved first"), "{out}");
+    assert_eq!(std::fs::read_dir(copy.path().join(".grader/backups")).unwrap().count(), 2);
+    let out = stdout_of(&mut copy.grader(&["reset", "07", "-y"]));
+    assert!(out.contains("already the stub"), "{out}");
+}
+
+/// Runs the grader in a pseudo-terminal (script(1)), as a learner sees it.
+fn in_a_terminal(copy: &Copy, args: &str, no_color: bool) -> Vec<u8> {
+    let mut cmd = StdCommand::new("script");
+    cmd.args(["-qec", &format!("{} {args}", grader_binary().display()), "/dev/null"])
+        .current_dir(copy.path())
+        .env("CARGO_TARGET_DIR", Copy::target_dir())
+        .env("TERM", "xterm-256color")
+        .stdin(std::process::Stdio::null());
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    } else {
+        cmd.env_remove("NO_COLOR");
+    }
+    cmd.output().expect("script(1) runs").stdout
+}
+
+#[test]
+fn no_color_output_is_free_of_escape_codes() {
+    if StdCommand::new("script").arg("--version").output().is_err() {
+        eprintln!("SKIPPED: script(1) is not installed (Debian: bsdutils)");
+        return;
+    }
+    let copy = Copy::new();
+    let coloured = in_a_terminal(&copy, "25", false);
+    assert!(coloured.windows(2).any(|w| w == b"\x1b["), "a terminal gets colours by default");
+    let plain = in_a_terminal(&copy, "25", true);
+    let text = String::from_utf8_lossy(&plain);
+    assert!(text.contains("25-no-thread-sleep"), "{text}");
+    assert!(!plain.contains(&0x1b), "NO_COLOR output has escape codes:\n{text:?}");
+}
+
+/// tmux, driven like a person at a keyboard.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(copy: &Copy, command: &str) -> Option<Tmux> {
+        if StdCommand::new("tmux").arg("-V").output().is_err() {
+            eprintln!("SKIPPED: tmux is not installed (.ci/run installs it for CI)");
+            return None;
+        }
+        let tmux = Tmux {
+            socket: format!("katas-test-{}", std::process::id()),
+        };
+        let script = format!(
+            "cd {} && CARGO_TARGET_DIR={} {command}; echo EXITED $?",
+            copy.path().display(),
+            Copy::target_dir().display()
+        );
+        tmux.run(&["new-session", "-d", "-x", "150", "-y", "60", "-s", "watch", &script]);
+        tmux.run(&["set-option", "-t", "watch", "remain-on-exit", "on"]);
+        Some(tmux)
+    }
+
+    fn run(&self, args: &[&str]) -> String {
+        let out = StdCommand::new("tmux").arg("-L").arg(&self.socket).args(args).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).to_string()
+    }
+
+    fn screen(&self) -> String {
+        self.run(&["capture-pane", "-p", "-t", "watch"])
+    }
+
+    /// Waits until the screen shows `text` (the grader builds, so allow
+    /// for a cold build the first time).
+    fn wait_for(&self, text: &str, limit: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(text) {
+                return screen;
+            }
+            assert!(start.elapsed() < limit, "waited {limit:?} for {text:?}; the screen shows:\n{screen}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+/// Processes (other than tmux's shell) whose working directory is inside `dir`.
+fn processes_inside(dir: &Path) -> Vec<String> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else { continue };
+        if cwd.starts_with(dir) {
+            let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
+            found.push(String::from_utf8_lossy(&cmdline).replace('\0', " "));
+        }
+    }
+    found
+}
+
+#[test]
+fn watch_grades_again_on_save_and_quits_cleanly() {
+    let copy = Copy::new();
+    let command = format!("{} watch 07", grader_binary().display());
+    let Some(tmux) = Tmux::start(&copy, &command) else { return };
+    let screen = tmux.wait_for("Graded 1 time(s)", Duration::from_secs(600));
+    assert!(screen.contains("▶ 07-timeout") && screen.contains("not started"), "{screen}");
+
+    // Save a solution: only that kata is graded again, and it passes.
+    let file = copy.kata_file("07-timeout");
+    std::fs::write(&file, std::fs::read(repo().join("solutions/07-timeout/src/lib.rs")).unwrap()).unwrap();
+    let screen = tmux.wait_for("All tests pass", Duration::from_secs(120));
+    assert!(screen.contains("Graded 2 time(s)"), "one save, one grading:\n{screen}");
+    assert!(screen.contains("1/4 passed"), "{screen}");
+
+    // A compile error is shown, and the watch goes on.
+    std::fs::write(&file, "pub fn oops( {}\n").unwrap();
+    let screen = tmux.wait_for("compile error", Duration::from_secs(120));
+    assert!(screen.contains("The compiler says") && screen.contains("Watching katas/"), "{screen}");
+
+    // `h` shows the next hint on the screen.
+    tmux.run(&["send-keys", "-t", "watch", "h"]);
+    tmux.wait_for("Hint 1 of 3", Duration::from_secs(10));
+
+    // `q` quits and leaves nothing running in the repository.
+    tmux.run(&["send-keys", "-t", "watch", "q"]);
+    tmux.wait_for("EXITED 0", Duration::from_secs(10));
+    let left = processes_inside(copy.path());
+    assert!(left.is_empty(), "processes left behind: {left:?}");
+}
