@@ -77,7 +77,14 @@ pub fn discover(root: &Path) -> Result<Repo> {
         .manifest_path(root.join("Cargo.toml"))
         .no_deps()
         .exec()
-        .context("`cargo metadata` failed: is cargo installed (https://rustup.rs) and the workspace's Cargo.toml valid?")?;
+        .map_err(|e| match e {
+            cargo_metadata::Error::Io(io) if io.kind() == std::io::ErrorKind::NotFound => anyhow::Error::new(UsageError(
+                "cargo was not found on your PATH. Install Rust with rustup (https://rustup.rs), \
+                 open a new terminal, and run `cargo run -p grader` in the repository again."
+                    .into(),
+            )),
+            other => anyhow::Error::new(other).context("`cargo metadata` could not read the workspace: is its Cargo.toml valid?"),
+        })?;
     let katas_dir = root.join("katas");
     let mut katas = Vec::new();
     for package in metadata.workspace_packages() {
@@ -155,6 +162,23 @@ fn load_kata(package: &Package, dir: &Path, id: String, number: u32, slug: Strin
     })
 }
 
+/// Up to three katas whose names are close to `wanted`: similar spelling,
+/// or a word in common ("sleep" finds `no-thread-sleep`).
+fn closest<'a>(katas: &'a [Kata], wanted: &str) -> Vec<&'a Kata> {
+    let words: Vec<&str> = wanted.split(['-', '_', ' ']).filter(|w| w.len() > 2).collect();
+    let mut scored: Vec<(f64, &Kata)> = katas
+        .iter()
+        .map(|k| {
+            let spelling = strsim::jaro_winkler(wanted, &k.slug).max(strsim::jaro_winkler(wanted, &k.id));
+            let shared = words.iter().filter(|w| k.slug.split('-').any(|s| s == **w)).count();
+            (spelling + 0.2 * shared as f64, k)
+        })
+        .filter(|(score, _)| *score > 0.75)
+        .collect();
+    scored.sort_by(|a, b| b.0.total_cmp(&a.0));
+    scored.into_iter().take(3).map(|(_, k)| k).collect()
+}
+
 /// `07-timeout` → (7, "timeout").
 pub fn parse_kata_dir_name(name: &str) -> Option<(u32, String)> {
     let (number, slug) = name.split_once('-')?;
@@ -193,19 +217,13 @@ pub fn find_kata<'a>(katas: &'a [Kata], name: &str) -> Result<&'a Kata> {
     if let Some(kata) = found {
         return Ok(kata);
     }
-    let mut close: Vec<(f64, &Kata)> = katas
-        .iter()
-        .map(|k| {
-            let score =
-                strsim::jaro_winkler(&wanted, &k.slug).max(strsim::jaro_winkler(&wanted, &k.id));
-            (score, k)
-        })
-        .filter(|(score, _)| *score > 0.7)
-        .collect();
-    close.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let suggestion = match close.first() {
-        Some((_, k)) => format!("Did you mean `{}` ({})?", k.id, k.meta.title),
-        None => "Run `cargo run -p grader -- list` to see every kata.".to_string(),
+    let suggestion = match closest(katas, &wanted).as_slice() {
+        [] => "Run `cargo run -p grader -- list` to see every kata.".to_string(),
+        [only] => format!("Did you mean `{}` ({})?", only.id, only.meta.title),
+        several => format!(
+            "Did you mean one of: {}?",
+            several.iter().map(|k| format!("`{}`", k.id)).collect::<Vec<_>>().join(", ")
+        ),
     };
     Err(UsageError(format!(
         "there is no kata called `{name}`. {suggestion}\nName a kata by number (07), slug (timeout) or both (07-timeout)."
@@ -216,6 +234,30 @@ pub fn find_kata<'a>(katas: &'a [Kata], name: &str) -> Result<&'a Kata> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn kata(id: &str) -> Kata {
+        let (number, slug) = parse_kata_dir_name(id).unwrap();
+        Kata {
+            id: id.into(),
+            number,
+            slug,
+            dir: PathBuf::new(),
+            manifest_path: PathBuf::new(),
+            package: String::new(),
+            lib_name: String::new(),
+            test_targets: Vec::new(),
+            meta: KataFile::parse("title = \"t\"\nchapter = 1\nkind = \"fix\"\nhints = [\"h\"]").unwrap(),
+        }
+    }
+
+    #[test]
+    fn suggests_the_closest_names() {
+        let katas = [kata("07-timeout"), kata("15-graceful-shutdown"), kata("25-no-thread-sleep")];
+        let ids = |wanted| closest(&katas, wanted).iter().map(|k| k.id.clone()).collect::<Vec<_>>();
+        assert_eq!(ids("timeuot"), vec!["07-timeout"]);
+        assert_eq!(ids("sleep-thread"), vec!["25-no-thread-sleep"]);
+        assert!(ids("zzz").is_empty());
+    }
 
     #[test]
     fn kata_directory_names() {
