@@ -13,13 +13,17 @@
 //! times are exact.
 
 mod clock;
+mod concurrency;
 mod drop_flag;
+mod event_log;
 mod hang;
 mod heartbeat;
 mod tasks;
 
 pub use clock::{fmt_duration, Stopwatch};
+pub use concurrency::{ConcurrencyProbe, InFlight};
 pub use drop_flag::{track_drop, DropFlag, DropProbe};
+pub use event_log::EventLog;
 pub use hang::{no_hang, within, HANG_LIMIT};
 pub use heartbeat::Heartbeat;
 pub use tasks::assert_no_leaked_tasks;
