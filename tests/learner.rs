@@ -285,4 +285,14 @@ fn watch_grades_again_on_save_and_quits_cleanly() {
     tmux.wait_for("EXITED 0", Duration::from_secs(10));
     let left = processes_inside(copy.path());
     assert!(left.is_empty(), "processes left behind: {left:?}");
+    drop(tmux);
+
+    // Ctrl-C quits too, even in the middle of grading, and the terminal is
+    // usable afterwards (the shell prints the exit status normally).
+    let Some(tmux) = Tmux::start(&copy, &command) else { return };
+    tmux.wait_for("Watching katas/", Duration::from_secs(120));
+    tmux.run(&["send-keys", "-t", "watch", "C-c"]);
+    tmux.wait_for("EXITED 0", Duration::from_secs(10));
+    let left = processes_inside(copy.path());
+    assert!(left.is_empty(), "processes left behind after Ctrl-C: {left:?}");
 }
