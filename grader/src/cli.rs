@@ -66,7 +66,10 @@ pub struct Common {
 pub enum Command {
     /// Instructors: check that every stub fails, every reference solution
     /// passes and every known-wrong solution fails.
-    Verify,
+    Verify {
+        /// Only these katas (default: all).
+        katas: Vec<String>,
+    },
     /// Authors: scaffold a new kata, numbered after the last one.
     New {
         /// The kata's slug: lowercase words joined by hyphens (select-loop).

@@ -19,6 +19,22 @@ pub struct Repo {
     pub root: PathBuf,
     pub target_dir: PathBuf,
     pub katas: Vec<Kata>,
+    /// Folders that look like katas but cannot be graded (a malformed
+    /// `kata.toml`, no tests, no `src/lib.rs`): reported as failed, with the
+    /// reason, while every other kata is graded.
+    pub problems: Vec<Problem>,
+}
+
+/// A kata folder that cannot be graded, and why.
+#[derive(Debug, Clone)]
+pub struct Problem {
+    /// The folder's name, `08-select`.
+    pub id: String,
+    pub number: u32,
+    /// Its `kata.toml`, when that much could be read (for the title).
+    pub meta: Option<KataFile>,
+    /// What is wrong and what to do, naming the file.
+    pub message: String,
 }
 
 /// One kata: a crate under `katas/NN-slug/`.
@@ -73,8 +89,12 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
 
 /// Reads the workspace with `cargo metadata` and loads every kata in it.
 pub fn discover(root: &Path) -> Result<Repo> {
+    refuse_folders_cargo_cannot_load(root)?;
+    // Run in the repository, not wherever the grader was started: cargo and
+    // rustup read `.cargo/config.toml` and the toolchain file from there.
     let metadata = MetadataCommand::new()
         .manifest_path(root.join("Cargo.toml"))
+        .current_dir(root)
         .no_deps()
         .exec()
         .map_err(|e| match e {
@@ -87,6 +107,7 @@ pub fn discover(root: &Path) -> Result<Repo> {
         })?;
     let katas_dir = root.join("katas");
     let mut katas = Vec::new();
+    let mut problems = Vec::new();
     for package in metadata.workspace_packages() {
         let manifest_path: PathBuf = package.manifest_path.clone().into();
         let dir = manifest_path.parent().unwrap().to_path_buf();
@@ -97,37 +118,101 @@ pub fn discover(root: &Path) -> Result<Repo> {
         let Some((number, slug)) = parse_kata_dir_name(&name) else {
             continue; // katas/support and friends: not katas.
         };
-        katas.push(load_kata(package, &dir, name, number, slug)?);
+        match load_kata(package, &dir, name.clone(), number, slug) {
+            Ok(kata) => katas.push(kata),
+            Err(e) => problems.push(Problem {
+                meta: KataFile::load(&dir.join("kata.toml")).ok(),
+                id: name,
+                number,
+                message: format!("{e:#}"),
+            }),
+        }
     }
     // A folder that looks like a kata but that cargo does not know about is a
-    // mistake worth stopping for: its tests would silently never run.
+    // mistake worth reporting: its tests would silently never run.
     for entry in std::fs::read_dir(&katas_dir).context("cannot read katas/")? {
         let path = entry?.path();
         let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let Some((number, _)) = parse_kata_dir_name(&name) else {
+            continue;
+        };
         if path.is_dir()
-            && parse_kata_dir_name(&name).is_some()
             && !katas.iter().any(|k| k.id == name)
+            && !problems.iter().any(|p| p.id == name)
         {
-            bail!(
-                "katas/{name} looks like a kata but is not a workspace package: it needs a Cargo.toml \
-                 (the workspace includes katas/* automatically)"
-            );
+            problems.push(Problem {
+                meta: KataFile::load(&path.join("kata.toml")).ok(),
+                id: name.clone(),
+                number,
+                message: format!(
+                    "katas/{name} looks like a kata but is not a workspace package: it needs a \
+                     Cargo.toml (the workspace includes katas/* automatically). If you did not \
+                     mean to change it, restore it: git checkout HEAD -- katas/{name}"
+                ),
+            });
         }
     }
-    katas.sort_by_key(|k| k.number);
-    if let Some(pair) = katas.windows(2).find(|w| w[0].number == w[1].number) {
-        bail!(
-            "two katas share the number {:02}: {} and {}",
-            pair[0].number,
-            pair[0].id,
-            pair[1].id
-        );
+    katas.sort_by(|a, b| (a.number, &a.id).cmp(&(b.number, &b.id)));
+    // Two katas with one number cannot both be `07`, and which one is meant
+    // is anyone's guess: both are reported instead of graded.
+    let shared: Vec<u32> = katas
+        .windows(2)
+        .filter(|w| w[0].number == w[1].number)
+        .map(|w| w[0].number)
+        .collect();
+    let (clashing, kept): (Vec<Kata>, Vec<Kata>) =
+        katas.into_iter().partition(|k| shared.contains(&k.number));
+    katas = kept;
+    for kata in &clashing {
+        let others: Vec<String> = clashing
+            .iter()
+            .filter(|k| k.number == kata.number && k.id != kata.id)
+            .map(|k| format!("katas/{}", k.id))
+            .collect();
+        problems.push(Problem {
+            message: format!(
+                "katas/{} has the same number as {}: renumber one of them (rename its folder)",
+                kata.id,
+                others.join(" and ")
+            ),
+            id: kata.id.clone(),
+            number: kata.number,
+            meta: Some(kata.meta.clone()),
+        });
     }
+    problems.sort_by(|a, b| (a.number, &a.id).cmp(&(b.number, &b.id)));
     Ok(Repo {
         root: root.to_path_buf(),
         target_dir: metadata.target_directory.into(),
         katas,
+        problems,
     })
+}
+
+/// The workspace takes every folder in `katas/` as a member, and cargo
+/// refuses to load a workspace with a member it cannot read: one folder
+/// without a `Cargo.toml` stops every kata from building. Say which, and
+/// what to do, before cargo says something less helpful.
+fn refuse_folders_cargo_cannot_load(root: &Path) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(root.join("katas")) else {
+        return Ok(());
+    };
+    let mut missing: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir() && !e.path().join("Cargo.toml").exists())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    missing.sort();
+    let Some(name) = missing.first() else {
+        return Ok(());
+    };
+    Err(UsageError(format!(
+        "katas/{name} has no Cargo.toml. Every folder in katas/ is part of the cargo workspace, \
+         and cargo cannot build any kata while one of them has no manifest. Restore it \
+         (git checkout HEAD -- katas/{name}), give it a Cargo.toml, or move the folder out of \
+         katas/."
+    ))
+    .into())
 }
 
 fn load_kata(package: &Package, dir: &Path, id: String, number: u32, slug: String) -> Result<Kata> {
@@ -136,7 +221,12 @@ fn load_kata(package: &Package, dir: &Path, id: String, number: u32, slug: Strin
         .targets
         .iter()
         .find(|t| t.is_lib())
-        .with_context(|| format!("katas/{id} has no src/lib.rs: a kata is a library crate"))?;
+        .with_context(|| {
+            format!(
+                "katas/{id} has no src/lib.rs: a kata is a library crate, and src/lib.rs is the \
+                 file you write. Restore the stub with: git checkout HEAD -- katas/{id}/src/lib.rs"
+            )
+        })?;
     let test_targets = package
         .targets
         .iter()
@@ -147,7 +237,11 @@ fn load_kata(package: &Package, dir: &Path, id: String, number: u32, slug: Strin
         })
         .collect::<Vec<_>>();
     if test_targets.is_empty() {
-        bail!("katas/{id} has no grading tests: add at least one file under katas/{id}/tests/");
+        bail!(
+            "katas/{id} has no grading tests, so there is nothing to grade it with: its tests/ \
+             folder is missing or empty. Add a test file there, or, if yours were deleted, \
+             restore them with: git checkout HEAD -- katas/{id}/tests"
+        );
     }
     Ok(Kata {
         id,
@@ -165,18 +259,65 @@ fn load_kata(package: &Package, dir: &Path, id: String, number: u32, slug: Strin
 /// Up to three katas whose names are close to `wanted`: similar spelling,
 /// or a word in common ("sleep" finds `no-thread-sleep`).
 fn closest<'a>(katas: &'a [Kata], wanted: &str) -> Vec<&'a Kata> {
-    let words: Vec<&str> = wanted.split(['-', '_', ' ']).filter(|w| w.len() > 2).collect();
+    let words: Vec<&str> = wanted
+        .split(['-', '_', ' '])
+        .filter(|w| w.len() > 2)
+        .collect();
     let mut scored: Vec<(f64, &Kata)> = katas
         .iter()
         .map(|k| {
-            let spelling = strsim::jaro_winkler(wanted, &k.slug).max(strsim::jaro_winkler(wanted, &k.id));
-            let shared = words.iter().filter(|w| k.slug.split('-').any(|s| s == **w)).count();
+            let spelling =
+                strsim::jaro_winkler(wanted, &k.slug).max(strsim::jaro_winkler(wanted, &k.id));
+            let shared = words
+                .iter()
+                .filter(|w| k.slug.split('-').any(|s| s == **w))
+                .count();
             (spelling + 0.2 * shared as f64, k)
         })
         .filter(|(score, _)| *score > 0.75)
         .collect();
     scored.sort_by(|a, b| b.0.total_cmp(&a.0));
     scored.into_iter().take(3).map(|(_, k)| k).collect()
+}
+
+/// Splits what the learner typed into the katas that cannot be graded (all
+/// of them when nothing was named) and the names left to look up with
+/// [`select`]: naming a broken kata reports why it is broken rather than
+/// "there is no kata called".
+pub fn select_problems<'a>(repo: &'a Repo, names: &[String]) -> (Vec<&'a Problem>, Vec<String>) {
+    if names.is_empty() {
+        return (repo.problems.iter().collect(), Vec::new());
+    }
+    let mut problems: Vec<&Problem> = Vec::new();
+    let mut rest = Vec::new();
+    for name in names {
+        let wanted = normalize(name);
+        let found = repo.problems.iter().find(|p| {
+            let slug = parse_kata_dir_name(&p.id).map(|(_, slug)| slug);
+            p.id == wanted
+                || slug.as_deref() == Some(wanted.as_str())
+                || wanted.parse::<u32>().is_ok_and(|n| n == p.number)
+        });
+        match found {
+            Some(p) if find_kata(&repo.katas, name).is_err() => {
+                if !problems.iter().any(|q| q.id == p.id) {
+                    problems.push(p);
+                }
+            }
+            _ => rest.push(name.clone()),
+        }
+    }
+    (problems, rest)
+}
+
+/// `katas/07-timeout/` → `07-timeout`; `Timeout` → `timeout`.
+fn normalize(name: &str) -> String {
+    name.trim()
+        .trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or("")
+        .to_lowercase()
 }
 
 /// `07-timeout` → (7, "timeout").
@@ -222,7 +363,11 @@ pub fn find_kata<'a>(katas: &'a [Kata], name: &str) -> Result<&'a Kata> {
         [only] => format!("Did you mean `{}` ({})?", only.id, only.meta.title),
         several => format!(
             "Did you mean one of: {}?",
-            several.iter().map(|k| format!("`{}`", k.id)).collect::<Vec<_>>().join(", ")
+            several
+                .iter()
+                .map(|k| format!("`{}`", k.id))
+                .collect::<Vec<_>>()
+                .join(", ")
         ),
     };
     Err(UsageError(format!(
@@ -246,14 +391,24 @@ mod tests {
             package: String::new(),
             lib_name: String::new(),
             test_targets: Vec::new(),
-            meta: KataFile::parse("title = \"t\"\nchapter = 1\nkind = \"fix\"\nhints = [\"h\"]").unwrap(),
+            meta: KataFile::parse("title = \"t\"\nchapter = 1\nkind = \"fix\"\nhints = [\"h\"]")
+                .unwrap(),
         }
     }
 
     #[test]
     fn suggests_the_closest_names() {
-        let katas = [kata("07-timeout"), kata("15-graceful-shutdown"), kata("25-no-thread-sleep")];
-        let ids = |wanted| closest(&katas, wanted).iter().map(|k| k.id.clone()).collect::<Vec<_>>();
+        let katas = [
+            kata("07-timeout"),
+            kata("15-graceful-shutdown"),
+            kata("25-no-thread-sleep"),
+        ];
+        let ids = |wanted| {
+            closest(&katas, wanted)
+                .iter()
+                .map(|k| k.id.clone())
+                .collect::<Vec<_>>()
+        };
         assert_eq!(ids("timeuot"), vec!["07-timeout"]);
         assert_eq!(ids("sleep-thread"), vec!["25-no-thread-sleep"]);
         assert!(ids("zzz").is_empty());

@@ -9,11 +9,15 @@
 mod cli;
 mod discover;
 mod guard;
+mod integrity;
 mod kata_file;
 mod learner;
 mod pipeline;
+mod publish;
 mod report;
+mod scaffold;
 mod state;
+mod trusted;
 mod ui;
 mod verify;
 
@@ -56,6 +60,7 @@ pub fn runtime() -> &'static tokio::runtime::Runtime {
 
 fn main() {
     let cli = Cli::parse();
+    pipeline::reaper::become_subreaper();
     install_interrupt_handler();
     let code = match run(cli) {
         Ok(code) => code,
@@ -72,12 +77,30 @@ fn main() {
 fn run(cli: Cli) -> Result<i32> {
     let cwd = std::env::current_dir()?;
     let root = discover::find_root(&cwd)?;
-    let repo = discover::discover(&root)?;
+    // `--trusted-ref`: grade a scratch copy of REF that holds only the
+    // working tree's katas/*/src/ (see trusted.rs).
+    if cli.common.trusted_ref.is_some() && cli.command.is_some() {
+        return Err(UsageError(
+            "--trusted-ref grades the katas; it does not go with a subcommand".into(),
+        )
+        .into());
+    }
+    let trusted = cli
+        .common
+        .trusted_ref
+        .as_deref()
+        .map(|r| trusted::prepare(&root, r))
+        .transpose()?;
+    let mut repo = discover::discover(trusted.as_ref().map_or(&root, |t| &t.root))?;
+    if let Some(trusted) = &trusted {
+        repo.target_dir = trusted.target_dir.clone();
+    }
     let options = RunOptions {
         jobs: cli
             .common
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
+        check_edits: true,
     };
     let solutions_root = cli
         .common
@@ -88,11 +111,24 @@ fn run(cli: Cli) -> Result<i32> {
         .unwrap_or_else(|| root.join("solutions"));
 
     match cli.command {
-        Some(Command::Verify) => {
+        Some(Command::Verify { katas }) => {
             let progress = Progress::new(ui::progress_wanted());
-            let (report, ok) = verify::verify(&repo, &solutions_root, &options, &progress)?;
+            let (problems, names) = discover::select_problems(&repo, &katas);
+            let katas = match names.is_empty() && !katas.is_empty() {
+                true => Vec::new(),
+                false => discover::select(&repo.katas, &names)?,
+            };
+            let (report, ok) = verify::verify(&repo, &katas, &solutions_root, &options, &progress)?;
             anstream::print!("{report}");
-            return Ok(if ok { 0 } else { 1 });
+            for problem in &problems {
+                let style = ui::RED;
+                anstream::println!(
+                    "\n{style}{}{style:#} cannot be checked\n  - {}",
+                    problem.id,
+                    problem.message
+                );
+            }
+            return Ok(if ok && problems.is_empty() { 0 } else { 1 });
         }
         Some(Command::Watch { kata }) => {
             return learner::watch::run(repo, kata, options);
@@ -110,6 +146,10 @@ fn run(cli: Cli) -> Result<i32> {
             anstream::print!("{}", learner::list::render(&repo.katas, &state));
             return Ok(0);
         }
+        Some(Command::New { slug }) => {
+            anstream::print!("{}", scaffold::new_kata(&root, &slug)?);
+            return Ok(0);
+        }
         Some(Command::Reset { kata, yes }) => {
             let kata = discover::find_kata(&repo.katas, &kata)?;
             anstream::print!("{}", learner::reset::run(&repo.root, kata, yes)?);
@@ -118,15 +158,38 @@ fn run(cli: Cli) -> Result<i32> {
         None => {}
     }
 
-    let katas = discover::select(&repo.katas, &cli.katas)?;
+    // Katas that cannot be graded (a malformed kata.toml, no tests, no
+    // solution to grade) are reported as failed with the reason; the rest
+    // are graded as usual.
+    let (problems, names) = discover::select_problems(&repo, &cli.katas);
+    let katas = match names.is_empty() && !cli.katas.is_empty() {
+        true => Vec::new(),
+        false => discover::select(&repo.katas, &names)?,
+    };
     let use_solutions = cli.common.solutions || cli.common.solutions_dir.is_some();
-    let subjects = subjects(&katas, use_solutions.then_some(solutions_root.as_path()))?;
+    let (subjects, mut ungradable) =
+        subjects(&katas, use_solutions.then_some(solutions_root.as_path()));
     let progress = Progress::new(ui::progress_wanted());
-    let results = pipeline::grade_all(&repo, &subjects, &options, &progress)?;
+    let mut results = match subjects.is_empty() {
+        true => Vec::new(),
+        false => pipeline::grade_all(&repo, &subjects, &options, &progress)?,
+    };
     progress.finish();
+    ungradable.extend(
+        problems.iter().map(|p| {
+            pipeline::grade::ungradable(&p.id, p.number, p.meta.as_ref(), p.message.clone())
+        }),
+    );
+    if !ungradable.is_empty() {
+        results.extend(ungradable);
+        results.sort_by_key(|r| r.number);
+    }
+    if let Some(trusted) = &trusted {
+        trusted.apply(&mut results);
+    }
     // Progress is about the learner's own code, never the solutions.
     let mut overall = None;
-    if !use_solutions {
+    if !use_solutions && trusted.is_none() {
         let (mut state, notice) = state::State::load(&repo.root);
         if let Some(notice) = notice {
             anstream::eprintln!("note: {notice}");
@@ -139,17 +202,24 @@ fn run(cli: Cli) -> Result<i32> {
             overall = Some(state.passed_among(repo.katas.iter().map(|k| k.id.as_str())));
         }
     }
+    let title = if let Some(trusted) = &trusted {
+        format!("Tokio Katas · graded against {}", trusted.describe())
+    } else if use_solutions {
+        format!(
+            "Tokio Katas · reference solutions from {}",
+            solutions_root.display()
+        )
+    } else {
+        "Tokio Katas".to_string()
+    };
+    let quiet = report::github::StopCommands::begin(
+        report::github::in_actions() && cli.common.format == Format::Human,
+    );
     match cli.common.format {
         Format::Json => println!("{}", report::json::render(&results)),
+        Format::Junit => println!("{}", report::junit::render(&results)),
+        Format::Classroom => println!("{}", report::classroom::render(&katas, &results)),
         Format::Human => {
-            let title = if use_solutions {
-                format!(
-                    "Tokio Katas · reference solutions from {}",
-                    solutions_root.display()
-                )
-            } else {
-                "Tokio Katas".to_string()
-            };
             anstream::print!(
                 "{}",
                 report::human::render(&katas, &results, !cli.katas.is_empty(), &title)
@@ -160,31 +230,56 @@ fn run(cli: Cli) -> Result<i32> {
             }
         }
     }
+    drop(quiet);
+    let warnings = trusted
+        .as_ref()
+        .map(|t| t.warnings.as_slice())
+        .unwrap_or_default();
+    publish::finish(
+        &cli.common.reports,
+        cli.common.format,
+        &publish::Run {
+            katas: &katas,
+            results: &results,
+            named: !cli.katas.is_empty(),
+            title: &title,
+            warnings,
+        },
+    )?;
     Ok(report::exit_code(&results))
 }
 
+/// What to grade for each kata, and a failed result for each kata whose
+/// solution is missing from the solutions folder.
 fn subjects<'a>(
     katas: &[&'a discover::Kata],
     solutions: Option<&std::path::Path>,
-) -> Result<Vec<Subject<'a>>> {
-    katas
-        .iter()
-        .map(|kata| match solutions {
-            None => Ok(Subject::working(kata)),
+) -> (Vec<Subject<'a>>, Vec<pipeline::KataResult>) {
+    let mut subjects = Vec::new();
+    let mut missing = Vec::new();
+    for kata in katas {
+        match solutions {
+            None => subjects.push(Subject::working(kata)),
             Some(root) => {
                 let lib = kata.solution_dir(root).join("src").join("lib.rs");
-                if !lib.is_file() {
-                    return Err(UsageError(format!(
-                        "there is no solution for {} at {}",
-                        kata.id,
-                        lib.display()
-                    ))
-                    .into());
+                if lib.is_file() {
+                    subjects.push(Subject::file(kata, "solution", lib));
+                } else {
+                    missing.push(pipeline::grade::ungradable(
+                        &kata.id,
+                        kata.number,
+                        Some(&kata.meta),
+                        format!(
+                            "there is no solution for {} to grade: {} does not exist",
+                            kata.id,
+                            lib.display()
+                        ),
+                    ));
                 }
-                Ok(Subject::file(kata, "solution", lib))
             }
-        })
-        .collect()
+        }
+    }
+    (subjects, missing)
 }
 
 fn absolute(path: PathBuf) -> Result<PathBuf> {

@@ -52,12 +52,21 @@ impl State {
         let file = path(root);
         match std::fs::read_to_string(&file) {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => (State::default(), None),
-            Err(e) => (State::default(), Some(format!("could not read {} ({e}); starting fresh", file.display()))),
+            Err(e) => (
+                State::default(),
+                Some(format!(
+                    "could not read {} ({e}); starting fresh",
+                    file.display()
+                )),
+            ),
             Ok(text) => match serde_json::from_str(&text) {
                 Ok(state) => (state, None),
                 Err(e) => (
                     State::default(),
-                    Some(format!("{} was damaged ({e}); your progress list starts fresh", file.display())),
+                    Some(format!(
+                        "{} was damaged ({e}); your progress list starts fresh",
+                        file.display()
+                    )),
                 ),
             },
         }
@@ -65,7 +74,9 @@ impl State {
 
     /// Records the results of grading the learner's code.
     pub fn record(&mut self, results: &[KataResult]) {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
         for result in results {
             let entry = self.katas.entry(result.id.clone()).or_default();
             entry.status = Some(result.status);
@@ -99,7 +110,8 @@ impl State {
         serde_json::to_writer_pretty(&mut tmp, self)?;
         std::io::Write::write_all(&mut tmp, b"\n")?;
         tmp.as_file().sync_all()?;
-        tmp.persist(&file).with_context(|| format!("cannot write {}", file.display()))?;
+        tmp.persist(&file)
+            .with_context(|| format!("cannot write {}", file.display()))?;
         Ok(())
     }
 }
@@ -138,9 +150,15 @@ mod tests {
         state.save(dir.path()).unwrap();
         let (loaded, _) = State::load(dir.path());
         assert_eq!(loaded, state);
-        assert_eq!(loaded.passed_among(["07-timeout", "15-graceful-shutdown"]), 1);
+        assert_eq!(
+            loaded.passed_among(["07-timeout", "15-graceful-shutdown"]),
+            1
+        );
         // No temporary files are left beside it.
-        let names: Vec<_> = std::fs::read_dir(dir.path().join(".grader")).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let names: Vec<_> = std::fs::read_dir(dir.path().join(".grader"))
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(names, vec![std::ffi::OsString::from("state.json")]);
     }
 }

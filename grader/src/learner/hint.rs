@@ -50,7 +50,12 @@ pub fn run(root: &std::path::Path, kata: &Kata, all: bool) -> Result<String> {
 }
 
 fn render(kata: &Kata, index: usize, hint: &str) -> String {
-    let wrapped = textwrap::fill(hint, textwrap::Options::new(76).initial_indent("  ").subsequent_indent("  "));
+    let wrapped = textwrap::fill(
+        hint,
+        textwrap::Options::new(76)
+            .initial_indent("  ")
+            .subsequent_indent("  "),
+    );
     format!(
         "{BOLD}Hint {} of {} for {} ({}){BOLD:#}\n{wrapped}\n\n",
         index + 1,

@@ -15,7 +15,11 @@ pub fn render(katas: &[Kata], state: &State) -> String {
     for kata in katas {
         if kata.meta.chapter != chapter {
             chapter = kata.meta.chapter;
-            let _ = writeln!(out, "{DIM}Chapter {chapter} · {}{DIM:#}", chapter_title(chapter));
+            let _ = writeln!(
+                out,
+                "{DIM}Chapter {chapter} · {}{DIM:#}",
+                chapter_title(chapter)
+            );
         }
         let progress = state.kata(&kata.id);
         let (label, style) = match progress.status {
@@ -24,10 +28,17 @@ pub fn render(katas: &[Kata], state: &State) -> String {
         };
         let mut notes = Vec::new();
         if progress.total_tests > 0 {
-            notes.push(format!("{}/{} tests", progress.passed_tests, progress.total_tests));
+            notes.push(format!(
+                "{}/{} tests",
+                progress.passed_tests, progress.total_tests
+            ));
         }
         if progress.hints_shown > 0 {
-            notes.push(format!("{}/{} hints", progress.hints_shown, kata.meta.hints.len()));
+            notes.push(format!(
+                "{}/{} hints",
+                progress.hints_shown,
+                kata.meta.hints.len()
+            ));
         }
         let notes = notes.join(", ");
         let _ = writeln!(

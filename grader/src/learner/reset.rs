@@ -33,7 +33,9 @@ pub fn run(root: &Path, kata: &Kata, yes: bool) -> Result<String> {
     let file = root.join(&relative);
     let current = std::fs::read(&file).ok();
     if current.as_deref() == Some(stub.as_slice()) {
-        return Ok(format!("{relative} is already the stub from {rev}: nothing to reset.\n"));
+        return Ok(format!(
+            "{relative} is already the stub from {rev}: nothing to reset.\n"
+        ));
     }
     if !yes && !confirm(&relative)? {
         return Ok("Nothing was changed.\n".to_string());
@@ -52,7 +54,14 @@ pub fn run(root: &Path, kata: &Kata, yes: bool) -> Result<String> {
 }
 
 /// Backs up the learner's file, then writes the stub over it atomically.
-fn apply(root: &Path, kata: &Kata, relative: &str, rev: &str, stub: &[u8], current: Option<&[u8]>) -> Result<Reset> {
+fn apply(
+    root: &Path,
+    kata: &Kata,
+    relative: &str,
+    rev: &str,
+    stub: &[u8],
+    current: Option<&[u8]>,
+) -> Result<Reset> {
     let file = root.join(relative);
     let backup = match current {
         Some(bytes) => Some(write_backup(root, &kata.id, bytes)?),
@@ -63,7 +72,8 @@ fn apply(root: &Path, kata: &Kata, relative: &str, rev: &str, stub: &[u8], curre
     let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
     tmp.write_all(stub)?;
     tmp.as_file().sync_all()?;
-    tmp.persist(&file).with_context(|| format!("cannot write {}", file.display()))?;
+    tmp.persist(&file)
+        .with_context(|| format!("cannot write {}", file.display()))?;
 
     let (mut state, _) = State::load(root);
     let progress = state.kata_mut(&kata.id);
@@ -80,19 +90,32 @@ fn apply(root: &Path, kata: &Kata, relative: &str, rev: &str, stub: &[u8], curre
 fn write_backup(root: &Path, id: &str, bytes: &[u8]) -> Result<PathBuf> {
     let dir = root.join(".grader").join("backups");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let stamp = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let stamp = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     // Never overwrite an earlier backup, even two resets in one second.
     for n in 0.. {
-        let name = if n == 0 { format!("{id}-lib-{stamp}.rs") } else { format!("{id}-lib-{stamp}-{n}.rs") };
+        let name = if n == 0 {
+            format!("{id}-lib-{stamp}.rs")
+        } else {
+            format!("{id}-lib-{stamp}-{n}.rs")
+        };
         let path = dir.join(name);
-        match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+        match std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&path)
+        {
             Ok(mut out) => {
                 out.write_all(bytes)?;
                 out.sync_all()?;
                 return Ok(path);
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => return Err(e).with_context(|| format!("cannot write the backup {}", path.display())),
+            Err(e) => {
+                return Err(e)
+                    .with_context(|| format!("cannot write the backup {}", path.display()))
+            }
         }
     }
     unreachable!("some backup name is free")
@@ -115,7 +138,16 @@ fn confirm(relative: &str) -> Result<bool> {
 
 /// The stub's bytes and the revision they came from.
 fn stub_source(root: &Path, relative: &str) -> Result<(String, Vec<u8>)> {
-    let upstream = git(root, &["rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}"]).ok();
+    let upstream = git(
+        root,
+        &[
+            "rev-parse",
+            "--abbrev-ref",
+            "--symbolic-full-name",
+            "@{upstream}",
+        ],
+    )
+    .ok();
     let rev = upstream
         .map(|u| String::from_utf8_lossy(&u).trim().to_string())
         .filter(|u| !u.is_empty())

@@ -77,7 +77,10 @@ pub fn run(repo: Repo, kata: Option<String>, options: RunOptions) -> Result<i32>
         move |event: notify::Result<notify::Event>| {
             let Ok(event) = event else { return };
             // Reading a file (cargo does, for every build) is not a change.
-            if matches!(event.kind, EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)) {
+            if matches!(
+                event.kind,
+                EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+            ) {
                 let _ = tx.send(Event::Files(event.paths));
             }
         }
@@ -153,14 +156,22 @@ impl Screen {
         let katas_dir = self.repo.root.join("katas");
         let mut manifests_changed = false;
         for path in paths {
-            let Ok(inside) = path.strip_prefix(&katas_dir) else { continue };
-            let mut parts = inside.components().map(|c| c.as_os_str().to_string_lossy().to_string());
+            let Ok(inside) = path.strip_prefix(&katas_dir) else {
+                continue;
+            };
+            let mut parts = inside
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().to_string());
             let Some(dir) = parts.next() else { continue };
             let rest: Vec<String> = parts.collect();
             if rest.first().is_some_and(|p| p == "target") || !is_source(path) {
                 continue; // build output, editor swap files
             }
-            if rest.is_empty() || rest.last().is_some_and(|f| f == "Cargo.toml" || f == "kata.toml") {
+            if rest.is_empty()
+                || rest
+                    .last()
+                    .is_some_and(|f| f == "Cargo.toml" || f == "kata.toml")
+            {
                 manifests_changed = true;
             }
             if self.repo.katas.iter().any(|k| k.id == dir) {
@@ -181,9 +192,15 @@ impl Screen {
     fn rediscover(&mut self) {
         match discover::discover(&self.repo.root) {
             Ok(repo) => {
-                self.pending.retain(|id| repo.katas.iter().any(|k| &k.id == id));
-                self.results.retain(|id, _| repo.katas.iter().any(|k| &k.id == id));
-                if self.focus.as_ref().is_some_and(|f| !repo.katas.iter().any(|k| &k.id == f)) {
+                self.pending
+                    .retain(|id| repo.katas.iter().any(|k| &k.id == id));
+                self.results
+                    .retain(|id, _| repo.katas.iter().any(|k| &k.id == id));
+                if self
+                    .focus
+                    .as_ref()
+                    .is_some_and(|f| !repo.katas.iter().any(|k| &k.id == f))
+                {
                     self.focus = None;
                 }
                 self.repo = Arc::new(repo);
@@ -210,7 +227,10 @@ impl Screen {
                 .map(Subject::working)
                 .collect();
             let outcome = pipeline::grade_all(&repo, &subjects, &options, &Progress::new(false));
-            let _ = tx.send(Event::Graded(outcome.map_err(|e| format!("{e:#}")), started.elapsed()));
+            let _ = tx.send(Event::Graded(
+                outcome.map_err(|e| format!("{e:#}")),
+                started.elapsed(),
+            ));
         });
     }
 
@@ -223,7 +243,10 @@ impl Screen {
                     self.note = Some(format!("could not save your progress: {e:#}"));
                 }
                 if self.focus.is_none() {
-                    self.focus = results.iter().find(|r| r.status != KataStatus::Passed).map(|r| r.id.clone());
+                    self.focus = results
+                        .iter()
+                        .find(|r| r.status != KataStatus::Passed)
+                        .map(|r| r.id.clone());
                 }
                 for result in results {
                     self.results.insert(result.id.clone(), result);
@@ -234,7 +257,11 @@ impl Screen {
     }
 
     fn next_hint(&mut self) {
-        let Some(kata) = self.focus.as_ref().and_then(|f| self.repo.katas.iter().find(|k| &k.id == f)) else {
+        let Some(kata) = self
+            .focus
+            .as_ref()
+            .and_then(|f| self.repo.katas.iter().find(|k| &k.id == f))
+        else {
             return;
         };
         let progress = self.state.kata_mut(&kata.id);
@@ -252,22 +279,43 @@ impl Screen {
     fn draw(&self) {
         let mut out = String::new();
         out.push_str(&format!("{BOLD}Tokio Katas · watch mode{BOLD:#}\n\n"));
-        let passed = self.state.passed_among(self.repo.katas.iter().map(|k| k.id.as_str()));
+        let passed = self
+            .state
+            .passed_among(self.repo.katas.iter().map(|k| k.id.as_str()));
         for kata in &self.repo.katas {
-            let (label, style) = match self.results.get(&kata.id).map(|r| r.status).or(self.state.kata(&kata.id).status) {
+            let (label, style) = match self
+                .results
+                .get(&kata.id)
+                .map(|r| r.status)
+                .or(self.state.kata(&kata.id).status)
+            {
                 Some(status) => status_label(status),
                 None => ("  not graded yet", DIM),
             };
-            let marker = if self.focus.as_deref() == Some(kata.id.as_str()) { "▶" } else { " " };
-            let busy = if self.grading.contains(&kata.id) { "  grading…" } else { "" };
+            let marker = if self.focus.as_deref() == Some(kata.id.as_str()) {
+                "▶"
+            } else {
+                " "
+            };
+            let busy = if self.grading.contains(&kata.id) {
+                "  grading…"
+            } else {
+                ""
+            };
             out.push_str(&format!(
                 " {marker} {:<24} {:<42} {style}{label}{style:#}{DIM}{busy}{DIM:#}\n",
                 kata.id, kata.meta.title
             ));
         }
-        out.push_str(&format!("\n{BOLD}{passed}/{} passed{BOLD:#}\n\n", self.repo.katas.len()));
+        out.push_str(&format!(
+            "\n{BOLD}{passed}/{} passed{BOLD:#}\n\n",
+            self.repo.katas.len()
+        ));
         if let Some(focus) = &self.focus {
-            match (self.results.get(focus), self.repo.katas.iter().find(|k| &k.id == focus)) {
+            match (
+                self.results.get(focus),
+                self.repo.katas.iter().find(|k| &k.id == focus),
+            ) {
                 (Some(result), Some(kata)) => out.push_str(&detail(kata, result)),
                 (None, Some(_)) => out.push_str(&format!("{DIM}Grading {focus}…{DIM:#}\n")),
                 _ => {}
@@ -294,7 +342,10 @@ impl Screen {
 /// Only source-like files can change a verdict; this skips editors' swap
 /// and backup files (`.lib.rs.swp`, `lib.rs~`, `4913`).
 fn is_source(path: &Path) -> bool {
-    let name = path.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().to_string())
+        .unwrap_or_default();
     if name.starts_with('.') {
         return false;
     }
@@ -315,7 +366,9 @@ fn spawn_key_reader(tx: Sender<Event>) {
                     continue;
                 }
                 let key = match key.code {
-                    KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => Key::Quit,
+                    KeyCode::Char('c') if key.modifiers.contains(KeyModifiers::CONTROL) => {
+                        Key::Quit
+                    }
                     KeyCode::Char('q') | KeyCode::Esc => Key::Quit,
                     KeyCode::Char('h') => Key::Hint,
                     KeyCode::Char('r') => Key::Regrade,

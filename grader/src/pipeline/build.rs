@@ -41,6 +41,8 @@ pub struct Built {
 #[derive(Default)]
 struct Collected {
     binaries: BTreeMap<String, PathBuf>,
+    /// Test binaries cargo did not rebuild (see provenance.rs).
+    fresh: std::collections::BTreeSet<PathBuf>,
     diagnostics: Vec<String>,
 }
 
@@ -55,19 +57,58 @@ pub fn build(repo: &Repo, planned: &[Planned<'_>], progress: &Progress) -> Resul
         .collect();
     workspaces.sort();
     workspaces.dedup();
-    for workspace in workspaces {
-        let packages: Vec<&str> = planned
-            .iter()
-            .filter(|p| p.workspace_manifest == workspace)
-            .map(|p| p.package.as_str())
-            .collect();
-        runtime.block_on(cargo_build(
-            repo,
-            workspace,
-            &packages,
-            progress,
-            &mut collected,
-        ))?;
+    let build_packages = |only: Option<&[&str]>,
+                          collected: &mut BTreeMap<String, Collected>|
+     -> Result<()> {
+        for workspace in &workspaces {
+            let packages: Vec<&str> = planned
+                .iter()
+                .filter(|p| p.workspace_manifest == *workspace)
+                .map(|p| p.package.as_str())
+                .filter(|p| only.is_none_or(|only| only.contains(p)))
+                .collect();
+            if !packages.is_empty() {
+                runtime.block_on(cargo_build(repo, workspace, &packages, progress, collected))?;
+            }
+        }
+        Ok(())
+    };
+    build_packages(None, &mut collected)?;
+    // A binary cargo kept from another checkout sharing this target
+    // directory is removed and built again from ours (provenance.rs).
+    let foreign: Vec<&Planned<'_>> = planned
+        .iter()
+        .filter(|p| {
+            collected.get(&p.package).is_some_and(|found| {
+                found.binaries.values().any(|binary| {
+                    found.fresh.contains(binary)
+                        && !super::provenance::is_ours(repo, binary, &p.manifest_dir)
+                })
+            })
+        })
+        .collect();
+    if !foreign.is_empty() {
+        for workspace in &workspaces {
+            let packages: Vec<&str> = foreign
+                .iter()
+                .filter(|p| p.workspace_manifest == *workspace)
+                .map(|p| p.package.as_str())
+                .collect();
+            if !packages.is_empty() {
+                runtime.block_on(super::provenance::clean(repo, workspace, &packages))?;
+            }
+        }
+        let packages: Vec<&str> = foreign.iter().map(|p| p.package.as_str()).collect();
+        for package in &packages {
+            collected.remove(*package);
+        }
+        build_packages(Some(&packages), &mut collected)?;
+    }
+    for p in planned {
+        for binary in collected.get(&p.package).iter().flat_map(|c| c.binaries.values()) {
+            // A stamp that cannot be written only costs a rebuild next time.
+            let _ = super::provenance::stamp(repo, binary, &p.manifest_dir);
+        }
     }
     Ok(planned
         .iter()
@@ -113,6 +154,12 @@ async fn cargo_build(
     }
     // The overlay shares the learner's target directory: dependencies are
     // built once for both.
+    // From the workspace's own directory: cargo and rustup take
+    // `.cargo/config.toml` and the toolchain file from where they run, and
+    // under --trusted-ref that must be the trusted copy, not the student's.
+    if let Some(dir) = workspace.parent() {
+        cmd.current_dir(dir);
+    }
     cmd.env("CARGO_TARGET_DIR", &repo.target_dir)
         .process_group(0)
         .stdin(Stdio::null())
@@ -176,11 +223,16 @@ fn record(line: &str, collected: &mut BTreeMap<String, Collected>, progress: &Pr
             progress.artifact_built();
             if artifact.target.is_test() && artifact.profile.test {
                 if let Some(exe) = artifact.executable {
-                    collected
+                    let entry = collected
                         .entry(package_name(&artifact.package_id.repr))
-                        .or_default()
-                        .binaries
-                        .insert(artifact.target.name.clone(), exe.into());
+                        .or_default();
+                    let exe: PathBuf = exe.into();
+                    if artifact.fresh {
+                        entry.fresh.insert(exe.clone());
+                    } else {
+                        entry.fresh.remove(&exe);
+                    }
+                    entry.binaries.insert(artifact.target.name.clone(), exe);
                 }
             }
         }

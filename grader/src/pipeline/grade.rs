@@ -68,6 +68,10 @@ pub struct KataResult {
     /// `tampered`: the grading files that differ from the trusted ref.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tampered_files: Vec<String>,
+    /// The learner's own code only: grading files that differ from git's
+    /// `HEAD` (integrity.rs). While there are any, the kata is not passed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edited_files: Vec<crate::integrity::EditedFile>,
 }
 
 impl KataResult {
@@ -114,6 +118,31 @@ pub fn grade(kata: &Kata, built: Built, run: SubjectRun) -> KataResult {
         tests,
         diagnostics: built.diagnostics,
         tampered_files: Vec::new(),
+        edited_files: Vec::new(),
+    }
+}
+
+/// A kata that could not be graded at all (its `kata.toml` is malformed, it
+/// has no tests, the solution to grade is missing): `failed`, no tests, and
+/// `why` as its one diagnostic, so every report format shows the reason.
+pub fn ungradable(
+    id: &str,
+    number: u32,
+    meta: Option<&crate::kata_file::KataFile>,
+    why: String,
+) -> KataResult {
+    KataResult {
+        id: id.to_string(),
+        number,
+        title: meta.map_or_else(|| id.to_string(), |m| m.title.clone()),
+        chapter: meta.map_or(0, |m| m.chapter),
+        kind: meta.map_or(crate::kata_file::KataKind::Todo, |m| m.kind),
+        summary: meta.map(|m| m.summary.clone()).unwrap_or_default(),
+        status: KataStatus::Failed,
+        tests: Vec::new(),
+        diagnostics: vec![why],
+        tampered_files: Vec::new(),
+        edited_files: Vec::new(),
     }
 }
 
@@ -339,6 +368,9 @@ fn trybuild_report(stdout: &str, stderr: &str) -> Option<String> {
 }
 
 fn crash_message(signal: i32, stderr: &str) -> String {
+    if let Some(message) = super::limits::out_of_memory(stderr) {
+        return message;
+    }
     if stderr.contains("has overflowed its stack") {
         return "the test overflowed its stack and the process was aborted. This is runaway \
                 recursion: a function that calls itself without end, or a huge value on the stack."

@@ -8,8 +8,11 @@
 
 pub mod build;
 pub mod grade;
+pub mod limits;
 pub mod overlay;
 pub mod process;
+pub mod provenance;
+pub mod reaper;
 pub mod run;
 mod run_lock;
 
@@ -63,6 +66,10 @@ impl<'a> Subject<'a> {
 pub struct RunOptions {
     /// How many test processes run at once.
     pub jobs: usize,
+    /// Compare the learner's grading files with git (integrity.rs): an
+    /// edited test or snapshot keeps the kata from passing. Off for
+    /// `verify`, where authors edit grading files on purpose.
+    pub check_edits: bool,
 }
 
 /// Grades every subject: one build per workspace, then all tests in parallel.
@@ -77,10 +84,16 @@ pub fn grade_all(
     let planned = overlay::plan(repo, subjects)?;
     let built = build::build(repo, &planned, progress)?;
     let outcomes = run::run_all(repo, &planned, &built, options, progress)?;
-    Ok(planned
+    let mut results: Vec<KataResult> = planned
         .iter()
         .zip(built)
         .zip(outcomes)
         .map(|((plan, build), outcome)| grade::grade(plan.subject.kata, build, outcome))
-        .collect())
+        .collect();
+    // After the run, so that a file rewritten while building or testing
+    // (a build script, a test that "blesses" its own snapshot) is seen too.
+    if options.check_edits {
+        crate::integrity::mark_edited(repo, subjects, &mut results);
+    }
+    Ok(results)
 }

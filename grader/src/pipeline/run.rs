@@ -78,6 +78,7 @@ pub fn run_all(
             }
         }
         progress.start_tests(jobs.len() as u64);
+        super::reaper::tests_starting();
         let mut handles = Vec::new();
         for (n, (index, context, name)) in jobs.into_iter().enumerate() {
             let slots = slots.clone();
@@ -94,6 +95,9 @@ pub fn run_all(
             let (index, test) = handle.await?;
             runs[index].tests.push(test?);
         }
+        // Every test has ended and its group is dead; whatever it started
+        // outside its group is still about (see reaper.rs).
+        super::reaper::kill_escapees(Duration::ZERO);
         Ok(runs)
     })
 }
@@ -137,6 +141,7 @@ impl TestContext {
     /// every switch that could turn a failing check into a pass pinned off.
     fn command(&self) -> Command {
         let mut cmd = Command::new(&self.binary);
+        super::limits::limit_memory(&mut cmd);
         for (key, _) in std::env::vars_os() {
             let key = key.to_string_lossy();
             let risky = key.starts_with("INSTA_")

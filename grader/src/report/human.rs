@@ -57,18 +57,27 @@ pub fn render(katas: &[&Kata], results: &[KataResult], named: bool, title: &str)
     for result in results {
         if result.chapter != chapter {
             chapter = result.chapter;
-            let _ = writeln!(
-                out,
-                "  {DIM}Chapter {chapter} · {}{DIM:#}",
-                chapter_title(chapter)
-            );
+            // Chapter 0: a kata whose kata.toml could not be read.
+            let _ = match chapter {
+                0 => writeln!(out, "  {DIM}Katas that could not be read{DIM:#}"),
+                _ => writeln!(
+                    out,
+                    "  {DIM}Chapter {chapter} · {}{DIM:#}",
+                    chapter_title(chapter)
+                ),
+            };
         }
         let (label, style) = status_label(result.status);
-        let tests = if result.tests.is_empty() {
+        let mut tests = if result.tests.is_empty() {
             String::new()
         } else {
             format!("{}/{} tests", result.passed_tests(), result.tests.len())
         };
+        if ungradable(result) {
+            tests = "cannot be graded".into();
+        } else if !result.edited_files.is_empty() {
+            tests.push_str(" · grading files edited");
+        }
         let _ = writeln!(
             out,
             "    {:<22} {:<40} {style}{label:<16}{style:#} {DIM}{tests}{DIM:#}",
@@ -87,12 +96,12 @@ pub fn render(katas: &[&Kata], results: &[KataResult], named: bool, title: &str)
             .collect()
     };
     for result in focus {
-        let kata = katas
-            .iter()
-            .find(|k| k.id == result.id)
-            .expect("results come from katas");
         out.push('\n');
-        out.push_str(&detail(kata, result));
+        match katas.iter().find(|k| k.id == result.id) {
+            Some(kata) => out.push_str(&detail(kata, result)),
+            // A kata folder discovery could not load (see discover::Problem).
+            None => out.push_str(&ungradable_detail(result)),
+        }
     }
     if passed == results.len() && !results.is_empty() && !named {
         let _ = writeln!(out, "\n{GREEN}Every kata passes. Well done!{GREEN:#}");
@@ -100,8 +109,41 @@ pub fn render(katas: &[&Kata], results: &[KataResult], named: bool, title: &str)
     out
 }
 
+/// A kata that could not be graded at all: no tests ran, and its one
+/// diagnostic says why.
+fn ungradable(result: &KataResult) -> bool {
+    result.status == KataStatus::Failed && result.tests.is_empty() && !result.diagnostics.is_empty()
+}
+
+fn ungradable_detail(result: &KataResult) -> String {
+    let (label, style) = status_label(result.status);
+    let mut out = format!(
+        "{BOLD}── {} · {}{BOLD:#}  {style}{label}{style:#}\n\n  This kata cannot be graded:\n",
+        result.id, result.title
+    );
+    for line in result.diagnostics.iter().flat_map(|d| d.lines()) {
+        let _ = writeln!(out, "    {line}");
+    }
+    out
+}
+
+/// Grading files the learner changed (integrity.rs), and how to restore them.
+fn edited_block(result: &KataResult) -> String {
+    let mut out = format!(
+        "  {RED}Grading files edited:{RED:#} the tests decide what passes, so this kata cannot \
+         pass while\n  these differ from the course's own (git HEAD). Restore them:\n"
+    );
+    for file in &result.edited_files {
+        let _ = writeln!(out, "    {}", file.restore);
+    }
+    out
+}
+
 /// One kata in full: its tests, their messages, and what to do next.
 pub fn detail(kata: &Kata, result: &KataResult) -> String {
+    if ungradable(result) {
+        return ungradable_detail(result);
+    }
     let mut out = String::new();
     let (label, style) = status_label(result.status);
     let _ = writeln!(
@@ -135,9 +177,10 @@ pub fn detail(kata: &Kata, result: &KataResult) -> String {
         let _ = writeln!(out, "  {style}{mark}{style:#} {}", test.name);
         // Tests that fail the same way (every test of a stub reaching the
         // same todo!()) share one message, printed under the last of them.
-        let same_as_next = result.tests.get(i + 1).is_some_and(|next| {
-            next.status == test.status && next.message == test.message
-        });
+        let same_as_next = result
+            .tests
+            .get(i + 1)
+            .is_some_and(|next| next.status == test.status && next.message == test.message);
         if test.status != TestStatus::Passed && !same_as_next {
             for line in test.message.lines() {
                 let _ = writeln!(out, "      {line}");
@@ -145,6 +188,14 @@ pub fn detail(kata: &Kata, result: &KataResult) -> String {
         }
     }
     out.push('\n');
+    if !result.edited_files.is_empty() {
+        out.push_str(&edited_block(result));
+        // Every test passed: the edits are all that stands in the way.
+        if result.passed_tests() == result.tests.len() {
+            return out;
+        }
+        out.push('\n');
+    }
     let number = format!("{:02}", kata.number);
     match result.status {
         KataStatus::Passed => {

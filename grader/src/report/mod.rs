@@ -1,8 +1,11 @@
 //! Step 6: reporting. One module per output format, all reading the same
 //! [`KataResult`]s, so a verdict never depends on how it is shown.
 
+pub mod classroom;
+pub mod github;
 pub mod human;
 pub mod json;
+pub mod junit;
 
 use crate::pipeline::{KataResult, KataStatus};
 

@@ -18,6 +18,8 @@ mod drop_flag;
 mod event_log;
 mod hang;
 mod heartbeat;
+mod panics;
+mod scripted;
 mod tasks;
 
 pub use clock::{fmt_duration, Stopwatch};
@@ -26,6 +28,8 @@ pub use drop_flag::{track_drop, DropFlag, DropProbe};
 pub use event_log::EventLog;
 pub use hang::{no_hang, within, HANG_LIMIT};
 pub use heartbeat::Heartbeat;
+pub use panics::{catch_panic, panic_message, quiet_panics};
+pub use scripted::{scripted, Recorder, SESSION_LIMIT};
 pub use tasks::assert_no_leaked_tasks;
 
 /// Shorthand for `Duration::from_millis`, which grading tests use constantly.

@@ -1,0 +1,126 @@
+//! `--format classroom`: points per kata, for GitHub Classroom.
+//!
+//! Classroom's reporter action (`classroom-resources/autograding-grading-reporter`)
+//! takes a comma-separated `runners` input and, for each runner id, reads the
+//! environment variable `<ID>_RESULTS` (the id upper-cased) as base64 of a
+//! JSON document like the one printed here. It uses `status` (`fail` or
+//! `error` fails the step), adds up `max_score` over the runners and
+//! `tests[].score` over every test, and posts `Points <total>/<max>` as a
+//! notice annotation, which is what Classroom records as the grade. It shows
+//! `tests[].name`, `status` and `message` in its log; other fields are
+//! ignored. The workflow base64-encodes this output into a step output.
+//!
+//! Classroom itself only gives all or nothing per test command; here every
+//! kata is one entry worth its `points` (`kata.toml`, default 10), earned in
+//! proportion to the tests that pass, rounded down, so the full points mean
+//! the kata passed. A tampered kata earns nothing.
+
+use serde::Serialize;
+
+use crate::discover::Kata;
+use crate::kata_file::DEFAULT_POINTS;
+use crate::pipeline::{KataResult, KataStatus};
+
+#[derive(Serialize)]
+struct Results {
+    version: u32,
+    status: &'static str,
+    max_score: u32,
+    tests: Vec<Entry>,
+}
+
+#[derive(Serialize)]
+struct Entry {
+    name: String,
+    status: &'static str,
+    score: u32,
+    max_score: u32,
+    message: String,
+    test_code: String,
+    filename: String,
+    line_no: u32,
+    duration: u64,
+}
+
+/// The points `result` earns out of `points`.
+pub fn score(result: &KataResult, points: u32) -> u32 {
+    match result.status {
+        KataStatus::Passed => points,
+        KataStatus::Tampered | KataStatus::CompileError => 0,
+        _ if result.tests.is_empty() => 0,
+        _ => {
+            let passed = result.passed_tests() as u64;
+            (u64::from(points) * passed / result.tests.len() as u64) as u32
+        }
+    }
+}
+
+pub fn points(katas: &[&Kata], id: &str) -> u32 {
+    katas
+        .iter()
+        .find(|k| k.id == id)
+        .and_then(|k| k.meta.points)
+        .unwrap_or(DEFAULT_POINTS)
+}
+
+pub fn render(katas: &[&Kata], results: &[KataResult]) -> String {
+    let tests: Vec<Entry> = results
+        .iter()
+        .map(|result| {
+            let max = points(katas, &result.id);
+            let passed = result.status == KataStatus::Passed;
+            Entry {
+                name: format!("{} · {}", result.id, result.title),
+                status: if passed { "pass" } else { "fail" },
+                score: score(result, max),
+                max_score: max,
+                message: message(result),
+                test_code: format!("cargo run -p grader -- {:02}", result.number),
+                filename: format!("katas/{}/src/lib.rs", result.id),
+                line_no: 0,
+                duration: result.tests.iter().map(|t| t.duration_ms).sum(),
+            }
+        })
+        .collect();
+    let all_passed = !results.is_empty() && tests.iter().all(|t| t.status == "pass");
+    let report = Results {
+        version: 1,
+        status: if all_passed { "pass" } else { "fail" },
+        max_score: tests.iter().map(|t| t.max_score).sum(),
+        tests,
+    };
+    serde_json::to_string(&report).expect("the report is plain data")
+}
+
+/// One paragraph for Classroom's log: the verdict and the first failure.
+fn message(result: &KataResult) -> String {
+    let passed = result.passed_tests();
+    let total = result.tests.len();
+    let verdict = match result.status {
+        KataStatus::Passed => return format!("passed: {passed}/{total} tests"),
+        KataStatus::Tampered => {
+            return format!(
+                "tampered: grading files differ from the trusted ref ({}); no points",
+                result.tampered_files.join(", ")
+            )
+        }
+        KataStatus::CompileError => {
+            let first = result
+                .diagnostics
+                .first()
+                .and_then(|d| d.lines().next())
+                .unwrap_or("");
+            return format!("does not compile: {first}");
+        }
+        KataStatus::NotStarted => "not started",
+        KataStatus::TimedOut => "timed out",
+        KataStatus::Failed => "failed",
+    };
+    let first = result
+        .tests
+        .iter()
+        .find(|t| t.status != crate::pipeline::TestStatus::Passed)
+        .map(|t| format!(" First failure, {}: {}", t.name, t.message))
+        .unwrap_or_default();
+    format!("{verdict}: {passed}/{total} tests pass.{first}")
+}

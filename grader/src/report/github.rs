@@ -1,0 +1,325 @@
+//! GitHub Actions: a markdown summary of the run and annotations on the
+//! katas' files, when `GITHUB_ACTIONS=true`.
+//!
+//! The summary is appended to the file `$GITHUB_STEP_SUMMARY` names, and
+//! shows on the run's page. Annotations are workflow commands
+//! (`::error file=katas/07-timeout/src/lib.rs,title=…::message`) that the
+//! runner reads from the step's output and pins on the file in the pull
+//! request. GitHub shows at most 10 error annotations per step, so there is
+//! one per kata, only for katas that need attention (a kata not started is
+//! in the summary, not an error).
+//!
+//! Test messages can carry text from the student's code (a panic message).
+//! Workflow commands in it must stay text: annotation data is escaped as
+//! the runner expects, and the human report is printed between
+//! `::stop-commands::TOKEN` and `::TOKEN::`, so the runner ignores any
+//! command inside it.
+
+use std::fmt::Write as _;
+
+use crate::discover::Kata;
+use crate::pipeline::{KataResult, KataStatus, TestStatus};
+
+use super::classroom;
+
+/// Running as a GitHub Actions step.
+pub fn in_actions() -> bool {
+    std::env::var_os("GITHUB_ACTIONS").is_some_and(|v| v == "true")
+}
+
+/// Output between [`StopCommands::begin`] and its drop is never read as
+/// workflow commands.
+pub struct StopCommands(Option<String>);
+
+impl StopCommands {
+    /// Prints the start marker on stdout when `enabled`.
+    pub fn begin(enabled: bool) -> StopCommands {
+        if !enabled {
+            return StopCommands(None);
+        }
+        let token = unguessable_token();
+        println!("::stop-commands::{token}");
+        StopCommands(Some(token))
+    }
+}
+
+impl Drop for StopCommands {
+    fn drop(&mut self) {
+        if let Some(token) = &self.0 {
+            println!("::{token}::");
+        }
+    }
+}
+
+/// A token the graded code cannot predict, so it cannot print it to end the
+/// quiet section early. std's `RandomState` is seeded from the OS.
+fn unguessable_token() -> String {
+    use std::hash::{BuildHasher, Hasher};
+    let mut token = String::from("grader-");
+    for _ in 0..2 {
+        let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+        hasher.write_u32(std::process::id());
+        let _ = write!(token, "{:016x}", hasher.finish());
+    }
+    token
+}
+
+/// One `::error` per kata that needs attention and one `::warning` per
+/// warning, each ending in a newline.
+pub fn annotations(results: &[KataResult], warnings: &[String]) -> String {
+    let mut out = String::new();
+    for result in results {
+        let needs_attention = matches!(
+            result.status,
+            KataStatus::Failed
+                | KataStatus::CompileError
+                | KataStatus::TimedOut
+                | KataStatus::Tampered
+        );
+        if !needs_attention {
+            continue;
+        }
+        let lib = format!("katas/{}/src/lib.rs", result.id);
+        let (file, line, message) = match result.status {
+            KataStatus::Tampered => (
+                result.tampered_files.first().cloned().unwrap_or(lib),
+                None,
+                format!(
+                    "Not passed: these grading files differ from the trusted ref, and were not used: {}. \
+                     Restore them from the base branch.",
+                    result.tampered_files.join(", ")
+                ),
+            ),
+            KataStatus::CompileError => (
+                lib.clone(),
+                None,
+                result
+                    .diagnostics
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| "does not compile".into()),
+            ),
+            _ => {
+                let failing: Vec<_> = result
+                    .tests
+                    .iter()
+                    .filter(|t| t.status != TestStatus::Passed)
+                    .collect();
+                let first = failing.first();
+                let message = match first {
+                    Some(t) => format!(
+                        "{} of {} tests fail. First, {}: {}",
+                        failing.len(),
+                        result.tests.len(),
+                        t.name,
+                        t.message
+                    ),
+                    None => "not passed".to_string(),
+                };
+                let line = first.and_then(|t| line_in(&t.message, &lib));
+                (lib, line, message)
+            }
+        };
+        let title = format!(
+            "{} · {}: {}",
+            result.id,
+            result.title,
+            status_word(result.status)
+        );
+        let mut properties = format!("file={}", escape_property(&file));
+        if let Some(line) = line {
+            let _ = write!(properties, ",line={line}");
+        }
+        let _ = writeln!(
+            out,
+            "::error {properties},title={}::{}",
+            escape_property(&title),
+            escape_data(&message)
+        );
+    }
+    for warning in warnings {
+        let _ = writeln!(out, "::warning title=Not graded::{}", escape_data(warning));
+    }
+    out
+}
+
+/// The line of `file` a message points at (`… at katas/07-timeout/src/lib.rs:12:5`).
+fn line_in(message: &str, file: &str) -> Option<u32> {
+    let at = message.find(&format!("{file}:"))? + file.len() + 1;
+    let digits: String = message[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// The markdown summary: a table of every kata with its points, then the
+/// failures, then the warnings.
+pub fn summary(
+    katas: &[&Kata],
+    results: &[KataResult],
+    title: &str,
+    warnings: &[String],
+) -> String {
+    let mut out = String::new();
+    let passed = results
+        .iter()
+        .filter(|r| r.status == KataStatus::Passed)
+        .count();
+    let mut points = 0;
+    let mut max = 0;
+    for result in results {
+        let worth = classroom::points(katas, &result.id);
+        points += classroom::score(result, worth);
+        max += worth;
+    }
+    let _ = writeln!(out, "## {}\n", html(title));
+    let _ = writeln!(
+        out,
+        "**{passed}/{} katas passed · {points}/{max} points**\n",
+        results.len()
+    );
+    let _ = writeln!(out, "| Kata | Status | Tests | Points |\n|---|---|---|---|");
+    for result in results {
+        let worth = classroom::points(katas, &result.id);
+        let _ = writeln!(
+            out,
+            "| {} · {} | {} | {}/{} | {}/{} |",
+            result.id,
+            cell(&result.title),
+            status_cell(result.status),
+            result.passed_tests(),
+            result.tests.len(),
+            classroom::score(result, worth),
+            worth
+        );
+    }
+    for result in results
+        .iter()
+        .filter(|r| !matches!(r.status, KataStatus::Passed | KataStatus::NotStarted))
+    {
+        let _ = writeln!(
+            out,
+            "\n### {} · {}: {}\n",
+            result.id,
+            html(&result.title),
+            status_word(result.status)
+        );
+        if result.status == KataStatus::Tampered {
+            let _ = writeln!(
+                out,
+                "These grading files differ from the trusted ref; the tests ran on the ref's copies, \
+                 and the kata is not passed:\n"
+            );
+            for file in &result.tampered_files {
+                let _ = writeln!(out, "- `{}`", file.replace('`', "'"));
+            }
+            out.push('\n');
+        }
+        for diagnostic in result.diagnostics.iter().take(3) {
+            let _ = writeln!(out, "<pre>{}</pre>\n", html(diagnostic));
+        }
+        for test in result
+            .tests
+            .iter()
+            .filter(|t| t.status != TestStatus::Passed)
+        {
+            let _ = writeln!(
+                out,
+                "<details><summary><code>{}</code>: {}</summary>\n\n<pre>{}</pre>\n</details>\n",
+                html(&test.name),
+                test_word(test.status),
+                html(&test.message)
+            );
+        }
+    }
+    if !warnings.is_empty() {
+        let _ = writeln!(out, "\n### Not graded\n");
+        for warning in warnings {
+            let _ = writeln!(out, "- {}", html(warning));
+        }
+    }
+    out
+}
+
+fn status_cell(status: KataStatus) -> &'static str {
+    match status {
+        KataStatus::Passed => "✅ passed",
+        KataStatus::Failed => "❌ failed",
+        KataStatus::NotStarted => "⚪ not started",
+        KataStatus::CompileError => "❌ compile error",
+        KataStatus::TimedOut => "⏳ timed out",
+        KataStatus::Tampered => "🚫 tampered",
+    }
+}
+
+fn status_word(status: KataStatus) -> &'static str {
+    match status {
+        KataStatus::Passed => "passed",
+        KataStatus::Failed => "failed",
+        KataStatus::NotStarted => "not started",
+        KataStatus::CompileError => "compile error",
+        KataStatus::TimedOut => "timed out",
+        KataStatus::Tampered => "tampered",
+    }
+}
+
+fn test_word(status: TestStatus) -> &'static str {
+    match status {
+        TestStatus::Passed => "passed",
+        TestStatus::Failed => "failed",
+        TestStatus::TimedOut => "timed out",
+        TestStatus::Crashed => "crashed",
+        TestStatus::NotRun => "not run",
+    }
+}
+
+/// Text that must not become markup.
+fn html(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
+
+fn cell(text: &str) -> String {
+    html(text).replace('|', "\\|").replace('\n', " ")
+}
+
+/// Escaping for a workflow command's message, as the runner unescapes it.
+pub fn escape_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escaping for a workflow command's property (`file=`, `title=`).
+pub fn escape_property(text: &str) -> String {
+    escape_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_text_in_a_message_stays_text() {
+        let message = "boom\n::error::fake annotation\r\n100%";
+        assert_eq!(
+            escape_data(message),
+            "boom%0A::error::fake annotation%0D%0A100%25"
+        );
+        assert_eq!(escape_property("07 · a: b, c"), "07 · a%3A b%2C c");
+    }
+
+    #[test]
+    fn the_line_is_found_in_a_todo_message() {
+        let message = "reached a `todo!()` at katas/07-timeout/src/lib.rs:48:5: this part …";
+        assert_eq!(line_in(message, "katas/07-timeout/src/lib.rs"), Some(48));
+        assert_eq!(line_in("no location", "katas/07-timeout/src/lib.rs"), None);
+    }
+
+    #[test]
+    fn tokens_differ() {
+        assert_ne!(unguessable_token(), unguessable_token());
+    }
+}

@@ -1,0 +1,80 @@
+//! `--format junit`: JUnit XML, the format every CI system can display.
+//!
+//! One `<testsuite>` per kata and one `<testcase>` per grading test, with
+//! the learner-facing message as the failure's message and the test's own
+//! output as its text. A kata whose code does not compile carries rustc's
+//! errors in its suite's `system-err`; a tampered kata gets one more failing
+//! case, `grading_files_unchanged`, so no JUnit viewer shows it green.
+
+use std::time::Duration;
+
+use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+
+use crate::pipeline::{KataResult, KataStatus, TestStatus};
+
+pub fn render(results: &[KataResult]) -> String {
+    let mut report = Report::new("tokio-katas");
+    for result in results {
+        let mut suite = TestSuite::new(result.id.as_str());
+        for test in &result.tests {
+            let status = match test.status {
+                TestStatus::Passed => TestCaseStatus::success(),
+                other => {
+                    let kind = match other {
+                        TestStatus::Crashed => NonSuccessKind::Error,
+                        _ => NonSuccessKind::Failure,
+                    };
+                    let mut status = TestCaseStatus::non_success(kind);
+                    status
+                        .set_type(test_status_word(other))
+                        .set_message(first_line(&test.message))
+                        .set_description(failure_text(&test.message, &test.output));
+                    status
+                }
+            };
+            let mut case = TestCase::new(test.name.as_str(), status);
+            case.set_classname(result.id.as_str())
+                .set_time(Duration::from_millis(test.duration_ms));
+            suite.add_test_case(case);
+        }
+        if result.status == KataStatus::Tampered {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status
+                .set_type("tampered")
+                .set_message("grading files differ from the trusted ref; the kata is not passed")
+                .set_description(result.tampered_files.join("\n"));
+            let mut case = TestCase::new("grading_files_unchanged", status);
+            case.set_classname(result.id.as_str());
+            suite.add_test_case(case);
+        }
+        if !result.diagnostics.is_empty() {
+            suite.set_system_err(result.diagnostics.join("\n\n"));
+        }
+        report.add_test_suite(suite);
+    }
+    report
+        .to_string()
+        .expect("a report built from plain strings serializes")
+}
+
+fn test_status_word(status: TestStatus) -> &'static str {
+    match status {
+        TestStatus::Passed => "passed",
+        TestStatus::Failed => "failed",
+        TestStatus::TimedOut => "timed_out",
+        TestStatus::Crashed => "crashed",
+        TestStatus::NotRun => "not_run",
+    }
+}
+
+fn first_line(message: &str) -> &str {
+    message.lines().next().unwrap_or("")
+}
+
+fn failure_text(message: &str, output: &str) -> String {
+    if output.is_empty() {
+        message.to_string()
+    } else {
+        format!("{message}\n\n--- test output ---\n{output}")
+    }
+}

