@@ -1,0 +1,42 @@
+//! Wrong: guards the map with a tokio::sync::Mutex, so lookups take turns holding it during their 1s health checks: five lookups take 5s instead of 1s.
+//! Caught by: five_concurrent_lookups_take_one_second
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use tokio::sync::Mutex;
+
+/// How long a health check takes.
+pub const CHECK_TIME: Duration = Duration::from_secs(1);
+
+/// Checks that the service at `addr` answers. Given: 1 s of network I/O.
+pub async fn health_check(addr: &str) {
+    let _ = addr;
+    tokio::time::sleep(CHECK_TIME).await;
+}
+
+#[derive(Default)]
+pub struct Registry {
+    // WRONG: exclusive for readers too.
+    services: Mutex<HashMap<String, String>>,
+}
+
+impl Registry {
+    pub fn new() -> Registry {
+        Registry::default()
+    }
+
+    pub async fn lookup(&self, name: &str) -> Option<String> {
+        let services = self.services.lock().await;
+        let addr = services.get(name)?;
+        health_check(addr).await;
+        Some(addr.clone())
+    }
+
+    pub async fn register(&self, name: &str, addr: &str) -> Option<String> {
+        self.services
+            .lock()
+            .await
+            .insert(name.to_string(), addr.to_string())
+    }
+}

@@ -1,0 +1,32 @@
+//! Wrong: hashes every input right inside the async fn, on the runtime's thread: the first poll does all the work and returns Ready, and no other task can run meanwhile.
+//! Caught by: hash_all_is_pending_on_its_first_poll
+
+/// How many times `slow_hash` goes over its input.
+pub const ROUNDS: u64 = 5_000;
+
+/// A deliberately slow, CPU-bound hash. Given.
+pub fn slow_hash(data: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for round in 0..ROUNDS {
+        for &byte in data {
+            hash ^= u64::from(byte);
+            hash = hash.wrapping_mul(0x0100_0000_01b3);
+        }
+        hash ^= round;
+    }
+    hash
+}
+
+/// Hashes every input with [`slow_hash`]. Given.
+pub async fn hash_all(inputs: Vec<Vec<u8>>, max_parallel: usize) -> Vec<u64> {
+    hash_all_with(inputs, max_parallel, slow_hash).await
+}
+
+pub async fn hash_all_with<H>(inputs: Vec<Vec<u8>>, max_parallel: usize, hash: H) -> Vec<u64>
+where
+    H: Fn(&[u8]) -> u64 + Send + Sync + 'static,
+{
+    let _ = max_parallel;
+    // WRONG: CPU-heavy work with no `.await` in between blocks the thread.
+    inputs.iter().map(|input| hash(input)).collect()
+}
