@@ -1,0 +1,45 @@
+//! Wrong: enters the request span with `span.enter()` and holds the guard across `.await`, so while one request waits for its fetches its span stays entered on the thread, and a second request handled meanwhile is logged inside the first one's span.
+//! Caught by: concurrent_requests_keep_their_spans_apart
+
+use std::time::Duration;
+
+use tracing::{info, info_span, Instrument};
+
+/// One request: who asks, and for which items.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub id: u64,
+    pub user: String,
+    pub items: Vec<u32>,
+}
+
+/// Looks up the price of one item: takes `item` × 10ms, and logs
+/// `looking up` and then `found price=…`.
+pub async fn fetch_price(item: u32) -> u32 {
+    info!("looking up");
+    tokio::time::sleep(Duration::from_millis(u64::from(item) * 10)).await;
+    let price = item * 100;
+    info!(price, "found");
+    price
+}
+
+/// Handles one request and returns the total price of its items.
+pub async fn handle_request(req: Request) -> u32 {
+    let span = info_span!("request", id = req.id, user = %req.user);
+    // BUG: the guard lives until the end of the function, across every
+    // `.await` below: the span stays entered on the thread while this
+    // request is parked and other tasks run.
+    let _guard = span.enter();
+    info!(items = req.items.len(), "received");
+    let fetches: Vec<_> = req
+        .items
+        .iter()
+        .map(|&item| tokio::spawn(fetch_price(item).instrument(info_span!("fetch", item))))
+        .collect();
+    let mut total = 0;
+    for fetch in fetches {
+        total += fetch.await.expect("a fetch task panicked");
+    }
+    info!(total, "done");
+    total
+}
