@@ -63,6 +63,13 @@ fn verify_proves_every_kata_sound() {
     for id in FLAGSHIPS {
         assert!(stdout.contains(id), "{id} missing from the verify table:\n{stdout}");
     }
+    // The whole curriculum: all 31 katas, each one sound.
+    let katas = std::fs::read_dir(common::repo().join("katas"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("kata.toml").is_file())
+        .count();
+    assert_eq!(katas, 31, "the curriculum has 31 katas");
+    assert!(stdout.contains("31/31 katas sound"), "{stdout}");
 }
 
 #[test]
