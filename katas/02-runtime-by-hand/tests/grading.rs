@@ -95,24 +95,10 @@ fn timers_work_inside_the_runtime() {
 #[cfg(unix)]
 #[test]
 fn io_works_inside_the_runtime() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
-    let received = run("a future that sends bytes through a pipe", async {
-        // An anonymous OS pipe, registered with the runtime's I/O driver
-        // (no network involved). Creating it needs that driver.
-        let (mut sender, mut receiver) =
-            tokio::net::unix::pipe::pipe().expect("the OS refused to create a pipe");
-        sender
-            .write_all(b"ping")
-            .await
-            .expect("writing to the pipe");
-        let mut received = [0u8; 4];
-        receiver
-            .read_exact(&mut received)
-            .await
-            .expect("reading from the pipe");
-        received
-    });
+    let received = run(
+        "a future that sends bytes through a pipe",
+        kata_support::pipe_round_trip(),
+    );
     assert_eq!(
         &received, b"ping",
         "bytes written into a pipe inside block_on_current came back as {received:?}."

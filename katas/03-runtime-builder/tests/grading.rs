@@ -206,25 +206,12 @@ fn timers_are_enabled() {
 #[cfg(unix)]
 #[test]
 fn io_is_enabled() {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-
     let runtime = runtime(2, 2, "kata-io");
-    let received = on(&runtime, "sending bytes through a pipe", async {
-        // An anonymous OS pipe, registered with the runtime's I/O driver (no
-        // network involved). Creating it needs that driver.
-        let (mut sender, mut receiver) =
-            tokio::net::unix::pipe::pipe().expect("the OS refused to create a pipe");
-        sender
-            .write_all(b"ping")
-            .await
-            .expect("writing to the pipe");
-        let mut received = [0u8; 4];
-        receiver
-            .read_exact(&mut received)
-            .await
-            .expect("reading from the pipe");
-        received
-    });
+    let received = on(
+        &runtime,
+        "sending bytes through a pipe",
+        kata_support::pipe_round_trip(),
+    );
     assert_eq!(
         &received, b"ping",
         "bytes written into a pipe on the runtime from `build` came back as {received:?}."

@@ -98,6 +98,10 @@ mod tests {
     async fn wrong_elapsed_explains_itself() {
         let watch = Stopwatch::start();
         tokio::time::sleep(Duration::from_secs(3)).await;
-        watch.assert_elapsed(Duration::from_secs(1), "x", "are you awaiting one after the other?");
+        watch.assert_elapsed(
+            Duration::from_secs(1),
+            "x",
+            "are you awaiting one after the other?",
+        );
     }
 }

@@ -87,7 +87,10 @@ mod tests {
         let b = probe.enter();
         drop(a);
         let c = probe.enter();
-        assert_eq!((probe.in_flight(), probe.peak(), probe.started()), (2, 2, 3));
+        assert_eq!(
+            (probe.in_flight(), probe.peak(), probe.started()),
+            (2, 2, 3)
+        );
         drop((b, c));
         assert_eq!(probe.in_flight(), 0);
         probe.assert_peak_at_most(2, "jobs");

@@ -51,6 +51,9 @@ mod tests {
     #[should_panic(expected = "deadlock or a channel that never closes")]
     async fn a_channel_that_never_closes_is_reported() {
         let (_tx, mut rx) = tokio::sync::mpsc::channel::<u32>(1);
-        no_hang("draining the channel", async move { while rx.recv().await.is_some() {} }).await;
+        no_hang("draining the channel", async move {
+            while rx.recv().await.is_some() {}
+        })
+        .await;
     }
 }

@@ -14,6 +14,7 @@
 
 mod clock;
 mod concurrency;
+mod drivers;
 mod drop_flag;
 mod event_log;
 mod hang;
@@ -24,6 +25,8 @@ mod tasks;
 
 pub use clock::{fmt_duration, Stopwatch};
 pub use concurrency::{ConcurrencyProbe, InFlight};
+#[cfg(unix)]
+pub use drivers::pipe_round_trip;
 pub use drop_flag::{track_drop, DropFlag, DropProbe};
 pub use event_log::EventLog;
 pub use hang::{no_hang, within, HANG_LIMIT};
