@@ -840,15 +840,19 @@ fn an_interrupted_run_kills_every_child_and_a_second_run_waits_for_it() {
             .spawn()
             .unwrap();
         let mut first = KillOnDrop(first);
-        wait_for("the blocked test to start", Duration::from_secs(600), || {
-            let exited = first.0.try_wait().unwrap();
-            assert!(
-                exited.is_none(),
-                "the first grader ended ({exited:?}) before its test started: {}",
-                std::fs::read_to_string(pids.path().join("stderr")).unwrap()
-            );
-            pids.path().join("test").exists()
-        });
+        wait_for(
+            "the blocked test to start",
+            Duration::from_secs(600),
+            || {
+                let exited = first.0.try_wait().unwrap();
+                assert!(
+                    exited.is_none(),
+                    "the first grader ended ({exited:?}) before its test started: {}",
+                    std::fs::read_to_string(pids.path().join("stderr")).unwrap()
+                );
+                pids.path().join("test").exists()
+            },
+        );
         // The test runs, so the first grader holds the run lock and its
         // scratch folder exists.
         let scratch: Vec<PathBuf> = run_dirs()
@@ -970,33 +974,43 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
     let tests = "#[test]\nfn checks_nothing() {}\n";
     // A typo in kata.toml.
     clone.write(
-        "katas/08-malformed/Cargo.toml",
-        &manifest("kata-08-malformed"),
+        "katas/91-malformed/Cargo.toml",
+        &manifest("kata-91-malformed"),
     );
     clone.write(
-        "katas/08-malformed/kata.toml",
+        "katas/91-malformed/kata.toml",
         &kata_file.replace("chapter = 6", "chapter = \"six\""),
     );
-    clone.write("katas/08-malformed/src/lib.rs", &lib);
-    clone.write("katas/08-malformed/tests/grading.rs", tests);
+    clone.write("katas/91-malformed/src/lib.rs", &lib);
+    clone.write("katas/91-malformed/tests/grading.rs", tests);
     // No tests at all.
     clone.write(
-        "katas/09-no-tests/Cargo.toml",
-        &manifest("kata-09-no-tests"),
+        "katas/92-no-tests/Cargo.toml",
+        &manifest("kata-92-no-tests"),
     );
-    clone.write("katas/09-no-tests/kata.toml", &kata_file);
-    clone.write("katas/09-no-tests/src/lib.rs", &lib);
+    clone.write("katas/92-no-tests/kata.toml", &kata_file);
+    clone.write("katas/92-no-tests/src/lib.rs", &lib);
     // No src/lib.rs.
-    clone.write("katas/10-no-lib/Cargo.toml", &manifest("kata-10-no-lib"));
-    clone.write("katas/10-no-lib/kata.toml", &kata_file);
-    clone.write("katas/10-no-lib/tests/grading.rs", tests);
+    clone.write("katas/93-no-lib/Cargo.toml", &manifest("kata-93-no-lib"));
+    clone.write("katas/93-no-lib/kata.toml", &kata_file);
+    clone.write("katas/93-no-lib/tests/grading.rs", tests);
     // No kata.toml.
     clone.write(
-        "katas/11-no-kata-file/Cargo.toml",
-        &manifest("kata-11-no-kata-file"),
+        "katas/94-no-kata-file/Cargo.toml",
+        &manifest("kata-94-no-kata-file"),
     );
-    clone.write("katas/11-no-kata-file/src/lib.rs", &lib);
-    clone.write("katas/11-no-kata-file/tests/grading.rs", tests);
+    clone.write("katas/94-no-kata-file/src/lib.rs", &lib);
+    clone.write("katas/94-no-kata-file/tests/grading.rs", tests);
+    // A build script that fails, printing bytes that are not UTF-8.
+    clone.write(
+        "katas/15-graceful-shutdown/build.rs",
+        r#"fn main() {
+    use std::io::Write;
+    std::io::stdout().write_all(b"cargo:warning=not \xff UTF-8\n").unwrap();
+    panic!("this build script fails");
+}
+"#,
+    );
     // A second kata 25.
     clone.write("katas/25-again/Cargo.toml", &manifest("kata-25-again"));
     clone.write("katas/25-again/kata.toml", &kata_file);
@@ -1005,10 +1019,10 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
 
     let named = [
         "07",
-        "08-malformed",
-        "09-no-tests",
-        "10-no-lib",
-        "11-no-kata-file",
+        "91-malformed",
+        "92-no-tests",
+        "93-no-lib",
+        "94-no-kata-file",
         "15",
         "23",
         "25-again",
@@ -1026,10 +1040,10 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
     );
     let report = json_of(&output);
     for (id, says) in [
-        ("08-malformed", "katas/08-malformed/kata.toml is malformed"),
-        ("09-no-tests", "katas/09-no-tests has no grading tests"),
-        ("10-no-lib", "katas/10-no-lib has no src/lib.rs"),
-        ("11-no-kata-file", "cannot read the kata file"),
+        ("91-malformed", "katas/91-malformed/kata.toml is malformed"),
+        ("92-no-tests", "katas/92-no-tests has no grading tests"),
+        ("93-no-lib", "katas/93-no-lib has no src/lib.rs"),
+        ("94-no-kata-file", "cannot read the kata file"),
         (
             "25-again",
             "katas/25-again has the same number as katas/25-no-thread-sleep",
@@ -1045,28 +1059,35 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
         let why = k["diagnostics"][0].as_str().unwrap();
         assert!(why.contains(says), "{id}: {why}");
     }
-    assert!(kata(&report, "08-malformed")["diagnostics"][0]
+    assert!(kata(&report, "91-malformed")["diagnostics"][0]
         .as_str()
         .unwrap()
         .contains("chapter"));
     // The real katas are graded as shipped.
     assert_eq!(kata(&report, "07-timeout")["status"], "not_started");
-    for id in ["15-graceful-shutdown", "23-lock-across-await"] {
-        assert_eq!(kata(&report, id)["status"], "failed");
-        assert!(!kata(&report, id)["tests"].as_array().unwrap().is_empty());
-    }
+    let k23 = kata(&report, "23-lock-across-await");
+    assert_eq!(k23["status"], "failed");
+    assert!(!k23["tests"].as_array().unwrap().is_empty());
+    // The kata whose build script fails gets cargo's own words.
+    let k15 = kata(&report, "15-graceful-shutdown");
+    assert_eq!(k15["status"], "compile_error", "{k15:#}");
+    let why = k15["diagnostics"][0].as_str().unwrap();
+    assert!(
+        why.contains("failed to run custom build command") && why.contains("not \u{FFFD} UTF-8"),
+        "{why}"
+    );
 
     // Naming a broken kata explains it rather than "no kata called".
-    let named = clone.grader(&["08"]).output().unwrap();
+    let named = clone.grader(&["91"]).output().unwrap();
     assert_eq!(named.status.code(), Some(1));
     let text = String::from_utf8_lossy(&named.stdout);
     assert!(
         text.contains("This kata cannot be graded") && text.contains("chapter"),
         "{text}"
     );
-    let verify = clone.grader(&["verify", "08"]).output().unwrap();
+    let verify = clone.grader(&["verify", "91"]).output().unwrap();
     assert_eq!(verify.status.code(), Some(1));
-    assert!(String::from_utf8_lossy(&verify.stdout).contains("08-malformed cannot be checked"));
+    assert!(String::from_utf8_lossy(&verify.stdout).contains("91-malformed cannot be checked"));
 
     // A solutions folder without every kata: the missing ones are named.
     let dir = solutions_dir(&[("07-timeout", reference("07-timeout"))]);
@@ -1105,14 +1126,14 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
 
     // A folder without a Cargo.toml stops cargo for every kata: nothing can
     // be graded, and the error says which folder and what to do.
-    clone.write("katas/12-no-manifest/kata.toml", &kata_file);
-    clone.write("katas/12-no-manifest/src/lib.rs", &lib);
+    clone.write("katas/95-no-manifest/kata.toml", &kata_file);
+    clone.write("katas/95-no-manifest/src/lib.rs", &lib);
     let output = clone.grader(&["--format", "json", "07"]).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
-        stderr.contains("katas/12-no-manifest has no Cargo.toml")
-            && stderr.contains("git checkout HEAD -- katas/12-no-manifest"),
+        stderr.contains("katas/95-no-manifest has no Cargo.toml")
+            && stderr.contains("git checkout HEAD -- katas/95-no-manifest"),
         "{stderr}"
     );
 }

@@ -88,24 +88,19 @@ pub fn build(repo: &Repo, planned: &[Planned<'_>], progress: &Progress) -> Resul
         })
         .collect();
     if !foreign.is_empty() {
-        for workspace in &workspaces {
-            let packages: Vec<&str> = foreign
-                .iter()
-                .filter(|p| p.workspace_manifest == *workspace)
-                .map(|p| p.package.as_str())
-                .collect();
-            if !packages.is_empty() {
-                runtime.block_on(super::provenance::clean(repo, workspace, &packages))?;
-            }
-        }
         let packages: Vec<&str> = foreign.iter().map(|p| p.package.as_str()).collect();
+        super::provenance::forget(repo, &packages)?;
         for package in &packages {
             collected.remove(*package);
         }
         build_packages(Some(&packages), &mut collected)?;
     }
     for p in planned {
-        for binary in collected.get(&p.package).iter().flat_map(|c| c.binaries.values()) {
+        for binary in collected
+            .get(&p.package)
+            .iter()
+            .flat_map(|c| c.binaries.values())
+        {
             // A stamp that cannot be written only costs a rebuild next time.
             let _ = super::provenance::stamp(repo, binary, &p.manifest_dir);
         }
@@ -203,13 +198,32 @@ async fn cargo_build(
             BUILD_LIMIT.as_secs() / 60
         ),
     };
-    // A failed build with no compile error of a kata's is a problem with the
-    // workspace itself (a broken Cargo.toml, no network for a first build).
+    // A failed build with no compile error of a kata's is either a problem
+    // of some katas that rustc never got to (a failing build script, a
+    // dependency that cannot be fetched): those get cargo's words and the
+    // rest are graded; or, when nothing built, of the workspace itself.
     if !status.success() && collected.values().all(|c| c.diagnostics.is_empty()) {
-        bail!(
-            "cargo could not build the katas:\n{}",
-            stderr_tail.join("\n")
-        );
+        let stuck: Vec<&str> = packages
+            .iter()
+            .copied()
+            .filter(|p| collected.get(*p).is_none_or(|c| c.binaries.is_empty()))
+            .collect();
+        if stuck.len() == packages.len() {
+            bail!(
+                "cargo could not build the katas:\n{}",
+                stderr_tail.join("\n")
+            );
+        }
+        for package in stuck {
+            collected
+                .entry(package.to_string())
+                .or_default()
+                .diagnostics
+                .push(format!(
+                    "cargo could not build this kata:\n{}",
+                    stderr_tail.join("\n")
+                ));
+        }
     }
     Ok(())
 }

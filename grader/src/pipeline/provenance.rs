@@ -13,27 +13,23 @@
 //! So the grader stamps every test binary it builds with the checkout it
 //! was built for (and the binary's modification time). A binary cargo
 //! reports as fresh (not rebuilt) must carry this checkout's stamp and be
-//! unchanged since; otherwise that package's outputs are removed with
-//! `cargo clean -p` and it is built again, from the right sources. The
+//! unchanged since; otherwise cargo is made to forget that package (its
+//! fingerprints are removed) and it is built again, from the right sources. The
 //! stamps live in `<target>/grader/provenance/`.
 
 use std::path::{Path, PathBuf};
-use std::process::Stdio;
-use std::time::Duration;
 
-use anyhow::{bail, Result};
-use tokio::process::Command;
+use anyhow::{Context, Result};
 
-use super::process::{run_limited, Exit};
 use crate::discover::Repo;
-
-/// `cargo clean -p` only deletes files.
-const CLEAN_LIMIT: Duration = Duration::from_secs(300);
 
 /// Whether `binary`, which cargo did not rebuild, is the one this grader
 /// last built for `manifest_dir`.
 pub fn is_ours(repo: &Repo, binary: &Path, manifest_dir: &Path) -> bool {
-    let (Ok(stamp), Some(modified)) = (std::fs::read_to_string(stamp_path(repo, binary)), modified(binary)) else {
+    let (Ok(stamp), Some(modified)) = (
+        std::fs::read_to_string(stamp_path(repo, binary)),
+        modified(binary),
+    ) else {
         return false;
     };
     stamp == stamp_text(manifest_dir, &modified)
@@ -51,7 +47,10 @@ pub fn stamp(repo: &Repo, binary: &Path, manifest_dir: &Path) -> Result<()> {
 }
 
 fn stamp_path(repo: &Repo, binary: &Path) -> PathBuf {
-    let name = binary.file_name().map(|n| n.to_os_string()).unwrap_or_default();
+    let name = binary
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
     repo.target_dir.join("grader").join("provenance").join(name)
 }
 
@@ -66,26 +65,31 @@ fn modified(binary: &Path) -> Option<String> {
     Some(format!("{}.{:09}", since.as_secs(), since.subsec_nanos()))
 }
 
-/// Removes every build output of `packages`, so that the next build
-/// compiles them from this checkout's sources.
-pub async fn clean(repo: &Repo, workspace: &Path, packages: &[&str]) -> Result<()> {
-    let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
-    cmd.arg("clean").arg("--manifest-path").arg(workspace);
-    for package in packages {
-        cmd.args(["--package", package]);
-    }
-    if let Some(dir) = workspace.parent() {
-        cmd.current_dir(dir);
-    }
-    cmd.env("CARGO_TARGET_DIR", &repo.target_dir)
-        .stdin(Stdio::null());
-    let done = run_limited(cmd, CLEAN_LIMIT, 64 * 1024).await?;
-    if done.exit != Exit::Code(0) {
-        bail!(
-            "`cargo clean` of {} failed: {}",
-            packages.join(", "),
-            String::from_utf8_lossy(&done.stderr).trim()
-        );
+/// Makes cargo forget what it built for `packages`, so that the next build
+/// compiles them again from this checkout's sources.
+///
+/// Cargo decides freshness from the fingerprint directories named
+/// `<package>-<hash>` under `.fingerprint/`; removing exactly those makes it
+/// rebuild these packages and nothing else. (`cargo clean -p` would also
+/// delete every other package's binaries that share a target name, such as
+/// every kata's `grading-*`.)
+pub fn forget(repo: &Repo, packages: &[&str]) -> Result<()> {
+    let fingerprints = repo.target_dir.join("debug").join(".fingerprint");
+    let Ok(entries) = std::fs::read_dir(&fingerprints) else {
+        return Ok(());
+    };
+    for entry in entries {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().to_string();
+        let owned = packages.iter().any(|package| {
+            name.strip_prefix(package)
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|hash| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+        });
+        if owned {
+            std::fs::remove_dir_all(entry.path())
+                .with_context(|| format!("cannot remove {}", entry.path().display()))?;
+        }
     }
     Ok(())
 }
@@ -93,6 +97,38 @@ pub async fn clean(repo: &Repo, workspace: &Path, packages: &[&str]) -> Result<(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forgetting_a_package_removes_only_its_fingerprints() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo {
+            root: dir.path().to_path_buf(),
+            target_dir: dir.path().join("target"),
+            katas: Vec::new(),
+            problems: Vec::new(),
+        };
+        let fingerprints = repo.target_dir.join("debug/.fingerprint");
+        for name in [
+            "kata-07-timeout-0123456789abcdef",
+            "kata-07-timeout-extra-0123456789abcdef",
+            "kata-08-x-0123456789abcdef",
+        ] {
+            std::fs::create_dir_all(fingerprints.join(name)).unwrap();
+        }
+        forget(&repo, &["kata-07-timeout"]).unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(&fingerprints)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                "kata-07-timeout-extra-0123456789abcdef",
+                "kata-08-x-0123456789abcdef"
+            ]
+        );
+    }
 
     #[test]
     fn a_binary_is_ours_only_if_stamped_for_this_checkout_and_unchanged() {
@@ -109,10 +145,19 @@ mod tests {
         assert!(!is_ours(&repo, &binary, ours), "never stamped");
         stamp(&repo, &binary, ours).unwrap();
         assert!(is_ours(&repo, &binary, ours));
-        assert!(!is_ours(&repo, &binary, Path::new("/checkout/b/katas/07-timeout")));
+        assert!(!is_ours(
+            &repo,
+            &binary,
+            Path::new("/checkout/b/katas/07-timeout")
+        ));
         // Rebuilt since (by another checkout's cargo).
-        let later = std::time::SystemTime::now() + Duration::from_secs(5);
-        std::fs::File::options().write(true).open(&binary).unwrap().set_modified(later).unwrap();
+        let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+        std::fs::File::options()
+            .write(true)
+            .open(&binary)
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
         assert!(!is_ours(&repo, &binary, ours));
     }
 }
