@@ -24,7 +24,13 @@ impl Copy {
     fn new() -> Copy {
         let dir = tempfile::tempdir().unwrap();
         let files = StdCommand::new("git")
-            .args(["ls-files", "-z", "--cached", "--others", "--exclude-standard"])
+            .args([
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ])
             .current_dir(repo())
             .output()
             .expect("git runs");
@@ -93,15 +99,27 @@ fn hints_come_one_at_a_time_then_all() {
     let copy = Copy::new();
     for n in 1..=3 {
         let out = stdout_of(&mut copy.grader(&["hint", "07"]));
-        assert!(out.contains(&format!("Hint {n} of 3 for 07-timeout")), "ask #{n}:\n{out}");
-        assert!(!out.contains(&format!("Hint {} of 3", n + 1)), "only one hint at a time:\n{out}");
+        assert!(
+            out.contains(&format!("Hint {n} of 3 for 07-timeout")),
+            "ask #{n}:\n{out}"
+        );
+        assert!(
+            !out.contains(&format!("Hint {} of 3", n + 1)),
+            "only one hint at a time:\n{out}"
+        );
     }
     // Past the last hint, the last one again, and where to read on.
     let out = stdout_of(&mut copy.grader(&["hint", "timeout"]));
-    assert!(out.contains("Hint 3 of 3") && out.contains("last hint"), "{out}");
+    assert!(
+        out.contains("Hint 3 of 3") && out.contains("last hint"),
+        "{out}"
+    );
     let out = stdout_of(&mut copy.grader(&["hint", "15", "--all"]));
     for n in 1..=3 {
-        assert!(out.contains(&format!("Hint {n} of 3 for 15-graceful-shutdown")), "{out}");
+        assert!(
+            out.contains(&format!("Hint {n} of 3 for 15-graceful-shutdown")),
+            "{out}"
+        );
     }
     let list = stdout_of(&mut copy.grader(&["list"]));
     assert!(list.contains("3/3 hints"), "{list}");
@@ -115,7 +133,8 @@ fn a_damaged_progress_file_is_rebuilt_not_a_crash() {
     let out = stdout_of(&mut copy.grader(&["hint", "07"]));
     assert!(out.contains("Hint 1 of 3"), "{out}");
     let state = std::fs::read_to_string(copy.path().join(".grader/state.json")).unwrap();
-    let state: serde_json::Value = serde_json::from_str(&state).expect("the state file is valid JSON again");
+    let state: serde_json::Value =
+        serde_json::from_str(&state).expect("the state file is valid JSON again");
     assert_eq!(state["katas"]["07-timeout"]["hints_shown"], 1);
 }
 
@@ -134,7 +153,11 @@ fn reset_backs_up_the_learner_s_file_byte_for_byte() {
     let refused = copy.grader(&["reset", "07"]).output().unwrap();
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes"));
-    assert_eq!(std::fs::read(&file).unwrap(), work, "reset changed the file without asking");
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        work,
+        "reset changed the file without asking"
+    );
 
     let out = stdout_of(&mut copy.grader(&["reset", "07", "--yes"]));
     assert_eq!(std::fs::read(&file).unwrap(), stub, "the stub is back");
@@ -143,8 +166,16 @@ fn reset_backs_up_the_learner_s_file_byte_for_byte() {
         .find_map(|l| l.strip_prefix("Your version was saved first: "))
         .unwrap_or_else(|| panic!("no backup path printed:\n{out}"));
     let backup = Path::new(backup.trim());
-    assert!(backup.is_absolute() && backup.starts_with(copy.path()), "{}", backup.display());
-    assert_eq!(std::fs::read(backup).unwrap(), work, "the backup holds the learner's bytes exactly");
+    assert!(
+        backup.is_absolute() && backup.starts_with(copy.path()),
+        "{}",
+        backup.display()
+    );
+    assert_eq!(
+        std::fs::read(backup).unwrap(),
+        work,
+        "the backup holds the learner's bytes exactly"
+    );
 
     // Restoring the backup as printed gives the learner's file back.
     std::fs::copy(backup, &file).unwrap();
@@ -153,7 +184,12 @@ fn reset_backs_up_the_learner_s_file_byte_for_byte() {
     // A second reset keeps the first backup and makes another.
     let out = stdout_of(&mut copy.grader(&["reset", "07", "-y"]));
     assert!(out.contains("saved first"), "{out}");
-    assert_eq!(std::fs::read_dir(copy.path().join(".grader/backups")).unwrap().count(), 2);
+    assert_eq!(
+        std::fs::read_dir(copy.path().join(".grader/backups"))
+            .unwrap()
+            .count(),
+        2
+    );
     let out = stdout_of(&mut copy.grader(&["reset", "07", "-y"]));
     assert!(out.contains("already the stub"), "{out}");
 }
@@ -161,11 +197,15 @@ fn reset_backs_up_the_learner_s_file_byte_for_byte() {
 /// Runs the grader in a pseudo-terminal (script(1)), as a learner sees it.
 fn in_a_terminal(copy: &Copy, args: &str, no_color: bool) -> Vec<u8> {
     let mut cmd = StdCommand::new("script");
-    cmd.args(["-qec", &format!("{} {args}", grader_binary().display()), "/dev/null"])
-        .current_dir(copy.path())
-        .env("CARGO_TARGET_DIR", Copy::target_dir())
-        .env("TERM", "xterm-256color")
-        .stdin(std::process::Stdio::null());
+    cmd.args([
+        "-qec",
+        &format!("{} {args}", grader_binary().display()),
+        "/dev/null",
+    ])
+    .current_dir(copy.path())
+    .env("CARGO_TARGET_DIR", Copy::target_dir())
+    .env("TERM", "xterm-256color")
+    .stdin(std::process::Stdio::null());
     if no_color {
         cmd.env("NO_COLOR", "1");
     } else {
@@ -182,11 +222,17 @@ fn no_color_output_is_free_of_escape_codes() {
     }
     let copy = Copy::new();
     let coloured = in_a_terminal(&copy, "25", false);
-    assert!(coloured.windows(2).any(|w| w == b"\x1b["), "a terminal gets colours by default");
+    assert!(
+        coloured.windows(2).any(|w| w == b"\x1b["),
+        "a terminal gets colours by default"
+    );
     let plain = in_a_terminal(&copy, "25", true);
     let text = String::from_utf8_lossy(&plain);
     assert!(text.contains("25-no-thread-sleep"), "{text}");
-    assert!(!plain.contains(&0x1b), "NO_COLOR output has escape codes:\n{text:?}");
+    assert!(
+        !plain.contains(&0x1b),
+        "NO_COLOR output has escape codes:\n{text:?}"
+    );
 }
 
 /// tmux, driven like a person at a keyboard.
@@ -208,13 +254,28 @@ impl Tmux {
             copy.path().display(),
             Copy::target_dir().display()
         );
-        tmux.run(&["new-session", "-d", "-x", "150", "-y", "60", "-s", "watch", &script]);
+        tmux.run(&[
+            "new-session",
+            "-d",
+            "-x",
+            "150",
+            "-y",
+            "60",
+            "-s",
+            "watch",
+            &script,
+        ]);
         tmux.run(&["set-option", "-t", "watch", "remain-on-exit", "on"]);
         Some(tmux)
     }
 
     fn run(&self, args: &[&str]) -> String {
-        let out = StdCommand::new("tmux").arg("-L").arg(&self.socket).args(args).output().unwrap();
+        let out = StdCommand::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap();
         String::from_utf8_lossy(&out.stdout).to_string()
     }
 
@@ -231,7 +292,10 @@ impl Tmux {
             if screen.contains(text) {
                 return screen;
             }
-            assert!(start.elapsed() < limit, "waited {limit:?} for {text:?}; the screen shows:\n{screen}");
+            assert!(
+                start.elapsed() < limit,
+                "waited {limit:?} for {text:?}; the screen shows:\n{screen}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -247,7 +311,9 @@ impl Drop for Tmux {
 fn processes_inside(dir: &Path) -> Vec<String> {
     let mut found = Vec::new();
     for entry in std::fs::read_dir("/proc").unwrap().flatten() {
-        let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else { continue };
+        let Ok(cwd) = std::fs::read_link(entry.path().join("cwd")) else {
+            continue;
+        };
         if cwd.starts_with(dir) {
             let cmdline = std::fs::read(entry.path().join("cmdline")).unwrap_or_default();
             found.push(String::from_utf8_lossy(&cmdline).replace('\0', " "));
@@ -260,15 +326,27 @@ fn processes_inside(dir: &Path) -> Vec<String> {
 fn watch_grades_again_on_save_and_quits_cleanly() {
     let copy = Copy::new();
     let command = format!("{} watch 07", grader_binary().display());
-    let Some(tmux) = Tmux::start(&copy, &command) else { return };
+    let Some(tmux) = Tmux::start(&copy, &command) else {
+        return;
+    };
     let screen = tmux.wait_for("Graded 1 time(s)", Duration::from_secs(600));
-    assert!(screen.contains("▶ 07-timeout") && screen.contains("not started"), "{screen}");
+    assert!(
+        screen.contains("▶ 07-timeout") && screen.contains("not started"),
+        "{screen}"
+    );
 
     // Save a solution: only that kata is graded again, and it passes.
     let file = copy.kata_file("07-timeout");
-    std::fs::write(&file, std::fs::read(repo().join("solutions/07-timeout/src/lib.rs")).unwrap()).unwrap();
+    std::fs::write(
+        &file,
+        std::fs::read(repo().join("solutions/07-timeout/src/lib.rs")).unwrap(),
+    )
+    .unwrap();
     let screen = tmux.wait_for("All tests pass", Duration::from_secs(120));
-    assert!(screen.contains("Graded 2 time(s)"), "one save, one grading:\n{screen}");
+    assert!(
+        screen.contains("Graded 2 time(s)"),
+        "one save, one grading:\n{screen}"
+    );
     let katas = std::fs::read_dir(copy.path().join("katas"))
         .unwrap()
         .filter(|e| e.as_ref().unwrap().path().join("kata.toml").is_file())
@@ -278,7 +356,28 @@ fn watch_grades_again_on_save_and_quits_cleanly() {
     // A compile error is shown, and the watch goes on.
     std::fs::write(&file, "pub fn oops( {}\n").unwrap();
     let screen = tmux.wait_for("compile error", Duration::from_secs(120));
-    assert!(screen.contains("The compiler says") && screen.contains("Watching katas/"), "{screen}");
+    assert!(
+        screen.contains("The compiler says") && screen.contains("Watching katas/"),
+        "{screen}"
+    );
+
+    // A kata deleted mid-watch, and one whose kata.toml breaks: both are
+    // reported, nothing panics, and watching goes on.
+    std::fs::remove_dir_all(copy.path().join("katas/25-no-thread-sleep")).unwrap();
+    std::fs::write(
+        copy.path().join("katas/15-graceful-shutdown/kata.toml"),
+        "title = \n",
+    )
+    .unwrap();
+    let screen = tmux.wait_for("cannot be graded", Duration::from_secs(60));
+    assert!(
+        !screen.contains("25-no-thread-sleep"),
+        "the deleted kata is gone:\n{screen}"
+    );
+    assert!(
+        screen.contains("15-graceful-shutdown") && screen.contains("Watching katas/"),
+        "{screen}"
+    );
 
     // `h` shows the next hint on the screen.
     tmux.run(&["send-keys", "-t", "watch", "h"]);
@@ -293,10 +392,15 @@ fn watch_grades_again_on_save_and_quits_cleanly() {
 
     // Ctrl-C quits too, even in the middle of grading, and the terminal is
     // usable afterwards (the shell prints the exit status normally).
-    let Some(tmux) = Tmux::start(&copy, &command) else { return };
+    let Some(tmux) = Tmux::start(&copy, &command) else {
+        return;
+    };
     tmux.wait_for("Watching katas/", Duration::from_secs(120));
     tmux.run(&["send-keys", "-t", "watch", "C-c"]);
     tmux.wait_for("EXITED 0", Duration::from_secs(10));
     let left = processes_inside(copy.path());
-    assert!(left.is_empty(), "processes left behind after Ctrl-C: {left:?}");
+    assert!(
+        left.is_empty(),
+        "processes left behind after Ctrl-C: {left:?}"
+    );
 }

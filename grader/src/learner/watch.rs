@@ -192,6 +192,12 @@ impl Screen {
     fn rediscover(&mut self) {
         match discover::discover(&self.repo.root) {
             Ok(repo) => {
+                // A kata that was broken and now is fixed (or a new one) is graded.
+                let new_katas = repo
+                    .katas
+                    .iter()
+                    .filter(|k| !self.repo.katas.iter().any(|old| old.id == k.id));
+                self.pending.extend(new_katas.map(|k| k.id.clone()));
                 self.pending
                     .retain(|id| repo.katas.iter().any(|k| &k.id == id));
                 self.results
@@ -201,7 +207,17 @@ impl Screen {
                     .as_ref()
                     .is_some_and(|f| !repo.katas.iter().any(|k| &k.id == f))
                 {
-                    self.focus = None;
+                    // The kata in focus is gone: fall back to the first one
+                    // that still needs work.
+                    self.focus = repo
+                        .katas
+                        .iter()
+                        .find(|k| {
+                            self.results
+                                .get(&k.id)
+                                .is_some_and(|r| r.status != KataStatus::Passed)
+                        })
+                        .map(|k| k.id.clone());
                 }
                 self.repo = Arc::new(repo);
             }
@@ -305,6 +321,15 @@ impl Screen {
             out.push_str(&format!(
                 " {marker} {:<24} {:<42} {style}{label}{style:#}{DIM}{busy}{DIM:#}\n",
                 kata.id, kata.meta.title
+            ));
+        }
+        // Katas that cannot be graded at all (a broken kata.toml, a deleted
+        // src/lib.rs) are listed with the reason; watching goes on.
+        for problem in &self.repo.problems {
+            let first = problem.message.lines().next().unwrap_or("");
+            out.push_str(&format!(
+                "   {:<24} {RED}✗ cannot be graded:{RED:#} {first}\n",
+                problem.id
             ));
         }
         out.push_str(&format!(
