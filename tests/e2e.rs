@@ -10,14 +10,26 @@ mod common;
 use assert_cmd::Command;
 use serde_json::Value;
 
-use common::{grader, grader_binary, inject_at_start_of, is_running, json_of, kata, reference, solutions_dir};
+use common::{
+    grader, grader_binary, inject_at_start_of, is_running, json_of, kata, reference, solutions_dir,
+};
 
-const FLAGSHIPS: [&str; 4] = ["07-timeout", "15-graceful-shutdown", "23-lock-across-await", "25-no-thread-sleep"];
+const FLAGSHIPS: [&str; 4] = [
+    "07-timeout",
+    "15-graceful-shutdown",
+    "23-lock-across-await",
+    "25-no-thread-sleep",
+];
 
 #[test]
 fn the_shipped_stubs_fail_with_their_expected_status_and_documented_json() {
     let output = grader(&["--format", "json"]).output().unwrap();
-    assert_eq!(output.status.code(), Some(1), "stubs must not pass: {}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "stubs must not pass: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     let report = json_of(&output);
     assert_eq!(report["version"], 1);
     let expected = [
@@ -34,9 +46,17 @@ fn the_shipped_stubs_fail_with_their_expected_status_and_documented_json() {
         let tests = k["tests"].as_array().unwrap();
         assert!(!tests.is_empty(), "{id} reports no tests");
         for test in tests {
-            assert!(test["name"].is_string() && test["status"].is_string() && test["message"].is_string(), "{test:#}");
+            assert!(
+                test["name"].is_string()
+                    && test["status"].is_string()
+                    && test["message"].is_string(),
+                "{test:#}"
+            );
             if test["status"] != "passed" {
-                assert!(!test["message"].as_str().unwrap().is_empty(), "a failing test needs a message: {test:#}");
+                assert!(
+                    !test["message"].as_str().unwrap().is_empty(),
+                    "a failing test needs a message: {test:#}"
+                );
             }
         }
     }
@@ -47,7 +67,9 @@ fn the_shipped_stubs_fail_with_their_expected_status_and_documented_json() {
 
 #[test]
 fn the_reference_solutions_all_pass() {
-    let output = grader(&["--solutions", "--format", "json"]).output().unwrap();
+    let output = grader(&["--solutions", "--format", "json"])
+        .output()
+        .unwrap();
     let report = json_of(&output);
     for k in report["katas"].as_array().unwrap() {
         assert_eq!(k["status"], "passed", "{k:#}");
@@ -59,9 +81,17 @@ fn the_reference_solutions_all_pass() {
 fn verify_proves_every_kata_sound() {
     let output = grader(&["verify"]).output().unwrap();
     let stdout = String::from_utf8_lossy(&output.stdout);
-    assert_eq!(output.status.code(), Some(0), "verify failed:\n{stdout}\n{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "verify failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
     for id in FLAGSHIPS {
-        assert!(stdout.contains(id), "{id} missing from the verify table:\n{stdout}");
+        assert!(
+            stdout.contains(id),
+            "{id} missing from the verify table:\n{stdout}"
+        );
     }
     // The whole curriculum: all 31 katas, each one sound.
     let katas = std::fs::read_dir(common::repo().join("katas"))
@@ -75,16 +105,31 @@ fn verify_proves_every_kata_sound() {
 #[test]
 fn a_kata_that_does_not_compile_does_not_stop_the_others() {
     let broken = reference("07-timeout").replacen("pub async fn", "pub async fn missing_paren(", 1);
-    let dir = solutions_dir(&[("07-timeout", broken), ("25-no-thread-sleep", reference("25-no-thread-sleep"))]);
-    let output = grader(&["--solutions-dir", dir.path().to_str().unwrap(), "--format", "json", "07", "25"])
-        .output()
-        .unwrap();
+    let dir = solutions_dir(&[
+        ("07-timeout", broken),
+        ("25-no-thread-sleep", reference("25-no-thread-sleep")),
+    ]);
+    let output = grader(&[
+        "--solutions-dir",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "07",
+        "25",
+    ])
+    .output()
+    .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let report = json_of(&output);
     let broken = kata(&report, "07-timeout");
     assert_eq!(broken["status"], "compile_error", "{broken:#}");
     let diagnostics = broken["diagnostics"].as_array().unwrap();
-    assert!(diagnostics.iter().any(|d| d.as_str().unwrap().contains("error")), "{broken:#}");
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d.as_str().unwrap().contains("error")),
+        "{broken:#}"
+    );
     assert_eq!(kata(&report, "25-no-thread-sleep")["status"], "passed");
 }
 
@@ -98,38 +143,80 @@ fn a_test_that_blocks_its_thread_is_timed_out_within_its_limit_and_leaves_no_pro
         "if limit == std::time::Duration::from_secs(2) {{ std::fs::write({:?}, std::process::id().to_string()).unwrap(); loop {{ std::thread::park(); }} }}",
         pid_file.path()
     );
-    let blocking = inject_at_start_of(&reference("07-timeout"), "pub async fn with_timeout<", &block);
+    let blocking = inject_at_start_of(
+        &reference("07-timeout"),
+        "pub async fn with_timeout<",
+        &block,
+    );
     let dir = solutions_dir(&[("07-timeout", blocking)]);
-    let output = grader(&["--solutions-dir", dir.path().to_str().unwrap(), "--format", "json", "07"])
-        .output()
-        .unwrap();
+    let output = grader(&[
+        "--solutions-dir",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+        "07",
+    ])
+    .output()
+    .unwrap();
     assert_eq!(output.status.code(), Some(1));
     let report = json_of(&output);
     let k = kata(&report, "07-timeout");
     assert_eq!(k["status"], "timed_out", "{k:#}");
-    let timed_out: Vec<&Value> = k["tests"].as_array().unwrap().iter().filter(|t| t["status"] == "timed_out").collect();
+    let timed_out: Vec<&Value> = k["tests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|t| t["status"] == "timed_out")
+        .collect();
     assert_eq!(timed_out.len(), 1, "{k:#}");
-    assert!(timed_out[0]["message"].as_str().unwrap().contains("thread was blocked"), "{:#}", timed_out[0]);
+    assert!(
+        timed_out[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("thread was blocked"),
+        "{:#}",
+        timed_out[0]
+    );
     // Killed at its limit (5 s), not whenever the grader got round to it.
     // (The grader's own wall time is not asserted: other tests' graders
     // hold the run lock before it.)
     let killed_after = timed_out[0]["duration_ms"].as_u64().unwrap();
-    assert!((5_000..15_000).contains(&killed_after), "{:#}", timed_out[0]);
+    assert!(
+        (5_000..15_000).contains(&killed_after),
+        "{:#}",
+        timed_out[0]
+    );
     let pid = std::fs::read_to_string(pid_file.path()).unwrap();
     assert!(!pid.is_empty(), "the blocking test never ran");
-    assert!(!is_running(pid.trim()), "the blocked test process {pid} was left running");
+    assert!(
+        !is_running(pid.trim()),
+        "the blocked test process {pid} was left running"
+    );
 }
 
 #[test]
 fn a_correct_solution_laid_out_differently_passes() {
-    let files: Vec<(&str, String)> = FLAGSHIPS.iter().map(|id| (*id, relayout(&reference(id)))).collect();
+    let files: Vec<(&str, String)> = FLAGSHIPS
+        .iter()
+        .map(|id| (*id, relayout(&reference(id))))
+        .collect();
     let dir = solutions_dir(&files);
-    let output = grader(&["--solutions-dir", dir.path().to_str().unwrap(), "--format", "json"])
-        .output()
-        .unwrap();
+    let output = grader(&[
+        "--solutions-dir",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+    .output()
+    .unwrap();
     let report = json_of(&output);
     for id in FLAGSHIPS {
-        assert_eq!(kata(&report, id)["status"], "passed", "{:#}", kata(&report, id));
+        assert_eq!(
+            kata(&report, id)["status"],
+            "passed",
+            "{:#}",
+            kata(&report, id)
+        );
     }
 }
 
@@ -144,16 +231,25 @@ fn an_unknown_kata_is_a_usage_error_that_suggests_the_closest_name() {
 #[test]
 fn outside_the_repository_is_a_usage_error() {
     let elsewhere = tempfile::tempdir().unwrap();
-    let output = Command::new(grader_binary()).current_dir(elsewhere.path()).output().unwrap();
+    let output = Command::new(grader_binary())
+        .current_dir(elsewhere.path())
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("not inside the Tokio Katas repository"));
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("not inside the Tokio Katas repository")
+    );
 }
 
 /// The same code, moved about: a header of comments shifts every line, an
 /// extra helper sits between the items, blank lines double.
 fn relayout(source: &str) -> String {
-    let header: String = (0..25).map(|i| format!("// layout padding line {i}\n")).collect();
-    let (attrs, body): (Vec<&str>, Vec<&str>) = source.lines().partition(|l| l.starts_with("#![") || l.starts_with("//!"));
+    let header: String = (0..25)
+        .map(|i| format!("// layout padding line {i}\n"))
+        .collect();
+    let (attrs, body): (Vec<&str>, Vec<&str>) = source
+        .lines()
+        .partition(|l| l.starts_with("#![") || l.starts_with("//!"));
     format!(
         "{}\n{header}\n#[allow(dead_code)]\nfn an_extra_helper_the_reference_does_not_have() -> u32 {{\n    41 + 1\n}}\n\n{}\n",
         attrs.join("\n"),

@@ -60,6 +60,11 @@ pub struct Common {
     /// from the same run. Give it once per report.
     #[arg(long = "report", value_name = "FORMAT=FILE", global = true, value_parser = crate::publish::parse_report)]
     pub reports: Vec<(Format, PathBuf)>,
+
+    /// Run every test, even those whose recorded verdict still holds
+    /// (nothing they build or read has changed since).
+    #[arg(long, global = true)]
+    pub no_cache: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -90,6 +95,20 @@ pub enum Command {
     },
     /// List every kata with its status from your last run.
     List,
+    /// Maintainers: time the grader against raw cargo (issue 6's targets).
+    /// Appends a comment to the kata's src/lib.rs while timing, then restores it.
+    Bench {
+        /// Timed runs of each command.
+        #[arg(long, default_value_t = 3)]
+        runs: usize,
+        /// The kata whose edit-to-verdict is timed.
+        #[arg(long, default_value = "07")]
+        kata: String,
+        /// Also time a first full grade in a fresh target directory against
+        /// a cold `cargo test` (minutes).
+        #[arg(long)]
+        cold: bool,
+    },
     /// Put a kata's stub back (your version is backed up first).
     Reset {
         /// The kata (number, slug or both).

@@ -6,6 +6,7 @@
 //! cargo invocation, list and run every test in its own process under a
 //! wall-clock limit, grade the outcomes, and report them.
 
+mod bench;
 mod cli;
 mod discover;
 mod guard;
@@ -71,6 +72,7 @@ fn main() {
         }
     };
     let _ = std::io::stdout().flush();
+    bench::record_peak_rss();
     std::process::exit(code);
 }
 
@@ -101,6 +103,7 @@ fn run(cli: Cli) -> Result<i32> {
             .jobs
             .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, |n| n.get())),
         check_edits: true,
+        use_cache: !cli.common.no_cache,
     };
     let solutions_root = cli
         .common
@@ -137,6 +140,9 @@ fn run(cli: Cli) -> Result<i32> {
             let kata = discover::find_kata(&repo.katas, &kata)?;
             anstream::print!("{}", learner::hint::run(&repo.root, kata, all)?);
             return Ok(0);
+        }
+        Some(Command::Bench { runs, kata, cold }) => {
+            return bench::run(&repo, &bench::Options { runs, kata, cold });
         }
         Some(Command::List) => {
             let (state, notice) = state::State::load(&repo.root);

@@ -122,8 +122,10 @@ pub fn verify(
         checks.push(check);
     }
     // Authors change grading files on purpose: no integrity check here.
+    // Verify is the proof that every kata is sound, so every test runs.
     let options = RunOptions {
         check_edits: false,
+        use_cache: false,
         ..options.clone()
     };
     let results = pipeline::grade_all(repo, &subjects, &options, progress)?;

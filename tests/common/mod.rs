@@ -19,7 +19,9 @@ pub fn repo() -> &'static Path {
 pub fn grader_binary() -> &'static Path {
     static BINARY: OnceLock<PathBuf> = OnceLock::new();
     BINARY.get_or_init(|| {
-        let cargo = || std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let cargo = || {
+            std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+        };
         let status = cargo()
             .args(["build", "--quiet", "-p", "grader"])
             .current_dir(repo())
@@ -32,7 +34,9 @@ pub fn grader_binary() -> &'static Path {
             .output()
             .expect("cargo metadata runs");
         let metadata: Value = serde_json::from_slice(&metadata.stdout).unwrap();
-        Path::new(metadata["target_directory"].as_str().unwrap()).join("debug").join("grader")
+        Path::new(metadata["target_directory"].as_str().unwrap())
+            .join("debug")
+            .join("grader")
     })
 }
 
@@ -84,13 +88,21 @@ pub fn reference(kata: &str) -> String {
 
 /// Inserts `code` as the first statement of the function starting at `signature`.
 pub fn inject_at_start_of(source: &str, signature: &str, code: &str) -> String {
-    let at = source.find(signature).unwrap_or_else(|| panic!("`{signature}` not found"));
+    let at = source
+        .find(signature)
+        .unwrap_or_else(|| panic!("`{signature}` not found"));
     let brace = at + source[at..].find("{\n").expect("function body");
-    format!("{}{{\n    {code}\n{}", &source[..brace], &source[brace + 2..])
+    format!(
+        "{}{{\n    {code}\n{}",
+        &source[..brace],
+        &source[brace + 2..]
+    )
 }
 
 /// Whether a process is alive (a zombie waiting to be reaped is not).
 pub fn is_running(pid: &str) -> bool {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    stat.rsplit(") ").next().is_some_and(|rest| !rest.is_empty() && !rest.starts_with('Z'))
+    stat.rsplit(") ")
+        .next()
+        .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('Z'))
 }

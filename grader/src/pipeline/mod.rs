@@ -15,6 +15,7 @@ pub mod provenance;
 pub mod reaper;
 pub mod run;
 mod run_lock;
+pub mod verdict_cache;
 
 use std::path::PathBuf;
 
@@ -70,6 +71,9 @@ pub struct RunOptions {
     /// edited test or snapshot keeps the kata from passing. Off for
     /// `verify`, where authors edit grading files on purpose.
     pub check_edits: bool,
+    /// Replay recorded verdicts of tests whose inputs did not change
+    /// (verdict_cache.rs); `--no-cache` turns it off.
+    pub use_cache: bool,
 }
 
 /// Grades every subject: one build per workspace, then all tests in parallel.

@@ -63,7 +63,7 @@ pub fn run_all(
         let mut runs: Vec<SubjectRun> = planned.iter().map(|_| SubjectRun::default()).collect();
         for (index, (plan, build)) in planned.iter().zip(built).enumerate() {
             for (target, binary) in &build.binaries {
-                let context = TestContext::new(repo, plan, target, binary);
+                let context = TestContext::new(repo, plan, target, binary, options.use_cache);
                 match list_tests(&context).await {
                     Ok(names) if names.is_empty() => runs[index]
                         .list_failures
@@ -86,7 +86,7 @@ pub fn run_all(
             let progress = progress.clone();
             handles.push(tokio::spawn(async move {
                 let _slot = slots.acquire_owned().await.expect("semaphore never closes");
-                let test = run_one(&context, &name, &log).await;
+                let test = run_or_replay(&context, &name, &log).await;
                 progress.test_done();
                 (index, test)
             }));
@@ -114,10 +114,15 @@ struct TestContext {
     repo_root: PathBuf,
     target_dir: PathBuf,
     limit: Duration,
+    /// The graded library when it is not the kata's own `src/lib.rs`.
+    lib_source: Option<PathBuf>,
+    /// The verdict cache's key for this binary, when caching is on and every
+    /// input could be read (verdict_cache.rs).
+    cache_key: Option<String>,
 }
 
 impl TestContext {
-    fn new(repo: &Repo, plan: &Planned<'_>, target: &str, binary: &Path) -> Self {
+    fn new(repo: &Repo, plan: &Planned<'_>, target: &str, binary: &Path, cache: bool) -> Self {
         let meta = &plan.subject.kata.meta;
         let secs = meta
             .target_time_limits
@@ -125,7 +130,11 @@ impl TestContext {
             .copied()
             .or(meta.time_limit_secs)
             .unwrap_or(DEFAULT_TIME_LIMIT_SECS);
-        TestContext {
+        let lib_source = match &plan.subject.source {
+            super::Source::Working => None,
+            super::Source::File(path) => Some(path.clone()),
+        };
+        let mut context = TestContext {
             binary: binary.to_path_buf(),
             target: target.to_string(),
             package: plan.package.clone(),
@@ -134,7 +143,40 @@ impl TestContext {
             repo_root: repo.root.clone(),
             target_dir: repo.target_dir.clone(),
             limit: Duration::from_secs(secs),
+            lib_source,
+            cache_key: None,
+        };
+        if cache {
+            context.cache_key = context.compute_cache_key();
         }
+        context
+    }
+
+    fn compute_cache_key(&self) -> Option<String> {
+        // The inherited environment, whole (the pinned values are fixed by
+        // the grader's own version, which is part of the key), plus the
+        // values that vary by kata.
+        let mut env: Vec<(String, String)> = std::env::vars_os()
+            .map(|(k, v)| (k.to_string_lossy().into(), v.to_string_lossy().into()))
+            .collect();
+        env.sort();
+        for (key, value) in [
+            ("INSTA_WORKSPACE_ROOT", &self.repo_root),
+            ("CARGO_MANIFEST_DIR", &self.manifest_dir),
+            ("CARGO_TARGET_DIR", &self.target_dir),
+        ] {
+            env.push((format!("pinned:{key}"), value.display().to_string()));
+        }
+        env.push(("pinned:CARGO_PKG_NAME".into(), self.package.clone()));
+        super::verdict_cache::context_key(&super::verdict_cache::Inputs {
+            binary: &self.binary,
+            kata_dir: &self.kata_dir,
+            lib_source: self.lib_source.as_deref(),
+            manifest_dir: &self.manifest_dir,
+            repo_root: &self.repo_root,
+            limit: self.limit,
+            env: &env,
+        })
     }
 
     /// The test binary, in the environment `cargo test` would give it, with
@@ -196,6 +238,25 @@ async fn list_tests(context: &TestContext) -> Result<Vec<String>, String> {
         .filter_map(|line| line.strip_suffix(": test"))
         .map(str::to_string)
         .collect())
+}
+
+/// Replays the recorded outcome when nothing the test depends on changed;
+/// otherwise runs it, and records the outcome if its inputs held still.
+async fn run_or_replay(context: &TestContext, name: &str, log: &Path) -> Result<RawTest> {
+    let Some(before) = &context.cache_key else {
+        return run_one(context, name, log).await;
+    };
+    let dir = super::verdict_cache::dir(&context.target_dir);
+    let key = super::verdict_cache::test_key(before, &context.target, name);
+    if let Some(hit) = super::verdict_cache::load(&dir, &key, &context.target, name, context.limit)
+    {
+        return Ok(hit);
+    }
+    let test = run_one(context, name, log).await?;
+    if context.compute_cache_key().as_ref() == Some(before) {
+        super::verdict_cache::store(&dir, &key, &test);
+    }
+    Ok(test)
 }
 
 async fn run_one(context: &TestContext, name: &str, log: &Path) -> Result<RawTest> {
