@@ -75,6 +75,14 @@ pub fn run(repo: &Repo, options: &Options) -> Result<i32> {
     let (edit_grader, edit_raw) = {
         let lib = kata.dir.join("src").join("lib.rs");
         let restore = Restore::new(&lib)?;
+        // The file is put back when the bench ends; should it be killed
+        // first, this copy is the learner's work, byte for byte.
+        let backup = crate::learner::reset::write_backup(&repo.root, &kata.id, &restore.original)?;
+        eprintln!(
+            "   (the bench appends comment lines to {} while it runs and then restores it; a copy is at {})",
+            lib.display(),
+            backup.display()
+        );
         let mut grader = Vec::new();
         let mut raw = Vec::new();
         for run in 0..runs {

@@ -87,7 +87,7 @@ fn apply(
     })
 }
 
-fn write_backup(root: &Path, id: &str, bytes: &[u8]) -> Result<PathBuf> {
+pub(crate) fn write_backup(root: &Path, id: &str, bytes: &[u8]) -> Result<PathBuf> {
     let dir = root.join(".grader").join("backups");
     std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
     let stamp = SystemTime::now()
