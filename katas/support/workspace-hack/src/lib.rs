@@ -1,0 +1,1 @@
+//! Has no code: its dependency list is what matters (see `Cargo.toml`).
