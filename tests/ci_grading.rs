@@ -4,8 +4,8 @@
 //!
 //! Anything that needs a repository to change is done in a `git clone` of
 //! this one in a temporary folder, never in `katas/`. Those clones build
-//! into one shared target directory, `target/e2e-ci`, so tokio is compiled
-//! once for all of them.
+//! into the target directory all clones share (`common::clones_target_dir`),
+//! so tokio is compiled once for all of them.
 
 mod common;
 
@@ -17,9 +17,9 @@ use assert_cmd::Command;
 use common::{grader_binary, json_of, kata, reference, repo, solutions_dir};
 use serde_json::Value;
 
-/// Shared by every clone these tests make.
+/// Shared by every clone the tests make.
 fn target_dir() -> PathBuf {
-    repo().join("target").join("e2e-ci")
+    common::clones_target_dir()
 }
 
 /// The grader run in `dir` (a clone), building into the shared target dir.

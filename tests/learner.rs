@@ -65,7 +65,7 @@ impl Copy {
     }
 
     fn target_dir() -> PathBuf {
-        repo().join("target").join("e2e-learner")
+        common::clones_target_dir()
     }
 
     fn grader(&self, args: &[&str]) -> Command {

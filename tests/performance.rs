@@ -11,7 +11,7 @@
 
 mod common;
 
-use common::{grader, json_of, kata, reference, repo};
+use common::{grader, json_of, kata, reference, repo, solutions_dir};
 
 const KATAS: [(&str, &str); 2] = [
     ("06-join-concurrently", "sequential_awaits.rs"),
@@ -117,4 +117,66 @@ fn no_cache_gives_the_same_verdicts() {
         };
         assert_eq!(names(&again), names(&uncached), "{id}");
     }
+}
+
+/// Every graded folder gets its own build (megabytes of test binaries). A
+/// folder that is gone (a student's temporary checkout, a test's scratch
+/// folder) must not leave its build in the target directory for good: the
+/// next grading that builds beside the learner's workspace removes it.
+#[test]
+fn the_build_of_a_deleted_folder_is_removed_from_the_target_directory() {
+    let dir = solutions_dir(&[("07-timeout", reference("07-timeout"))]);
+    let path = dir.path().to_str().unwrap().to_string();
+    let report = json_of(
+        &grader(&["--solutions-dir", &path, "--format", "json", "07"])
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(kata(&report, "07-timeout")["status"], "passed");
+
+    // The overlay member that built this folder's lib.rs, and what it built.
+    let overlay = repo().join(".grader/overlay");
+    let member = std::fs::read_dir(&overlay)
+        .unwrap()
+        .map(|entry| entry.unwrap().path())
+        .find(|member| {
+            std::fs::read_to_string(member.join("lib-source"))
+                .is_ok_and(|lib| lib.starts_with(&path))
+        })
+        .expect("an overlay member for the graded folder");
+    let outputs: Vec<std::path::PathBuf> = std::fs::read_to_string(member.join("outputs"))
+        .expect("the member lists what cargo built for it")
+        .lines()
+        .map(Into::into)
+        .collect();
+    assert!(
+        outputs.iter().any(|o| o
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with("grading-")),
+        "the outputs include the grading test binary: {outputs:?}"
+    );
+    assert!(outputs.iter().all(|o| o.exists()));
+
+    drop(dir);
+    let other = solutions_dir(&[("07-timeout", reference("07-timeout"))]);
+    let report = json_of(
+        &grader(&[
+            "--solutions-dir",
+            other.path().to_str().unwrap(),
+            "--format",
+            "json",
+            "07",
+        ])
+        .output()
+        .unwrap(),
+    );
+    assert_eq!(kata(&report, "07-timeout")["status"], "passed");
+    assert!(
+        !member.exists(),
+        "the deleted folder's overlay member is gone"
+    );
+    let left: Vec<_> = outputs.iter().filter(|o| o.exists()).collect();
+    assert!(left.is_empty(), "still in the target directory: {left:?}");
 }

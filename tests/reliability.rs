@@ -8,8 +8,8 @@
 //! was given), so one grading run covers many cases: every other test of the
 //! kata must still pass, which also proves the tests are isolated. Cases
 //! that need grading files edited run in a `git clone` of this repository in
-//! a temporary folder, built in a shared target directory
-//! (`target/e2e-reliability`) so dependencies are compiled once.
+//! a temporary folder, built in the target directory all clones share
+//! (`common::clones_target_dir`) so dependencies are compiled once.
 //!
 //! "Nothing left behind" is checked, not assumed: every hostile test writes
 //! its pid (or the pid of the child it spawns) to a file, and after the run
@@ -40,19 +40,9 @@ const LIMIT_MS: u64 = 5_000;
 /// How late a kill may come on a loaded machine.
 const SLACK_MS: u64 = 5_000;
 
-/// The target directory the grader builds into, from the grader binary's path.
-fn target_dir() -> PathBuf {
-    grader_binary()
-        .parent()
-        .unwrap()
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
-
-/// Where clones build: shared by every test here, apart from the repository's own.
+/// Where clones build: shared by every clone the tests make, apart from the repository's own.
 fn shared_target() -> PathBuf {
-    target_dir().join("e2e-reliability")
+    common::clones_target_dir()
 }
 
 /// Functions every injected snippet uses: is the named test the one running,
@@ -543,6 +533,36 @@ impl Clone {
     }
 }
 
+/// Two checkouts building into one target directory (a `CARGO_TARGET_DIR`
+/// in a shell profile, CI jobs sharing a cache) share the outputs cargo
+/// builds for `katas/07-timeout`, since cargo names them by the path inside
+/// the workspace. Each checkout must still be graded on its own code: the
+/// stub must not borrow the reference's library, nor the reference the
+/// stub's, whichever was built last or has the newer files.
+#[test]
+fn checkouts_sharing_a_target_directory_are_each_graded_on_their_own_code() {
+    let right = Clone::new();
+    right.write("katas/07-timeout/src/lib.rs", &reference("07-timeout"));
+    let stub = Clone::new();
+    let status = |clone: &Clone| {
+        let output = clone.grader(&["--format", "json", "07"]).output().unwrap();
+        kata(&json_of(&output), "07-timeout")["status"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    for round in 0..2 {
+        assert_eq!(status(&right), "passed", "round {round}: the reference");
+        assert_eq!(status(&stub), "not_started", "round {round}: the stub");
+        // Newer sources on one side, then the other.
+        let touch = if round == 0 { &right } else { &stub };
+        touch.write(
+            "katas/07-timeout/src/lib.rs",
+            &touch.read("katas/07-timeout/src/lib.rs"),
+        );
+    }
+}
+
 /// Kata 25's reference with every sensor value changed: only the snapshot
 /// test notices.
 fn sensors_off_by_one() -> String {
@@ -835,7 +855,7 @@ fn an_interrupted_run_kills_every_child_and_a_second_run_waits_for_it() {
             .args(["--format", "json", "07"])
             .current_dir(clone.path(""))
             .env("CARGO_TARGET_DIR", shared_target())
-            .stdout(Stdio::null())
+            .stdout(std::fs::File::create(pids.path().join("stdout")).unwrap())
             .stderr(std::fs::File::create(pids.path().join("stderr")).unwrap())
             .spawn()
             .unwrap();
@@ -847,8 +867,9 @@ fn an_interrupted_run_kills_every_child_and_a_second_run_waits_for_it() {
                 let exited = first.0.try_wait().unwrap();
                 assert!(
                     exited.is_none(),
-                    "the first grader ended ({exited:?}) before its test started: {}",
-                    std::fs::read_to_string(pids.path().join("stderr")).unwrap()
+                    "the first grader ended ({exited:?}) before its test started:\n{}\n{}",
+                    std::fs::read_to_string(pids.path().join("stderr")).unwrap(),
+                    std::fs::read_to_string(pids.path().join("stdout")).unwrap()
                 );
                 pids.path().join("test").exists()
             },

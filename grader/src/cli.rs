@@ -101,7 +101,7 @@ pub enum Command {
         /// Timed runs of each command.
         #[arg(long, default_value_t = 3)]
         runs: usize,
-        /// The kata whose edit-to-verdict is timed.
+        /// The kata whose edit-to-verdict (and watch save-to-verdict) is timed.
         #[arg(long, default_value = "07")]
         kata: String,
         /// Also time a first full grade in a fresh target directory against

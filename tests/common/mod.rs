@@ -40,6 +40,19 @@ pub fn grader_binary() -> &'static Path {
     })
 }
 
+/// The target directory every clone of this repository that a test makes
+/// builds into (the suites run one after another, so they never contend):
+/// dependencies are compiled once for all of them, and the build of a
+/// deleted clone is not kept twice.
+pub fn clones_target_dir() -> PathBuf {
+    // Beside the grader's own target directory, wherever CARGO_TARGET_DIR put it.
+    grader_binary()
+        .parent()
+        .and_then(Path::parent)
+        .expect("the grader lives in <target>/debug/")
+        .join("e2e-clones")
+}
+
 /// The grader, run from the repository, with a generous overall limit (the
 /// first run in a fresh clone builds trybuild's own dependencies).
 pub fn grader(args: &[&str]) -> Command {

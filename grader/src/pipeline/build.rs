@@ -41,9 +41,16 @@ pub struct Built {
 #[derive(Default)]
 struct Collected {
     binaries: BTreeMap<String, PathBuf>,
-    /// Test binaries cargo did not rebuild (see provenance.rs).
-    fresh: std::collections::BTreeSet<PathBuf>,
     diagnostics: Vec<String>,
+    /// Every file cargo produced for the package (libraries too), so that
+    /// an overlay variant's output can be deleted with it (overlay.rs).
+    outputs: std::collections::BTreeSet<PathBuf>,
+    /// For a package of this checkout (a path dependency: a kata,
+    /// kata-support, an overlay variant), one file per unit cargo built or
+    /// kept, whether it was kept (fresh), and the package's folder: what
+    /// provenance.rs checks and stamps.
+    units: Vec<(PathBuf, bool)>,
+    manifest_dir: Option<PathBuf>,
 }
 
 pub fn build(repo: &Repo, planned: &[Planned<'_>], progress: &Progress) -> Result<Vec<Built>> {
@@ -74,35 +81,41 @@ pub fn build(repo: &Repo, planned: &[Planned<'_>], progress: &Progress) -> Resul
         Ok(())
     };
     build_packages(None, &mut collected)?;
-    // A binary cargo kept from another checkout sharing this target
-    // directory is removed and built again from ours (provenance.rs).
-    let foreign: Vec<&Planned<'_>> = planned
+    // An output cargo kept from another checkout sharing this target
+    // directory (a test binary, or the kata's library it links) is not
+    // trusted: cargo forgets those packages and everything is built again
+    // from ours (provenance.rs).
+    let foreign: Vec<String> = collected
         .iter()
-        .filter(|p| {
-            collected.get(&p.package).is_some_and(|found| {
-                found.binaries.values().any(|binary| {
-                    found.fresh.contains(binary)
-                        && !super::provenance::is_ours(repo, binary, &p.manifest_dir)
-                })
-            })
+        .filter(|(_, found)| {
+            let Some(dir) = &found.manifest_dir else {
+                return false;
+            };
+            found
+                .units
+                .iter()
+                .any(|(file, fresh)| *fresh && !super::provenance::is_ours(repo, file, dir))
         })
+        .map(|(package, _)| package.clone())
         .collect();
     if !foreign.is_empty() {
-        let packages: Vec<&str> = foreign.iter().map(|p| p.package.as_str()).collect();
+        let packages: Vec<&str> = foreign.iter().map(String::as_str).collect();
         super::provenance::forget(repo, &packages)?;
-        for package in &packages {
-            collected.remove(*package);
+        collected.clear();
+        build_packages(None, &mut collected)?;
+    }
+    for found in collected.values() {
+        let Some(dir) = &found.manifest_dir else {
+            continue;
+        };
+        for (file, _) in &found.units {
+            // A stamp that cannot be written only costs a rebuild next time.
+            let _ = super::provenance::stamp(repo, file, dir);
         }
-        build_packages(Some(&packages), &mut collected)?;
     }
     for p in planned {
-        for binary in collected
-            .get(&p.package)
-            .iter()
-            .flat_map(|c| c.binaries.values())
-        {
-            // A stamp that cannot be written only costs a rebuild next time.
-            let _ = super::provenance::stamp(repo, binary, &p.manifest_dir);
+        if let Some(found) = collected.get(&p.package) {
+            super::overlay::record_outputs(p, &found.outputs);
         }
     }
     Ok(planned
@@ -235,18 +248,36 @@ fn record(line: &str, collected: &mut BTreeMap<String, Collected>, progress: &Pr
     match message {
         Message::CompilerArtifact(artifact) => {
             progress.artifact_built();
+            let package = package_name(&artifact.package_id.repr);
+            if artifact.package_id.repr.starts_with("path+") {
+                let entry = collected.entry(package.clone()).or_default();
+                if let Some(first) = artifact.filenames.first() {
+                    entry
+                        .units
+                        .push((first.as_std_path().to_path_buf(), artifact.fresh));
+                }
+                entry.manifest_dir = artifact
+                    .manifest_path
+                    .parent()
+                    .map(|dir| dir.as_std_path().to_path_buf());
+            }
+            if package.starts_with(super::overlay::PACKAGE_PREFIX) {
+                let outputs = &mut collected.entry(package).or_default().outputs;
+                outputs.extend(
+                    artifact
+                        .filenames
+                        .iter()
+                        .map(|f| PathBuf::from(f.as_std_path())),
+                );
+            }
             if artifact.target.is_test() && artifact.profile.test {
                 if let Some(exe) = artifact.executable {
                     let entry = collected
                         .entry(package_name(&artifact.package_id.repr))
                         .or_default();
-                    let exe: PathBuf = exe.into();
-                    if artifact.fresh {
-                        entry.fresh.insert(exe.clone());
-                    } else {
-                        entry.fresh.remove(&exe);
-                    }
-                    entry.binaries.insert(artifact.target.name.clone(), exe);
+                    entry
+                        .binaries
+                        .insert(artifact.target.name.clone(), exe.into());
                 }
             }
         }

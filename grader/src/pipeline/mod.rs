@@ -88,6 +88,9 @@ pub fn grade_all(
     let planned = overlay::plan(repo, subjects)?;
     let built = build::build(repo, &planned, progress)?;
     let outcomes = run::run_all(repo, &planned, &built, options, progress)?;
+    if options.use_cache {
+        verdict_cache::prune(&verdict_cache::dir(&repo.target_dir), verdict_cache::KEEP);
+    }
     let mut results: Vec<KataResult> = planned
         .iter()
         .zip(built)

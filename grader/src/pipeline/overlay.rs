@@ -64,7 +64,7 @@ pub fn plan<'a>(repo: &Repo, subjects: &[Subject<'a>]) -> Result<Vec<Planned<'a>
                     path_hash(lib)
                 );
                 let dir = root.join(&member);
-                let package = format!("overlay-{member}");
+                let package = format!("{PACKAGE_PREFIX}{member}");
                 let manifest = member_manifest(subject, &package, lib)?;
                 write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
                 write_if_changed(&dir.join(LIB_MARKER), &lib.display().to_string())?;
@@ -79,7 +79,7 @@ pub fn plan<'a>(repo: &Repo, subjects: &[Subject<'a>]) -> Result<Vec<Planned<'a>
         }
     }
     if needs_overlay {
-        let members = live_members(&root)?;
+        let members = live_members(repo, &root)?;
         write_if_changed(
             &root.join("Cargo.toml"),
             &workspace_manifest(repo, &members)?,
@@ -95,26 +95,62 @@ pub fn plan<'a>(repo: &Repo, subjects: &[Subject<'a>]) -> Result<Vec<Planned<'a>
     Ok(planned)
 }
 
+/// Overlay packages are named `overlay-<kata>--<variant>-<hash>`.
+pub const PACKAGE_PREFIX: &str = "overlay-";
+
 /// Each member records which file is its library; a member whose file is
 /// gone (a deleted temporary folder) is removed rather than breaking the
-/// workspace for everyone.
+/// workspace for everyone, and so is what cargo built for it.
 const LIB_MARKER: &str = "lib-source";
 
-fn live_members(root: &Path) -> Result<Vec<String>> {
+/// The files cargo last built for a member, one path per line.
+const OUTPUTS: &str = "outputs";
+
+fn live_members(repo: &Repo, root: &Path) -> Result<Vec<String>> {
     let mut members = Vec::new();
     for entry in std::fs::read_dir(root)? {
         let dir = entry?.path();
         let Ok(lib) = std::fs::read_to_string(dir.join(LIB_MARKER)) else {
             continue;
         };
+        let member = dir.file_name().unwrap().to_string_lossy().to_string();
         if Path::new(&lib).is_file() {
-            members.push(dir.file_name().unwrap().to_string_lossy().to_string());
+            members.push(member);
         } else {
+            remove_outputs(repo, &dir, &format!("{PACKAGE_PREFIX}{member}"));
             let _ = std::fs::remove_dir_all(&dir);
         }
     }
     members.sort();
     Ok(members)
+}
+
+/// Remembers what cargo built for `planned` (an overlay member), so that
+/// the files can go when the member does.
+pub fn record_outputs(planned: &Planned<'_>, outputs: &std::collections::BTreeSet<PathBuf>) {
+    if !planned.package.starts_with(PACKAGE_PREFIX) || outputs.is_empty() {
+        return;
+    }
+    let list: String = outputs
+        .iter()
+        .map(|path| format!("{}\n", path.display()))
+        .collect();
+    let _ = write_if_changed(&planned.manifest_dir.join(OUTPUTS), &list);
+}
+
+/// Test binaries are megabytes each, and every graded folder that was
+/// deleted since (a student's temporary checkout, a test's scratch folder)
+/// would otherwise leave its build in the target directory for good.
+fn remove_outputs(repo: &Repo, member_dir: &Path, package: &str) {
+    let list = std::fs::read_to_string(member_dir.join(OUTPUTS)).unwrap_or_default();
+    for line in list.lines() {
+        let path = Path::new(line);
+        // Only ever files of our own target directory.
+        if path.starts_with(&repo.target_dir) && !line.contains("/../") {
+            let _ = std::fs::remove_file(path);
+        }
+    }
+    let _ = super::provenance::forget(repo, &[package]);
 }
 
 /// Tools that look for files relative to `CARGO_MANIFEST_DIR` (trybuild's

@@ -10,12 +10,16 @@
 //! (rust-lang/cargo#17312). The grader would run a test binary compiled from
 //! someone else's code.
 //!
-//! So the grader stamps every test binary it builds with the checkout it
-//! was built for (and the binary's modification time). A binary cargo
-//! reports as fresh (not rebuilt) must carry this checkout's stamp and be
-//! unchanged since; otherwise cargo is made to forget that package (its
-//! fingerprints are removed) and it is built again, from the right sources. The
-//! stamps live in `<target>/grader/provenance/`.
+//! So the grader stamps every output of a package of this checkout it
+//! builds (test binaries, and the libraries they link: a kata's, the shared
+//! kata-support) with the folder it was built from and the file's
+//! modification time. An output cargo reports as fresh (not rebuilt) must
+//! carry this checkout's stamp and be unchanged since; otherwise cargo is
+//! made to forget that package (its fingerprints are removed) and the build
+//! runs again, from the right sources. Checking the test binaries alone is
+//! not enough: cargo may relink a binary from this checkout's tests against
+//! a library another checkout compiled. The stamps live in
+//! `<target>/grader/provenance/`.
 
 use std::path::{Path, PathBuf};
 

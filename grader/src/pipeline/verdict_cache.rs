@@ -170,10 +170,15 @@ fn entry_path(dir: &Path, key: &str) -> PathBuf {
 
 /// The recorded outcome for `key`, if there is a sound one.
 pub fn load(dir: &Path, key: &str, target: &str, name: &str, limit: Duration) -> Option<RawTest> {
-    let text = std::fs::read(entry_path(dir, key)).ok()?;
+    let path = entry_path(dir, key);
+    let text = std::fs::read(&path).ok()?;
     let entry: Entry = serde_json::from_slice(&text).ok()?;
     if entry.key != key || !cacheable(Exit::Code(entry.code), entry.logged.as_deref()) {
         return None;
+    }
+    // A used entry is a young one: pruning goes by last use.
+    if let Ok(file) = std::fs::File::options().append(true).open(&path) {
+        let _ = file.set_modified(std::time::SystemTime::now());
     }
     Some(RawTest {
         target: target.to_string(),
@@ -219,6 +224,37 @@ pub fn store(dir: &Path, key: &str, test: &RawTest) {
         Ok(())
     };
     let _ = write();
+}
+
+/// How many entries the cache keeps. A learner's every save adds one per
+/// test of the kata they work on; the whole course on both the stubs and the
+/// solutions is about 400. Entries are a few KiB (output is capped).
+pub const KEEP: usize = 4000;
+
+/// Deletes the least recently used entries beyond `keep`, so the cache of a
+/// course worked through over weeks stays a few MiB. Best effort.
+pub fn prune(dir: &Path, keep: usize) {
+    let mut entries: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+    let Ok(shards) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for shard in shards.flatten() {
+        let Ok(files) = std::fs::read_dir(shard.path()) else {
+            continue;
+        };
+        for file in files.flatten() {
+            let modified = file.metadata().and_then(|m| m.modified());
+            entries.push((modified.unwrap_or(std::time::UNIX_EPOCH), file.path()));
+        }
+    }
+    if entries.len() <= keep {
+        return;
+    }
+    entries.sort();
+    let excess = entries.len() - keep;
+    for (_, path) in entries.into_iter().take(excess) {
+        let _ = std::fs::remove_file(path);
+    }
 }
 
 /// Outcomes grade.rs turns into `passed` or `failed`: the process ended on
@@ -367,6 +403,33 @@ mod tests {
             env: &f.env,
         })
         .is_none());
+    }
+
+    #[test]
+    fn pruning_keeps_the_most_recently_used_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let test = raw(Exit::Code(0), Some("ok"));
+        let keys: Vec<String> = (0..5)
+            .map(|i| format!("{i:02}{}", "a".repeat(62)))
+            .collect();
+        let old = std::time::SystemTime::now() - Duration::from_secs(3600);
+        for (i, key) in keys.iter().enumerate() {
+            store(dir.path(), key, &test);
+            let file = std::fs::File::options()
+                .append(true)
+                .open(entry_path(dir.path(), key))
+                .unwrap();
+            file.set_modified(old + Duration::from_secs(i as u64))
+                .unwrap();
+        }
+        // Reading the oldest makes it the youngest.
+        assert!(load(dir.path(), &keys[0], "t", "n", Duration::from_secs(1)).is_some());
+        prune(dir.path(), 3);
+        let kept: Vec<bool> = keys
+            .iter()
+            .map(|k| entry_path(dir.path(), k).exists())
+            .collect();
+        assert_eq!(kept, [true, false, false, true, true]);
     }
 
     fn raw(exit: Exit, logged: Option<&str>) -> RawTest {

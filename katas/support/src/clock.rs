@@ -31,7 +31,9 @@ impl Stopwatch {
 
     /// Virtual time elapsed since [`Stopwatch::start`].
     pub fn elapsed(&self) -> Duration {
-        self.start.elapsed()
+        let now = Instant::now();
+        crate::ledger::record_span(self.start, now);
+        now - self.start
     }
 
     /// Virtual milliseconds elapsed: the unit snapshots record.

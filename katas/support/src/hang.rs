@@ -25,7 +25,10 @@ pub async fn no_hang<F: Future>(what: &str, fut: F) -> F::Output {
 
 /// Awaits `fut`, failing the test if it takes longer than `limit` (virtual).
 pub async fn within<F: Future>(limit: Duration, what: &str, fut: F) -> F::Output {
-    match tokio::time::timeout(limit, fut).await {
+    let start = tokio::time::Instant::now();
+    let result = tokio::time::timeout(limit, fut).await;
+    crate::ledger::record_span(start, tokio::time::Instant::now());
+    match result {
         Ok(output) => output,
         Err(_) => panic!(
             "{what} never finished: still waiting after {} of virtual time.\n\
