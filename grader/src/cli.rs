@@ -74,6 +74,11 @@ pub enum Command {
     Verify {
         /// Only these katas (default: all).
         katas: Vec<String>,
+        /// Delete each known-wrong solution's build once it is graded, a few
+        /// katas at a time (for CI, where disk is short: ~1 GB less). The
+        /// next verify builds them again.
+        #[arg(long)]
+        discard_builds: bool,
     },
     /// Authors: scaffold a new kata, numbered after the last one.
     New {

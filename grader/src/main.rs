@@ -114,14 +114,24 @@ fn run(cli: Cli) -> Result<i32> {
         .unwrap_or_else(|| root.join("solutions"));
 
     match cli.command {
-        Some(Command::Verify { katas }) => {
+        Some(Command::Verify {
+            katas,
+            discard_builds,
+        }) => {
             let progress = Progress::new(ui::progress_wanted());
             let (problems, names) = discover::select_problems(&repo, &katas);
             let katas = match names.is_empty() && !katas.is_empty() {
                 true => Vec::new(),
                 false => discover::select(&repo.katas, &names)?,
             };
-            let (report, ok) = verify::verify(&repo, &katas, &solutions_root, &options, &progress)?;
+            let (report, ok) = verify::verify(
+                &repo,
+                &katas,
+                &solutions_root,
+                &options,
+                discard_builds,
+                &progress,
+            )?;
             anstream::print!("{report}");
             for problem in &problems {
                 let style = ui::RED;

@@ -59,6 +59,9 @@ pub fn wrong_solutions(dir: &Path) -> Result<Vec<WrongSolution>> {
     Ok(found)
 }
 
+/// Katas per build with `--discard-builds`: enough to keep both cores busy.
+const DISCARD_BATCH: usize = 6;
+
 /// One kata's verdicts, with a line for every problem found.
 struct KataCheck<'a> {
     kata: &'a Kata,
@@ -74,6 +77,7 @@ pub fn verify(
     katas: &[&Kata],
     solutions_root: &Path,
     options: &RunOptions,
+    discard_builds: bool,
     progress: &Progress,
 ) -> Result<(String, bool)> {
     let mut subjects = Vec::new();
@@ -128,7 +132,26 @@ pub fn verify(
         use_cache: false,
         ..options.clone()
     };
-    let results = pipeline::grade_all(repo, &subjects, &options, progress)?;
+    let results = if discard_builds {
+        // A few katas at a time, each batch's known-wrong builds deleted
+        // before the next is built: the disk holds one batch of them at
+        // most (about 5 MB per test binary, ~270 binaries in all).
+        let mut results = Vec::new();
+        for batch in subjects
+            .chunk_by(|a, b| a.kata.id == b.kata.id)
+            .collect::<Vec<_>>()
+            .chunks(DISCARD_BATCH)
+        {
+            let batch: Vec<Subject> = batch.iter().flat_map(|kata| kata.iter().cloned()).collect();
+            results.extend(pipeline::grade_all(repo, &batch, &options, progress)?);
+            for subject in batch.iter().filter(|s| s.variant.starts_with("wrong-")) {
+                pipeline::overlay::discard(repo, subject);
+            }
+        }
+        results
+    } else {
+        pipeline::grade_all(repo, &subjects, &options, progress)?
+    };
     progress.finish();
 
     for (subject, result) in subjects.iter().zip(&results) {

@@ -55,14 +55,7 @@ pub fn plan<'a>(repo: &Repo, subjects: &[Subject<'a>]) -> Result<Vec<Planned<'a>
                 manifest_dir: subject.kata.dir.clone(),
             }),
             Source::File(lib) => {
-                // The file's path is part of the name, so the same variant
-                // from two folders (solutions/ and a student's) never clash.
-                let member = format!(
-                    "{}--{}-{:08x}",
-                    subject.kata.id,
-                    subject.variant,
-                    path_hash(lib)
-                );
+                let member = member_name(subject, lib);
                 let dir = root.join(&member);
                 let package = format!("{PACKAGE_PREFIX}{member}");
                 let manifest = member_manifest(subject, &package, lib)?;
@@ -97,6 +90,30 @@ pub fn plan<'a>(repo: &Repo, subjects: &[Subject<'a>]) -> Result<Vec<Planned<'a>
 
 /// Overlay packages are named `overlay-<kata>--<variant>-<hash>`.
 pub const PACKAGE_PREFIX: &str = "overlay-";
+
+/// The file's path is part of the name, so the same variant from two
+/// folders (solutions/ and a student's) never clash.
+fn member_name(subject: &Subject<'_>, lib: &Path) -> String {
+    format!(
+        "{}--{}-{:08x}",
+        subject.kata.id,
+        subject.variant,
+        path_hash(lib)
+    )
+}
+
+/// Deletes what was built for `subject` (an overlay variant) and its member
+/// folder: `verify --discard-builds` frees each known-wrong solution's test
+/// binaries once they are graded. The next grading builds it again.
+pub fn discard(repo: &Repo, subject: &Subject<'_>) {
+    let Source::File(lib) = &subject.source else {
+        return;
+    };
+    let member = member_name(subject, lib);
+    let dir = overlay_root(repo).join(&member);
+    remove_outputs(repo, &dir, &format!("{PACKAGE_PREFIX}{member}"));
+    let _ = std::fs::remove_dir_all(&dir);
+}
 
 /// Each member records which file is its library; a member whose file is
 /// gone (a deleted temporary folder) is removed rather than breaking the
