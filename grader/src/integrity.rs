@@ -86,31 +86,39 @@ pub fn edited_files(root: &Path, base: &str) -> Option<Vec<String>> {
     }
     // --no-renames: a renamed file shows up under both names. No external
     // diff drivers or text conversion: names only.
-    let diff = git(
-        root,
-        &[
-            "diff",
-            "--name-only",
-            "-z",
-            "--no-renames",
-            "--no-ext-diff",
-            "--no-textconv",
-            base,
-            "--",
-            "katas",
-        ],
-    )?;
-    let untracked = git(
-        root,
-        &[
-            "ls-files",
-            "-z",
-            "--others",
-            "--exclude-standard",
-            "--",
-            "katas",
-        ],
-    )?;
+    // Both at once: each is a process start, and this is on the path from
+    // a save to its verdict.
+    let (diff, untracked) = std::thread::scope(|scope| {
+        let diff = scope.spawn(|| {
+            git(
+                root,
+                &[
+                    "diff",
+                    "--name-only",
+                    "-z",
+                    "--no-renames",
+                    "--no-ext-diff",
+                    "--no-textconv",
+                    base,
+                    "--",
+                    "katas",
+                ],
+            )
+        });
+        let untracked = git(
+            root,
+            &[
+                "ls-files",
+                "-z",
+                "--others",
+                "--exclude-standard",
+                "--",
+                "katas",
+            ],
+        );
+        (diff.join().ok().flatten(), untracked)
+    });
+    let (diff, untracked) = (diff?, untracked?);
     let untracked = untracked
         .split(|b| *b == 0)
         .filter(|p| !p.is_empty())

@@ -14,6 +14,7 @@ mod integrity;
 mod kata_file;
 mod learner;
 mod pipeline;
+mod profile;
 mod publish;
 mod report;
 mod scaffold;
@@ -93,7 +94,9 @@ fn run(cli: Cli) -> Result<i32> {
         .as_deref()
         .map(|r| trusted::prepare(&root, r))
         .transpose()?;
+    let discovered = profile::step("discover");
     let mut repo = discover::discover(trusted.as_ref().map_or(&root, |t| &t.root))?;
+    drop(discovered);
     if let Some(trusted) = &trusted {
         repo.target_dir = trusted.target_dir.clone();
     }

@@ -86,10 +86,18 @@ pub fn grade_all(
     crate::guard::refuse_insta_overrides(repo)?;
     let _lock = run_lock::acquire(repo)?;
     let planned = overlay::plan(repo, subjects)?;
+    let step = crate::profile::step("build");
     let built = build::build(repo, &planned, progress)?;
+    drop(step);
+    let step = crate::profile::step("run");
     let outcomes = run::run_all(repo, &planned, &built, options, progress)?;
+    drop(step);
     if options.use_cache {
-        verdict_cache::prune(&verdict_cache::dir(&repo.target_dir), verdict_cache::KEEP);
+        let _step = crate::profile::step("prune");
+        verdict_cache::prune_now_and_then(
+            &verdict_cache::dir(&repo.target_dir),
+            verdict_cache::KEEP,
+        );
     }
     let mut results: Vec<KataResult> = planned
         .iter()
@@ -100,6 +108,7 @@ pub fn grade_all(
     // After the run, so that a file rewritten while building or testing
     // (a build script, a test that "blesses" its own snapshot) is seen too.
     if options.check_edits {
+        let _step = crate::profile::step("git check");
         crate::integrity::mark_edited(repo, subjects, &mut results);
     }
     Ok(results)

@@ -13,27 +13,27 @@ use tokio::time::Instant;
 /// A stopwatch on tokio's (virtual) clock.
 #[derive(Debug, Clone, Copy)]
 pub struct Stopwatch {
-    start: Instant,
+    start: crate::ledger::Mark,
 }
 
 impl Stopwatch {
     /// Starts measuring from the current virtual instant.
     pub fn start() -> Self {
         Stopwatch {
-            start: Instant::now(),
+            start: crate::ledger::Mark::now(),
         }
     }
 
     /// The instant the stopwatch was started.
     pub fn started_at(&self) -> Instant {
-        self.start
+        self.start.virtual_at()
     }
 
     /// Virtual time elapsed since [`Stopwatch::start`].
     pub fn elapsed(&self) -> Duration {
-        let now = Instant::now();
+        let now = crate::ledger::Mark::now();
         crate::ledger::record_span(self.start, now);
-        now - self.start
+        now.virtual_at() - self.start.virtual_at()
     }
 
     /// Virtual milliseconds elapsed: the unit snapshots record.

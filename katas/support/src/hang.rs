@@ -25,9 +25,9 @@ pub async fn no_hang<F: Future>(what: &str, fut: F) -> F::Output {
 
 /// Awaits `fut`, failing the test if it takes longer than `limit` (virtual).
 pub async fn within<F: Future>(limit: Duration, what: &str, fut: F) -> F::Output {
-    let start = tokio::time::Instant::now();
+    let start = crate::ledger::Mark::now();
     let result = tokio::time::timeout(limit, fut).await;
-    crate::ledger::record_span(start, tokio::time::Instant::now());
+    crate::ledger::record_span(start, crate::ledger::Mark::now());
     match result {
         Ok(output) => output,
         Err(_) => panic!(

@@ -11,7 +11,7 @@
 //! per process, so a stopwatch around a `no_hang` is counted once. Unset (as
 //! it always is for learners), this does nothing.
 
-use std::io::Write;
+use std::io::Write as _;
 use std::sync::OnceLock;
 
 use tokio::time::Instant;
@@ -19,29 +19,60 @@ use tokio::time::Instant;
 /// The folder the bench collects spans in.
 pub const VIRTUAL_TIME_DIR_ENV: &str = "KATA_VIRTUAL_TIME_DIR";
 
-/// Records that the test saw virtual time run from `start` to `end`.
-pub(crate) fn record_span(start: Instant, end: Instant) {
+/// Where a measurement started, on both clocks.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mark {
+    virtual_at: Instant,
+    real_at: std::time::Instant,
+}
+
+impl Mark {
+    pub(crate) fn now() -> Mark {
+        Mark {
+            virtual_at: Instant::now(),
+            real_at: std::time::Instant::now(),
+        }
+    }
+
+    pub(crate) fn virtual_at(&self) -> Instant {
+        self.virtual_at
+    }
+}
+
+/// Records that the test saw virtual time run from `start` to `end`, and
+/// how much real time that took.
+pub(crate) fn record_span(start: Mark, end: Mark) {
     static DIR: OnceLock<Option<std::path::PathBuf>> = OnceLock::new();
-    static ORIGIN: OnceLock<std::time::Instant> = OnceLock::new();
+    static ORIGIN: OnceLock<Mark> = OnceLock::new();
     let Some(dir) = DIR.get_or_init(|| std::env::var_os(VIRTUAL_TIME_DIR_ENV).map(Into::into))
     else {
         return;
     };
-    let origin = *ORIGIN.get_or_init(|| start.into_std());
+    let origin = *ORIGIN.get_or_init(|| start);
     write_span(dir, origin, start, end);
 }
 
-fn write_span(dir: &std::path::Path, origin: std::time::Instant, start: Instant, end: Instant) {
-    // Offsets from the first instant seen in this process, which may come
-    // after a stopwatch started earlier: signed.
-    let offset = |at: Instant| -> i128 {
-        let at = at.into_std();
-        if at >= origin {
-            (at - origin).as_nanos() as i128
-        } else {
-            -((origin - at).as_nanos() as i128)
-        }
-    };
+/// Nanoseconds from `origin` to `at`; signed, since a stopwatch may have
+/// started before the first span this process recorded.
+fn offset(origin: std::time::Instant, at: std::time::Instant) -> i128 {
+    if at >= origin {
+        (at - origin).as_nanos() as i128
+    } else {
+        -((origin - at).as_nanos() as i128)
+    }
+}
+
+/// One line per span: virtual start and end, then real start and end, in
+/// nanoseconds from the process's first mark.
+fn write_span(dir: &std::path::Path, origin: Mark, start: Mark, end: Mark) {
+    let virtual_origin = origin.virtual_at.into_std();
+    let line = format!(
+        "{} {} {} {}\n",
+        offset(virtual_origin, start.virtual_at.into_std()),
+        offset(virtual_origin, end.virtual_at.into_std()),
+        offset(origin.real_at, start.real_at),
+        offset(origin.real_at, end.real_at),
+    );
     let path = dir.join(format!("{}.spans", std::process::id()));
     // Best effort: a bench that cannot write loses a measurement, the test
     // is unaffected.
@@ -50,7 +81,7 @@ fn write_span(dir: &std::path::Path, origin: std::time::Instant, start: Instant,
         .append(true)
         .open(path)
     {
-        let _ = writeln!(file, "{} {}", offset(start), offset(end));
+        let _ = file.write_all(line.as_bytes());
     }
 }
 
@@ -60,17 +91,27 @@ mod tests {
     use std::time::Duration;
 
     #[tokio::test(start_paused = true)]
-    async fn spans_are_written_in_virtual_nanoseconds_from_the_origin() {
+    async fn spans_are_written_in_nanoseconds_from_the_origin_on_both_clocks() {
         let dir = std::env::temp_dir().join(format!("kata-ledger-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        let before = Instant::now();
+        let before = Mark::now();
         tokio::time::sleep(Duration::from_secs(2)).await;
-        let origin = Instant::now();
+        let origin = Mark::now();
         tokio::time::sleep(Duration::from_secs(60)).await;
-        write_span(&dir, origin.into_std(), before, Instant::now());
+        let end = Mark::now();
+        write_span(&dir, origin, before, end);
         let text =
             std::fs::read_to_string(dir.join(format!("{}.spans", std::process::id()))).unwrap();
         std::fs::remove_dir_all(&dir).unwrap();
-        assert_eq!(text, "-2000000000 60000000000\n");
+        let fields: Vec<i128> = text
+            .split_whitespace()
+            .map(|f| f.parse().unwrap())
+            .collect();
+        assert_eq!(fields[..2], [-2_000_000_000, 60_000_000_000]);
+        // Real time went forward a little, from before the origin.
+        assert!(
+            fields[2] <= 0 && fields[3] >= 0 && fields[3] < 1_000_000_000,
+            "{text}"
+        );
     }
 }
