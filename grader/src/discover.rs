@@ -92,7 +92,8 @@ pub fn discover(root: &Path) -> Result<Repo> {
     refuse_folders_cargo_cannot_load(root)?;
     // Run in the repository, not wherever the grader was started: cargo and
     // rustup read `.cargo/config.toml` and the toolchain file from there.
-    let metadata = MetadataCommand::new()
+    let metadata = crate::metadata_cache::metadata(root, || {
+        MetadataCommand::new()
         .manifest_path(root.join("Cargo.toml"))
         .current_dir(root)
         .no_deps()
@@ -104,7 +105,8 @@ pub fn discover(root: &Path) -> Result<Repo> {
                     .into(),
             )),
             other => anyhow::Error::new(other).context("`cargo metadata` could not read the workspace: is its Cargo.toml valid?"),
-        })?;
+        })
+    })?;
     let katas_dir = root.join("katas");
     let mut katas = Vec::new();
     let mut problems = Vec::new();

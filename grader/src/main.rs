@@ -13,6 +13,7 @@ mod guard;
 mod integrity;
 mod kata_file;
 mod learner;
+mod metadata_cache;
 mod pipeline;
 mod profile;
 mod publish;
