@@ -77,7 +77,7 @@ pub fn run(repo: &Repo, options: &Options) -> Result<i32> {
     bench.raw(&bench.all_packages(), None)?;
 
     eprintln!("1. one kata, edit to verdict ({})...", kata.id);
-    let (edit_grader, edit_raw) = {
+    let (edit_grader, edit_direct, edit_raw) = {
         let lib = kata.dir.join("src").join("lib.rs");
         let restore = Restore::new(&lib)?;
         // The file is put back when the bench ends; should it be killed
@@ -89,14 +89,19 @@ pub fn run(repo: &Repo, options: &Options) -> Result<i32> {
             backup.display()
         );
         let mut grader = Vec::new();
+        let mut direct = Vec::new();
         let mut raw = Vec::new();
         for run in 0..runs {
             restore.append(&format!("// grader bench: edit {run}a\n"))?;
             grader.push(bench.grader(&[&kata.id])?.0);
+            // The same, without `cargo run`'s own check that the grader is
+            // up to date: what the grader itself adds.
+            restore.append(&format!("// grader bench: edit {run}c\n"))?;
+            direct.push(bench.grader_binary(&[&kata.id])?);
             restore.append(&format!("// grader bench: edit {run}b\n"))?;
             raw.push(bench.raw(&[kata.package.as_str()], None)?);
         }
-        (grader, raw)
+        (grader, direct, raw)
     };
     eprintln!("2. watch mode, save to verdict ({})...", kata.id);
     let (watch_grader, watch_raw) = {
@@ -135,6 +140,12 @@ pub fn run(repo: &Repo, options: &Options) -> Result<i32> {
             &edit_grader,
             &edit_raw,
             "<= 1.15x",
+        ),
+        Row::new(
+            "1b. same, grader binary run",
+            &edit_direct,
+            &edit_raw,
+            "(context)",
         ),
         Row::new(
             "2. watch, save to verdict",
@@ -214,6 +225,17 @@ impl<'a> Bench<'a> {
         cmd.env(PEAK_RSS_ENV, self.rss_file.path());
         let time = timed(&mut cmd)?;
         Ok((time, self.read_rss()))
+    }
+
+    /// `target/debug/grader ARGS`, as a script or an installed grader runs it.
+    fn grader_binary(&self, args: &[&str]) -> Result<Duration> {
+        let mut cmd = Command::new(self.repo.target_dir.join("debug").join("grader"));
+        cmd.args(args)
+            .current_dir(&self.repo.root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        timed(&mut cmd)
     }
 
     fn read_rss(&self) -> u64 {
