@@ -227,9 +227,14 @@ impl<'a> Bench<'a> {
         Ok((time, self.read_rss()))
     }
 
+    /// The grader binary `cargo run -p grader` keeps up to date.
+    fn grader_path(&self) -> PathBuf {
+        self.repo.target_dir.join("debug").join("grader")
+    }
+
     /// `target/debug/grader ARGS`, as a script or an installed grader runs it.
     fn grader_binary(&self, args: &[&str]) -> Result<Duration> {
-        let mut cmd = Command::new(self.repo.target_dir.join("debug").join("grader"));
+        let mut cmd = Command::new(self.grader_path());
         cmd.args(args)
             .current_dir(&self.repo.root)
             .stdin(Stdio::null())
@@ -333,7 +338,7 @@ impl<'a> Bench<'a> {
 
         // The binary `cargo run -p grader` keeps up to date (this process's
         // own file may have been replaced since it started).
-        let mut child = Command::new(self.repo.target_dir.join("debug").join("grader"))
+        let mut child = Command::new(self.grader_path())
             .args(["watch", kata])
             .current_dir(&self.repo.root)
             .env("NO_COLOR", "1")
@@ -390,7 +395,7 @@ impl<'a> Bench<'a> {
     /// grader`, which compiles the grader too (its own dependencies are the
     /// difference; the ones it shares with the katas are compiled once).
     fn cold(&self) -> Result<Cold> {
-        let grader_binary = self.repo.target_dir.join("debug").join("grader");
+        let grader_binary = self.grader_path();
         if !grader_binary.exists() {
             bail!("build the grader first: cargo build -p grader");
         }

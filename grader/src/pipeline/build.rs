@@ -262,7 +262,7 @@ fn record(line: &str, collected: &mut BTreeMap<String, Collected>, progress: &Pr
                     .map(|dir| dir.as_std_path().to_path_buf());
             }
             if package.starts_with(super::overlay::PACKAGE_PREFIX) {
-                let outputs = &mut collected.entry(package).or_default().outputs;
+                let outputs = &mut collected.entry(package.clone()).or_default().outputs;
                 outputs.extend(
                     artifact
                         .filenames
@@ -272,9 +272,7 @@ fn record(line: &str, collected: &mut BTreeMap<String, Collected>, progress: &Pr
             }
             if artifact.target.is_test() && artifact.profile.test {
                 if let Some(exe) = artifact.executable {
-                    let entry = collected
-                        .entry(package_name(&artifact.package_id.repr))
-                        .or_default();
+                    let entry = collected.entry(package).or_default();
                     entry
                         .binaries
                         .insert(artifact.target.name.clone(), exe.into());
