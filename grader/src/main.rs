@@ -65,7 +65,13 @@ fn main() {
     let cli = Cli::parse();
     pipeline::reaper::become_subreaper();
     install_interrupt_handler();
-    let code = match run(cli) {
+    let outcome = run(cli);
+    // An interrupt ends the process from its handler, with 130 or 143; what
+    // the main thread made of the processes it killed is beside the point.
+    while pipeline::process::interrupted() {
+        std::thread::park();
+    }
+    let code = match outcome {
         Ok(code) => code,
         Err(error) => {
             let style = ui::RED;
@@ -215,7 +221,9 @@ fn run(cli: Cli) -> Result<i32> {
             anstream::eprintln!("note: {notice}");
         }
         state.record(&results);
-        if let Err(e) = state.save(&repo.root) {
+        if pipeline::process::interrupted() {
+            // Results cut short by Ctrl-C are not progress.
+        } else if let Err(e) = state.save(&repo.root) {
             anstream::eprintln!("note: your progress could not be saved: {e:#}");
         }
         if katas.len() < repo.katas.len() {

@@ -202,7 +202,9 @@ async fn cargo_build(
                 },
             }
         }
-        anyhow::Ok(child.wait().await?)
+        let status = child.wait().await?;
+        super::process::stop_if_interrupted().await;
+        anyhow::Ok(status)
     };
     let status = match tokio::time::timeout(BUILD_LIMIT, reading).await {
         Ok(status) => status?,

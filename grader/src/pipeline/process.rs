@@ -10,6 +10,7 @@
 use std::collections::HashSet;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -21,6 +22,26 @@ use tokio::process::Command;
 static LIVE_GROUPS: Mutex<Option<HashSet<i32>>> = Mutex::new(None);
 /// Scratch directories to remove if the run is interrupted.
 static SCRATCH_DIRS: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
+
+/// Set (before anything is killed) when Ctrl-C or SIGTERM arrives. From
+/// then on the grader is only shutting down: a child the interrupt killed
+/// must not be reported, cached or saved as if it had crashed, and the
+/// main thread must not reach its own exit first with some other status.
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the run has been interrupted (see [`kill_all_groups`]).
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Called where a child's end has just been observed: if the interrupt
+/// killed it, wait here for the interrupt handler to end the process, so
+/// that nothing downstream acts on a death the grader caused itself.
+pub async fn stop_if_interrupted() {
+    if interrupted() {
+        std::future::pending::<()>().await;
+    }
+}
 
 /// Registers a scratch directory to delete on Ctrl-C (its `TempDir` guard
 /// deletes it on a normal exit).
@@ -71,6 +92,7 @@ pub async fn run_limited(mut cmd: Command, limit: Duration, output_cap: usize) -
         }
         Err(_) => Exit::TimedOut,
     };
+    stop_if_interrupted().await;
     // Whatever is left of the group (the child itself on a timeout, or
     // anything it started) goes now; then the pipes close and reads finish.
     drop(group);
@@ -199,6 +221,7 @@ fn kill_group(pgid: i32) {
 /// Kills every process group still running and removes scratch
 /// directories: used on Ctrl-C and SIGTERM.
 pub fn kill_all_groups() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
     if let Some(groups) = LIVE_GROUPS.lock().unwrap().as_ref() {
         for pgid in groups {
             kill_group(*pgid);
