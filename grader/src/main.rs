@@ -333,6 +333,7 @@ fn install_interrupt_handler() {
             _ = interrupt.recv() => 130,
             _ = terminate.recv() => 143,
         };
+        pipeline::process::mark_interrupted();
         pipeline::process::kill_all_groups();
         ui::restore_terminal();
         std::process::exit(code);

@@ -29,7 +29,15 @@ static SCRATCH_DIRS: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
 /// main thread must not reach its own exit first with some other status.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Whether the run has been interrupted (see [`kill_all_groups`]).
+/// Ctrl-C or SIGTERM arrived: from now on the process only shuts down.
+/// Called before [`kill_all_groups`], so that whoever sees a child die
+/// sees the flag too. (Watch's `q` kills the groups without this: it is
+/// an ordinary exit.)
+pub fn mark_interrupted() {
+    INTERRUPTED.store(true, Ordering::SeqCst);
+}
+
+/// Whether the run has been interrupted (see [`mark_interrupted`]).
 pub fn interrupted() -> bool {
     INTERRUPTED.load(Ordering::SeqCst)
 }
@@ -221,7 +229,6 @@ fn kill_group(pgid: i32) {
 /// Kills every process group still running and removes scratch
 /// directories: used on Ctrl-C and SIGTERM.
 pub fn kill_all_groups() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
     if let Some(groups) = LIVE_GROUPS.lock().unwrap().as_ref() {
         for pgid in groups {
             kill_group(*pgid);
