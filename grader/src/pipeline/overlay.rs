@@ -233,13 +233,25 @@ fn workspace_manifest(repo: &Repo, members: &[String]) -> Result<String> {
         .unwrap_or_default();
     // Each variant is a package of its own, built once per change of its
     // file: incremental caches (tens of MB each, over 200 variants in
-    // `verify`) would cost disk and buy nothing. Dependencies are never
-    // built incrementally, so they stay shared with the learner's build.
+    // `verify`) would cost disk and buy nothing. Only the variants go
+    // without: the path packages they share with the learner's workspace
+    // (kata-support, workspace-hack) must be built with the very same
+    // settings, or each switch between the two workspaces rebuilds them and
+    // every kata above them.
     let dev = profiles
         .entry("dev")
         .or_insert_with(|| Value::Table(Table::new()));
     if let Some(dev) = dev.as_table_mut() {
-        dev.insert("incremental".into(), Value::Boolean(false));
+        let overrides = dev
+            .entry("package")
+            .or_insert_with(|| Value::Table(Table::new()));
+        if let Some(overrides) = overrides.as_table_mut() {
+            for member in members {
+                let mut no_cache = Table::new();
+                no_cache.insert("incremental".into(), Value::Boolean(false));
+                overrides.insert(format!("{PACKAGE_PREFIX}{member}"), Value::Table(no_cache));
+            }
+        }
     }
     out.insert("profile".into(), Value::Table(profiles));
     Ok(format!(

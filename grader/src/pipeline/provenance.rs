@@ -50,11 +50,16 @@ pub fn stamp(repo: &Repo, binary: &Path, manifest_dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// One stamp per output *path*: file names alone repeat (every package's
+/// build script is a `build-script-build`, and a package built with two
+/// feature sets has two of them), and two outputs sharing a stamp would
+/// each find the other's there and be rebuilt on every switch.
 fn stamp_path(repo: &Repo, binary: &Path) -> PathBuf {
-    let name = binary
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
+    let relative = binary.strip_prefix(&repo.target_dir).unwrap_or(binary);
+    let name: String = relative
+        .to_string_lossy()
+        .trim_start_matches('/')
+        .replace('/', "%");
     repo.target_dir.join("grader").join("provenance").join(name)
 }
 
@@ -163,5 +168,34 @@ mod tests {
             .set_modified(later)
             .unwrap();
         assert!(!is_ours(&repo, &binary, ours));
+    }
+
+    #[test]
+    fn outputs_with_the_same_file_name_keep_stamps_of_their_own() {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = Repo {
+            root: dir.path().to_path_buf(),
+            target_dir: dir.path().join("target"),
+            katas: Vec::new(),
+            problems: Vec::new(),
+        };
+        let hack = Path::new("/checkout/a/katas/support/workspace-hack");
+        let scripts: Vec<PathBuf> = ["workspace-hack-0123", "workspace-hack-4567"]
+            .iter()
+            .map(|unit| {
+                let script = repo
+                    .target_dir
+                    .join("debug/build")
+                    .join(unit)
+                    .join("build-script-build");
+                std::fs::create_dir_all(script.parent().unwrap()).unwrap();
+                std::fs::write(&script, unit).unwrap();
+                stamp(&repo, &script, hack).unwrap();
+                script
+            })
+            .collect();
+        for script in &scripts {
+            assert!(is_ours(&repo, script, hack), "{}", script.display());
+        }
     }
 }
