@@ -302,7 +302,7 @@ impl<'a> Bench<'a> {
                 .iter()
                 .find(|k| result["id"] == k.id.as_str());
             for test in result["tests"].as_array().into_iter().flatten() {
-                let secs = test["duration_ms"].as_u64().unwrap_or(0) as f64 / 1000.0;
+                let secs = test["duration_us"].as_u64().unwrap_or(0) as f64 / 1e6;
                 let target = test["name"]
                     .as_str()
                     .unwrap_or("")

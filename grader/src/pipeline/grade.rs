@@ -46,6 +46,9 @@ pub struct TestResult {
     #[serde(skip_serializing_if = "String::is_empty")]
     pub output: String,
     pub duration_ms: u64,
+    /// The same, in microseconds: tests that passed together in one
+    /// process get an even share of it, often under a millisecond each.
+    pub duration_us: u64,
     /// The failure was the stub's `todo!()`.
     #[serde(skip)]
     pub todo: bool,
@@ -92,6 +95,7 @@ pub fn grade(kata: &Kata, built: Built, run: SubjectRun) -> KataResult {
             message: why,
             output: String::new(),
             duration_ms: 0,
+            duration_us: 0,
             todo: false,
         });
     }
@@ -102,6 +106,7 @@ pub fn grade(kata: &Kata, built: Built, run: SubjectRun) -> KataResult {
             message: format!("the test file tests/{target}.rs could not be built against your code: see the compile error"),
             output: String::new(),
             duration_ms: 0,
+            duration_us: 0,
             todo: false,
         });
     }
@@ -191,7 +196,7 @@ fn judge(raw: RawTest) -> TestResult {
         ),
         Exit::Signal(signal) => (TestStatus::Crashed, crash_message(signal, &stderr)),
         Exit::Code(0) if raw.logged.as_deref() == Some("ok") => {
-            if stdout.contains("there are no trybuild tests enabled yet") {
+            if hollow_pass(&stdout) {
                 (
                     TestStatus::Failed,
                     "this compile check found no cases to compile (its file pattern matched \
@@ -236,6 +241,7 @@ fn judge(raw: RawTest) -> TestResult {
         message,
         output,
         duration_ms: raw.finished.elapsed.as_millis() as u64,
+        duration_us: raw.finished.elapsed.as_micros() as u64,
         todo: todo && status == TestStatus::Failed,
     }
 }
@@ -305,6 +311,12 @@ fn panics(stderr: &str) -> Vec<Panic> {
         });
     }
     found
+}
+
+/// Output that makes a test's "ok" worth nothing: a trybuild suite whose
+/// file pattern matched no case compiled nothing, and says so.
+pub fn hollow_pass(stdout: &str) -> bool {
+    stdout.contains("there are no trybuild tests enabled yet")
 }
 
 fn panic_message(panics: &[Panic], stdout: &str, stderr: &str) -> String {

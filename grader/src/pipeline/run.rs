@@ -1,14 +1,20 @@
-//! Steps 3 and 4: list every test of every binary, then run each one alone.
+//! Steps 3 and 4: list every test of every binary, then run them.
 //!
 //! We run test binaries directly, not through `cargo test`: it saves cargo's
-//! start-up per binary, and lets us give every *test* its own process. That
-//! is what makes the verdicts trustworthy: a test that blocks its thread is
-//! killed on its own wall-clock limit without taking the others down, an
-//! `abort()` or stack overflow is pinned on the test that did it, and a test
-//! only counts as passed when libtest itself wrote "ok" for it in its log
-//! file, not because the process exited 0 (`process::exit(0)`) or printed
-//! something that looks like success.
-
+//! start-up per binary. A test only counts as passed when libtest itself
+//! wrote "ok" for it in its log file, not because the process exited 0
+//! (`process::exit(0)`) or printed something that looks like success.
+//!
+//! Each binary's tests are first run together in one process, as `cargo
+//! test` would run them, under a short budget. That is the whole story
+//! when every test passes, which is what a finished kata does on every
+//! save. Anything else (a failure, a crash, a hang, a missing "ok") and
+//! the tests run again each in its own process: a test that blocks its
+//! thread is then killed on its own wall-clock limit without taking the
+//! others down, an `abort()` or stack overflow is pinned on the test that
+//! did it, and each failure comes with its own output. So the verdicts are
+//! those of one process per test; running together only saves the start-up
+//! of a process per test when there is nothing to pin.
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +34,11 @@ use crate::ui::Progress;
 const OUTPUT_CAP: usize = 256 * 1024;
 /// Listing tests only starts the binary; it never runs learner code.
 const LIST_LIMIT: Duration = Duration::from_secs(20);
+/// How long a binary's tests may take together before we stop waiting and
+/// run them one by one. A finished kata's tests take milliseconds under the
+/// paused clock; a budget this short keeps a hang from costing the learner
+/// more than a second on top of the test's own limit.
+const TOGETHER_BUDGET: Duration = Duration::from_secs(1);
 
 /// What happened to one test.
 #[derive(Debug)]
@@ -58,42 +69,60 @@ pub fn run_all(
     crate::runtime().block_on(async {
         let slots = Arc::new(Semaphore::new(options.jobs.max(1)));
         let scratch = Arc::new(tempdir_for_logs(repo)?);
-        // List every binary first, so the progress bar knows the total.
-        let mut jobs = Vec::new();
-        let mut runs: Vec<SubjectRun> = planned.iter().map(|_| SubjectRun::default()).collect();
+        // List every binary first (all at once), so the progress bar knows
+        // the total.
+        let mut contexts = Vec::new();
         for (index, (plan, build)) in planned.iter().zip(built).enumerate() {
             for (target, binary) in &build.binaries {
                 let context = TestContext::new(repo, plan, target, binary, options.use_cache);
-                match list_tests(&context).await {
-                    Ok(names) if names.is_empty() => runs[index]
-                        .list_failures
-                        .push((target.clone(), "this test file contains no tests".into())),
-                    Ok(names) => {
-                        for name in names {
-                            jobs.push((index, context.clone(), name));
-                        }
-                    }
-                    Err(why) => runs[index].list_failures.push((target.clone(), why)),
-                }
+                contexts.push((index, Arc::new(context)));
             }
         }
-        progress.start_tests(jobs.len() as u64);
+        let listing: Vec<_> = contexts
+            .iter()
+            .map(|(_, context)| {
+                let context = context.clone();
+                let slots = slots.clone();
+                tokio::spawn(async move {
+                    let _slot = slots.acquire_owned().await.expect("semaphore never closes");
+                    list_tests(&context).await
+                })
+            })
+            .collect();
+        let mut runs: Vec<SubjectRun> = planned.iter().map(|_| SubjectRun::default()).collect();
+        let mut binaries = Vec::new();
+        for ((index, context), listing) in contexts.into_iter().zip(listing) {
+            match listing.await? {
+                Ok(names) if names.is_empty() => runs[index].list_failures.push((
+                    context.target.clone(),
+                    "this test file contains no tests".into(),
+                )),
+                Ok(names) => binaries.push((index, context, names)),
+                Err(why) => runs[index]
+                    .list_failures
+                    .push((context.target.clone(), why)),
+            }
+        }
+        progress.start_tests(
+            binaries
+                .iter()
+                .map(|(_, _, names)| names.len() as u64)
+                .sum(),
+        );
         super::reaper::tests_starting();
         let mut handles = Vec::new();
-        for (n, (index, context, name)) in jobs.into_iter().enumerate() {
-            let slots = slots.clone();
-            let log = scratch.path().join(format!("{n}.log"));
-            let progress = progress.clone();
-            handles.push(tokio::spawn(async move {
-                let _slot = slots.acquire_owned().await.expect("semaphore never closes");
-                let test = run_or_replay(&context, &name, &log).await;
-                progress.test_done();
-                (index, test)
-            }));
+        for (n, (index, context, names)) in binaries.into_iter().enumerate() {
+            let run = BinaryRun {
+                context,
+                slots: slots.clone(),
+                logs: scratch.path().join(n.to_string()),
+                progress: progress.clone(),
+            };
+            handles.push(tokio::spawn(async move { (index, run.run(names).await) }));
         }
         for handle in handles {
-            let (index, test) = handle.await?;
-            runs[index].tests.push(test?);
+            let (index, tests) = handle.await?;
+            runs[index].tests.extend(tests?);
         }
         // Every test has ended and its group is dead; whatever it started
         // outside its group is still about (see reaper.rs).
@@ -102,10 +131,109 @@ pub fn run_all(
     })
 }
 
+/// The tests of one binary: replayed from the verdict cache, run together,
+/// or run one by one (see the module's comment).
+struct BinaryRun {
+    context: Arc<TestContext>,
+    slots: Arc<Semaphore>,
+    /// A folder-to-be for this binary's libtest logs, one per process.
+    logs: PathBuf,
+    progress: Progress,
+}
+
+impl BinaryRun {
+    /// Every test in `names`, in that order.
+    async fn run(self, names: Vec<String>) -> Result<Vec<RawTest>> {
+        std::fs::create_dir_all(&self.logs)?;
+        let mut done: Vec<Option<RawTest>> = names.iter().map(|name| self.replay(name)).collect();
+        let missing: Vec<&String> = names
+            .iter()
+            .zip(&done)
+            .filter(|(_, hit)| hit.is_none())
+            .map(|(name, _)| name)
+            .collect();
+        if missing.len() > 1 && self.context.may_run_together {
+            let together = {
+                let _slot = self
+                    .slots
+                    .clone()
+                    .acquire_owned()
+                    .await
+                    .expect("semaphore never closes");
+                run_together(&self.context, &missing, &self.logs.join("together.log")).await?
+            };
+            if let Some(passed) = together {
+                for test in passed {
+                    let at = names
+                        .iter()
+                        .position(|n| *n == test.name)
+                        .expect("a test we asked for");
+                    self.record(&test);
+                    done[at] = Some(test);
+                }
+            }
+        }
+        let mut alone = Vec::new();
+        for (at, name) in names.iter().enumerate() {
+            if done[at].is_some() {
+                self.progress.test_done();
+                continue;
+            }
+            let context = self.context.clone();
+            let slots = self.slots.clone();
+            let progress = self.progress.clone();
+            let log = self.logs.join(format!("{at}.log"));
+            let name = name.clone();
+            alone.push((
+                at,
+                tokio::spawn(async move {
+                    let _slot = slots.acquire_owned().await.expect("semaphore never closes");
+                    let test = run_one(&context, &name, &log).await;
+                    progress.test_done();
+                    test
+                }),
+            ));
+        }
+        for (at, handle) in alone {
+            let test = handle.await??;
+            self.record(&test);
+            done[at] = Some(test);
+        }
+        Ok(done
+            .into_iter()
+            .map(|t| t.expect("every test ran or was replayed"))
+            .collect())
+    }
+
+    /// The recorded outcome, when nothing the test depends on changed.
+    fn replay(&self, name: &str) -> Option<RawTest> {
+        let context = &self.context;
+        let key = context.cache_key.as_ref()?;
+        let dir = super::verdict_cache::dir(&context.target_dir);
+        let key = super::verdict_cache::test_key(key, &context.target, name);
+        super::verdict_cache::load(&dir, &key, &context.target, name, context.limit)
+    }
+
+    /// Records an outcome, if the test's inputs held still while it ran.
+    fn record(&self, test: &RawTest) {
+        let context = &self.context;
+        let Some(before) = &context.cache_key else {
+            return;
+        };
+        if context.compute_cache_key().as_ref() == Some(before) {
+            let dir = super::verdict_cache::dir(&context.target_dir);
+            let key = super::verdict_cache::test_key(before, &context.target, &test.name);
+            super::verdict_cache::store(&dir, &key, test);
+        }
+    }
+}
+
 /// Where and how one test binary runs.
 #[derive(Debug, Clone)]
 struct TestContext {
     binary: PathBuf,
+    /// Whether its tests are first tried together in one process.
+    may_run_together: bool,
     target: String,
     package: String,
     /// The kata's own directory: trybuild globs and snapshots are relative to it.
@@ -135,6 +263,9 @@ impl TestContext {
             super::Source::File(path) => Some(path.clone()),
         };
         let mut context = TestContext {
+            // A target with a limit of its own is slow on purpose (a
+            // trybuild suite compiles): it would only outrun the budget.
+            may_run_together: !meta.target_time_limits.contains_key(target),
             binary: binary.to_path_buf(),
             target: target.to_string(),
             package: plan.package.clone(),
@@ -240,23 +371,51 @@ async fn list_tests(context: &TestContext) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// Replays the recorded outcome when nothing the test depends on changed;
-/// otherwise runs it, and records the outcome if its inputs held still.
-async fn run_or_replay(context: &TestContext, name: &str, log: &Path) -> Result<RawTest> {
-    let Some(before) = &context.cache_key else {
-        return run_one(context, name, log).await;
-    };
-    let dir = super::verdict_cache::dir(&context.target_dir);
-    let key = super::verdict_cache::test_key(before, &context.target, name);
-    if let Some(hit) = super::verdict_cache::load(&dir, &key, &context.target, name, context.limit)
-    {
-        return Ok(hit);
+/// Runs `names` in one process. `Some` only when that settles them all as
+/// passed: the process exited 0 within the budget, libtest logged `ok` for
+/// every one, and the output holds nothing that makes a pass hollow. Each
+/// test is then given an even share of the process's time.
+async fn run_together(
+    context: &TestContext,
+    names: &[&String],
+    log: &Path,
+) -> Result<Option<Vec<RawTest>>> {
+    let mut cmd = context.command();
+    cmd.args(names)
+        .args(["--exact", "--test-threads", "1", "--logfile"])
+        .arg(log);
+    let finished = run_limited(cmd, context.limit.min(TOGETHER_BUDGET), OUTPUT_CAP).await?;
+    let logged = std::fs::read_to_string(log).unwrap_or_default();
+    let _ = std::fs::remove_file(log);
+    let ok: std::collections::HashSet<&str> = logged
+        .lines()
+        .filter_map(|line| line.strip_prefix("ok "))
+        .collect();
+    let all_ok = finished.exit == Exit::Code(0)
+        && names.iter().all(|name| ok.contains(name.as_str()))
+        && !super::grade::hollow_pass(&String::from_utf8_lossy(&finished.stdout));
+    if !all_ok {
+        return Ok(None);
     }
-    let test = run_one(context, name, log).await?;
-    if context.compute_cache_key().as_ref() == Some(before) {
-        super::verdict_cache::store(&dir, &key, &test);
-    }
-    Ok(test)
+    let share = finished.elapsed / names.len() as u32;
+    Ok(Some(
+        names
+            .iter()
+            .map(|name| RawTest {
+                target: context.target.clone(),
+                name: name.to_string(),
+                limit: context.limit,
+                finished: Finished {
+                    exit: Exit::Code(0),
+                    stdout: Vec::new(),
+                    stderr: Vec::new(),
+                    truncated: false,
+                    elapsed: share,
+                },
+                logged: Some("ok".into()),
+            })
+            .collect(),
+    ))
 }
 
 async fn run_one(context: &TestContext, name: &str, log: &Path) -> Result<RawTest> {
