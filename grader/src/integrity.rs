@@ -16,17 +16,9 @@
 //! file is ([`grading_files_of`]), and [`edited_files`] works for any base.
 
 use std::path::Path;
-use std::time::Duration;
-
-use tokio::process::Command;
 
 use crate::discover::Repo;
-use crate::pipeline::process::{run_limited, Exit};
 use crate::pipeline::{KataResult, KataStatus, Source, Subject};
-
-/// git answers these from the index in milliseconds; longer means stuck.
-const GIT_LIMIT: Duration = Duration::from_secs(30);
-const GIT_OUTPUT_CAP: usize = 4 * 1024 * 1024;
 
 /// Marks every learner's-code result whose kata has edited grading files:
 /// names the files, and turns a pass into a failure. Quietly does nothing
@@ -76,7 +68,7 @@ pub struct EditedFile {
 /// checkout, git is missing, or `base` is unknown (a repository with no
 /// commit yet).
 pub fn edited_files(root: &Path, base: &str) -> Option<Vec<String>> {
-    let top = git(root, &["rev-parse", "--show-toplevel"])?;
+    let top = crate::git::run(root, &["rev-parse", "--show-toplevel"]).ok()?;
     // A repository inside someone else's checkout (a learner's monorepo, a
     // scratch copy in a temporary folder that happens to sit in one) is not
     // what HEAD describes.
@@ -84,55 +76,7 @@ pub fn edited_files(root: &Path, base: &str) -> Option<Vec<String>> {
     if top.canonicalize().ok()? != root.canonicalize().ok()? {
         return None;
     }
-    // --no-renames: a renamed file shows up under both names. No external
-    // diff drivers or text conversion: names only.
-    // Both at once: each is a process start, and this is on the path from
-    // a save to its verdict.
-    let (diff, untracked) = std::thread::scope(|scope| {
-        let diff = scope.spawn(|| {
-            git(
-                root,
-                &[
-                    "diff",
-                    "--name-only",
-                    "-z",
-                    "--no-renames",
-                    "--no-ext-diff",
-                    "--no-textconv",
-                    base,
-                    "--",
-                    "katas",
-                ],
-            )
-        });
-        let untracked = git(
-            root,
-            &[
-                "ls-files",
-                "-z",
-                "--others",
-                "--exclude-standard",
-                "--",
-                "katas",
-            ],
-        );
-        (diff.join().ok().flatten(), untracked)
-    });
-    let (diff, untracked) = (diff?, untracked?);
-    let untracked = untracked
-        .split(|b| *b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .filter(|p| !is_clutter(p));
-    let mut paths: Vec<String> = diff
-        .split(|b| *b == 0)
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .chain(untracked)
-        .collect();
-    paths.sort();
-    paths.dedup();
-    Some(paths)
+    crate::git::changed_since(root, base, Some("katas"), |path| !is_clutter(path)).ok()
 }
 
 /// Of `changed`, the grading files of kata `id`: everything in its folder
@@ -169,23 +113,11 @@ fn is_clutter(path: &str) -> bool {
 
 /// How to undo the edit of `path`: restore a file `HEAD` has, delete a new one.
 fn restore_command(root: &Path, path: &str) -> String {
-    if git(root, &["cat-file", "-e", &format!("HEAD:{path}")]).is_some() {
+    if crate::git::run(root, &["cat-file", "-e", &format!("HEAD:{path}")]).is_ok() {
         format!("git checkout HEAD -- {path}")
     } else {
         format!("rm {path}")
     }
-}
-
-/// Runs git in `root`: its stdout, or `None` if it could not say.
-fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    let mut cmd = Command::new("git");
-    cmd.arg("-C").arg(root).args(args);
-    // Never prompt, never page, never read a global config's external tools.
-    cmd.env("GIT_TERMINAL_PROMPT", "0").env("GIT_PAGER", "cat");
-    let done = crate::runtime()
-        .block_on(run_limited(cmd, GIT_LIMIT, GIT_OUTPUT_CAP))
-        .ok()?;
-    (done.exit == Exit::Code(0) && !done.truncated).then_some(done.stdout)
 }
 
 #[cfg(test)]

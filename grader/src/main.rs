@@ -9,6 +9,7 @@
 mod bench;
 mod cli;
 mod discover;
+mod git;
 mod guard;
 mod integrity;
 mod kata_file;

@@ -21,21 +21,15 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use tokio::process::Command;
 
 use crate::discover::parse_kata_dir_name;
+use crate::git::{self, run as git};
 use crate::integrity::grading_files_of;
-use crate::pipeline::process::{run_limited, Exit};
 use crate::pipeline::{KataResult, KataStatus};
 use crate::UsageError;
-
-/// Every git call is local and small; one that takes longer is stuck.
-const GIT_LIMIT: Duration = Duration::from_secs(120);
-/// `git diff --name-only` of a whole course fits easily.
-const GIT_OUTPUT_CAP: usize = 16 * 1024 * 1024;
 
 /// The repository to grade instead of the working tree, and what the
 /// comparison with REF found.
@@ -119,7 +113,7 @@ pub fn prepare(root: &Path, reference: &str) -> Result<Trusted> {
     std::fs::create_dir_all(&tree)?;
     extract(root, &commit, scratch.path(), &tree)?;
 
-    let changed = changed_paths(root, &commit)?;
+    let changed = git::changed_since(root, &commit, None, |_| true)?;
     let ref_katas = kata_dirs(&tree)?;
     let (tampered, mut warnings) = classify(&changed, &ref_katas);
 
@@ -164,29 +158,6 @@ pub fn prepare(root: &Path, reference: &str) -> Result<Trusted> {
     })
 }
 
-/// Runs git in `root` and returns its stdout, or fails with its stderr.
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
-    let mut cmd = Command::new("git");
-    cmd.arg("-C").arg(root).args(args);
-    run_checked(cmd, &format!("git {}", args.join(" ")))
-}
-
-fn run_checked(cmd: Command, what: &str) -> Result<Vec<u8>> {
-    let done = crate::runtime().block_on(run_limited(cmd, GIT_LIMIT, GIT_OUTPUT_CAP))?;
-    match done.exit {
-        Exit::Code(0) if !done.truncated => Ok(done.stdout),
-        Exit::Code(0) => bail!("`{what}` printed more than the grader reads"),
-        Exit::TimedOut => bail!(
-            "`{what}` did not finish within {}s and was stopped",
-            GIT_LIMIT.as_secs()
-        ),
-        exit => bail!(
-            "`{what}` failed ({exit:?}): {}",
-            String::from_utf8_lossy(&done.stderr).trim()
-        ),
-    }
-}
-
 /// Writes REF's tree into `tree`: `git archive` to a file, then `tar -x`.
 fn extract(root: &Path, commit: &str, scratch: &Path, tree: &Path) -> Result<()> {
     let archive = scratch.join("ref.tar");
@@ -196,43 +167,12 @@ fn extract(root: &Path, commit: &str, scratch: &Path, tree: &Path) -> Result<()>
         .args(["archive", "--format=tar", "-o"])
         .arg(&archive)
         .arg(commit);
-    run_checked(cmd, "git archive").context("cannot read the trusted ref's files")?;
+    git::checked(cmd, "git archive").context("cannot read the trusted ref's files")?;
     let mut cmd = Command::new("tar");
     cmd.arg("-xf").arg(&archive).arg("-C").arg(tree);
-    run_checked(cmd, "tar -x").context("cannot unpack the trusted ref's files")?;
+    git::checked(cmd, "tar -x").context("cannot unpack the trusted ref's files")?;
     std::fs::remove_file(&archive).ok();
     Ok(())
-}
-
-/// Every path that differs between REF and the working tree: tracked files
-/// changed, added or deleted since REF (committed or not), and untracked
-/// files git does not ignore.
-fn changed_paths(root: &Path, commit: &str) -> Result<Vec<String>> {
-    // --no-renames: a rename must list the path it left as well as the new
-    // one. No external diff tools or text conversion: names only.
-    let diff = git(
-        root,
-        &[
-            "diff",
-            "--name-only",
-            "-z",
-            "--no-renames",
-            "--no-ext-diff",
-            "--no-textconv",
-            commit,
-            "--",
-        ],
-    )?;
-    let untracked = git(root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
-    let mut paths: Vec<String> = diff
-        .split(|b| *b == 0)
-        .chain(untracked.split(|b| *b == 0))
-        .filter(|p| !p.is_empty())
-        .map(|p| String::from_utf8_lossy(p).into_owned())
-        .collect();
-    paths.sort();
-    paths.dedup();
-    Ok(paths)
 }
 
 /// The kata directories (`NN-slug`) in REF's `katas/`.

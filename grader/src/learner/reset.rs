@@ -9,17 +9,14 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
-use tokio::process::Command;
 
 use crate::discover::Kata;
-use crate::pipeline::process::{run_limited, Exit};
+use crate::git::run as git;
 use crate::state::State;
 use crate::UsageError;
-
-const GIT_LIMIT: Duration = Duration::from_secs(30);
 
 /// What reset did, for the report.
 struct Reset {
@@ -159,16 +156,4 @@ fn stub_source(root: &Path, relative: &str) -> Result<(String, Vec<u8>)> {
              reset takes the stub from git, so it needs the repository's history (a git clone)."
         ),
     }
-}
-
-fn git(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
-    let mut cmd = Command::new("git");
-    cmd.arg("-C").arg(root).args(args);
-    let done = crate::runtime()
-        .block_on(run_limited(cmd, GIT_LIMIT, 16 * 1024 * 1024))
-        .context("cannot run git: is it installed?")?;
-    if done.exit != Exit::Code(0) {
-        bail!("{}", String::from_utf8_lossy(&done.stderr).trim());
-    }
-    Ok(done.stdout)
 }
