@@ -450,25 +450,31 @@ fn is_compile_check(kata: &Kata, target: &str) -> bool {
 }
 
 /// What one test process recorded (kata-support's ledger: `vstart vend
-/// rstart rend` in nanoseconds, one span per line): the virtual seconds its
-/// spans cover and the real seconds they took, each the union of the spans,
-/// so a stopwatch around a `no_hang` counts once.
+/// rstart rend test` in nanoseconds, one span per line): the virtual seconds
+/// its spans cover and the real seconds they took. Each test's spans count
+/// as their union, so a stopwatch around a `no_hang` counts once; different
+/// tests are added up, since each runs its own paused clock.
 fn merged_spans(text: &str) -> (f64, f64) {
-    let mut virtual_spans = Vec::new();
-    let mut real_spans = Vec::new();
+    type Spans = Vec<(i128, i128)>;
+    let mut per_test: std::collections::BTreeMap<&str, (Spans, Spans)> = Default::default();
     for line in text.lines() {
         let fields: Vec<i128> = line
             .split_whitespace()
             .map_while(|f| f.parse().ok())
             .collect();
+        let test = line.split_whitespace().nth(4).unwrap_or("");
         if let [vs, ve, rest @ ..] = fields.as_slice() {
+            let (virtual_spans, real_spans) = per_test.entry(test).or_default();
             virtual_spans.push((*vs, *ve));
             if let [rs, re] = rest {
                 real_spans.push((*rs, *re));
             }
         }
     }
-    (union_secs(virtual_spans), union_secs(real_spans))
+    per_test
+        .into_values()
+        .map(|(v, r)| (union_secs(v), union_secs(r)))
+        .fold((0.0, 0.0), |(v, r), (tv, tr)| (v + tv, r + tr))
 }
 
 /// The length of the union of `[start, end)` spans, in seconds.
@@ -654,6 +660,10 @@ mod tests {
             (3.0, 0.0)
         );
         assert_eq!(merged_spans("garbage\n5 5 1 1\n"), (0.0, 0.0));
+        // Two tests in one process: each ran its own paused clock, so
+        // their virtual spans overlap and still both count.
+        let text = "0 4000000000 0 10 first\n1000000000 3000000000 20 30 second\n";
+        assert_eq!(merged_spans(text), (6.0, 20e-9));
     }
 
     #[test]

@@ -6,10 +6,13 @@
 //! the virtual clock (a [`Stopwatch`](crate::Stopwatch) asked for its elapsed
 //! time, [`within`](crate::within) and [`no_hang`](crate::no_hang) when they
 //! finish) reports the span it saw here. When `KATA_VIRTUAL_TIME_DIR` is set,
-//! the spans go to a file named after the process in that folder, one
-//! `start end` line (nanoseconds) each; the bench merges overlapping spans
-//! per process, so a stopwatch around a `no_hang` is counted once. Unset (as
-//! it always is for learners), this does nothing.
+//! the spans go to a file named after the process in that folder, one line
+//! each: virtual start and end, real start and end (nanoseconds), and the
+//! test's name. The bench merges overlapping spans per test, so a stopwatch
+//! around a `no_hang` is counted once. (Per test, not per process: tests
+//! that share a process each run their own paused clock, and two tests'
+//! virtual spans can overlap without covering the same simulated time.)
+//! Unset (as it always is for learners), this does nothing.
 
 use std::io::Write as _;
 use std::sync::OnceLock;
@@ -63,15 +66,21 @@ fn offset(origin: std::time::Instant, at: std::time::Instant) -> i128 {
 }
 
 /// One line per span: virtual start and end, then real start and end, in
-/// nanoseconds from the process's first mark.
+/// nanoseconds from the process's first mark, then the test. libtest runs
+/// each test on a thread named after it, and the paused clock only exists
+/// on a current-thread runtime, whose tasks all run on that thread.
 fn write_span(dir: &std::path::Path, origin: Mark, start: Mark, end: Mark) {
     let virtual_origin = origin.virtual_at.into_std();
     let line = format!(
-        "{} {} {} {}\n",
+        "{} {} {} {} {}\n",
         offset(virtual_origin, start.virtual_at.into_std()),
         offset(virtual_origin, end.virtual_at.into_std()),
         offset(origin.real_at, start.real_at),
         offset(origin.real_at, end.real_at),
+        std::thread::current()
+            .name()
+            .unwrap_or("?")
+            .replace(' ', "_"),
     );
     let path = dir.join(format!("{}.spans", std::process::id()));
     // Best effort: a bench that cannot write loses a measurement, the test
@@ -105,9 +114,15 @@ mod tests {
         std::fs::remove_dir_all(&dir).unwrap();
         let fields: Vec<i128> = text
             .split_whitespace()
-            .map(|f| f.parse().unwrap())
+            .map_while(|f| f.parse().ok())
             .collect();
         assert_eq!(fields[..2], [-2_000_000_000, 60_000_000_000]);
+        assert!(
+            text.trim_end().ends_with(
+                " ledger::tests::spans_are_written_in_nanoseconds_from_the_origin_on_both_clocks"
+            ),
+            "the test's name ends the line: {text}"
+        );
         // Real time went forward a little, from before the origin.
         assert!(
             fields[2] <= 0 && fields[3] >= 0 && fields[3] < 1_000_000_000,
