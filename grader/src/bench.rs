@@ -321,6 +321,7 @@ impl<'a> Bench<'a> {
             let text = std::fs::read_to_string(entry.path()).unwrap_or_default();
             let (virtual_secs, real_secs) = merged_spans(&text);
             simulated.reporting_processes += 1;
+            simulated.reporting_tests += reporting_tests(&text);
             simulated.virtual_secs += virtual_secs;
             simulated.in_span_real_secs += real_secs;
         }
@@ -477,6 +478,15 @@ fn merged_spans(text: &str) -> (f64, f64) {
         .fold((0.0, 0.0), |(v, r), (tv, tr)| (v + tv, r + tr))
 }
 
+/// How many tests wrote to one process's ledger file.
+fn reporting_tests(text: &str) -> usize {
+    let tests: std::collections::BTreeSet<&str> = text
+        .lines()
+        .filter_map(|line| line.split_whitespace().nth(4))
+        .collect();
+    tests.len()
+}
+
 /// The length of the union of `[start, end)` spans, in seconds.
 fn union_secs(mut spans: Vec<(i128, i128)>) -> f64 {
     spans.retain(|(start, end)| end > start);
@@ -508,6 +518,8 @@ struct Simulated {
     in_span_real_secs: f64,
     /// Test processes that recorded any virtual time.
     reporting_processes: usize,
+    /// Tests that recorded any virtual time.
+    reporting_tests: usize,
     runtime_tests: usize,
     /// Summed wall time of the runtime tests' processes.
     runtime_secs: f64,
@@ -523,8 +535,8 @@ impl std::fmt::Display for Simulated {
         let per = |real: f64| self.virtual_secs / real.max(f64::EPSILON);
         writeln!(
             f,
-            "5. virtual time on the solutions: {:.1} virtual s, recorded by {} of {} runtime test processes",
-            self.virtual_secs, self.reporting_processes, self.runtime_tests
+            "5. virtual time on the solutions: {:.1} virtual s, recorded by {} of {} runtime tests (in {} processes)",
+            self.virtual_secs, self.reporting_tests, self.runtime_tests, self.reporting_processes
         )?;
         writeln!(
             f,
@@ -540,7 +552,7 @@ impl std::fmt::Display for Simulated {
         )?;
         write!(
             f,
-            "   per real second of the whole run ({:.2} s wall, of which {:.2} s of trybuild suites): {:.0}x",
+            "   per real second of the whole run ({:.2} s wall; the trybuild suites' processes, compiling, took {:.2} s of it side by side): {:.0}x",
             self.wall_secs,
             self.compile_check_secs,
             per(self.wall_secs)
@@ -664,6 +676,7 @@ mod tests {
         // their virtual spans overlap and still both count.
         let text = "0 4000000000 0 10 first\n1000000000 3000000000 20 30 second\n";
         assert_eq!(merged_spans(text), (6.0, 20e-9));
+        assert_eq!(reporting_tests(text), 2);
     }
 
     #[test]

@@ -15,7 +15,7 @@
 //! Unset (as it always is for learners), this does nothing.
 
 use std::io::Write as _;
-use std::sync::OnceLock;
+use std::sync::{Mutex, OnceLock};
 
 use tokio::time::Instant;
 
@@ -45,14 +45,28 @@ impl Mark {
 /// Records that the test saw virtual time run from `start` to `end`, and
 /// how much real time that took.
 pub(crate) fn record_span(start: Mark, end: Mark) {
-    static DIR: OnceLock<Option<std::path::PathBuf>> = OnceLock::new();
+    // Opened once per process and kept: the bench times these processes,
+    // so recording must cost a write, not an open and a close per span.
+    static FILE: OnceLock<Option<Mutex<std::fs::File>>> = OnceLock::new();
     static ORIGIN: OnceLock<Mark> = OnceLock::new();
-    let Some(dir) = DIR.get_or_init(|| std::env::var_os(VIRTUAL_TIME_DIR_ENV).map(Into::into))
-    else {
+    let file = FILE.get_or_init(|| {
+        let dir = std::path::PathBuf::from(std::env::var_os(VIRTUAL_TIME_DIR_ENV)?);
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join(format!("{}.spans", std::process::id())))
+            .ok()
+            .map(Mutex::new)
+    });
+    let Some(file) = file else {
         return;
     };
     let origin = *ORIGIN.get_or_init(|| start);
-    write_span(dir, origin, start, end);
+    // Best effort: a bench that cannot write loses a measurement, the test
+    // is unaffected.
+    if let Ok(mut file) = file.lock() {
+        let _ = file.write_all(span_line(origin, start, end).as_bytes());
+    }
 }
 
 /// Nanoseconds from `origin` to `at`; signed, since a stopwatch may have
@@ -69,9 +83,9 @@ fn offset(origin: std::time::Instant, at: std::time::Instant) -> i128 {
 /// nanoseconds from the process's first mark, then the test. libtest runs
 /// each test on a thread named after it, and the paused clock only exists
 /// on a current-thread runtime, whose tasks all run on that thread.
-fn write_span(dir: &std::path::Path, origin: Mark, start: Mark, end: Mark) {
+fn span_line(origin: Mark, start: Mark, end: Mark) -> String {
     let virtual_origin = origin.virtual_at.into_std();
-    let line = format!(
+    format!(
         "{} {} {} {} {}\n",
         offset(virtual_origin, start.virtual_at.into_std()),
         offset(virtual_origin, end.virtual_at.into_std()),
@@ -81,17 +95,7 @@ fn write_span(dir: &std::path::Path, origin: Mark, start: Mark, end: Mark) {
             .name()
             .unwrap_or("?")
             .replace(' ', "_"),
-    );
-    let path = dir.join(format!("{}.spans", std::process::id()));
-    // Best effort: a bench that cannot write loses a measurement, the test
-    // is unaffected.
-    if let Ok(mut file) = std::fs::OpenOptions::new()
-        .create(true)
-        .append(true)
-        .open(path)
-    {
-        let _ = file.write_all(line.as_bytes());
-    }
+    )
 }
 
 #[cfg(test)]
@@ -101,17 +105,12 @@ mod tests {
 
     #[tokio::test(start_paused = true)]
     async fn spans_are_written_in_nanoseconds_from_the_origin_on_both_clocks() {
-        let dir = std::env::temp_dir().join(format!("kata-ledger-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
         let before = Mark::now();
         tokio::time::sleep(Duration::from_secs(2)).await;
         let origin = Mark::now();
         tokio::time::sleep(Duration::from_secs(60)).await;
         let end = Mark::now();
-        write_span(&dir, origin, before, end);
-        let text =
-            std::fs::read_to_string(dir.join(format!("{}.spans", std::process::id()))).unwrap();
-        std::fs::remove_dir_all(&dir).unwrap();
+        let text = span_line(origin, before, end);
         let fields: Vec<i128> = text
             .split_whitespace()
             .map_while(|f| f.parse().ok())
