@@ -787,6 +787,31 @@ fn insta_configuration_files_stop_the_run() {
     }
 }
 
+/// A trybuild suite whose pattern matches no file compiles nothing, prints
+/// "There are no trybuild tests enabled yet." and returns normally: libtest
+/// logs `ok`. That is not a pass. (`--solutions`: the local git check, which
+/// would flag the deleted cases first, only looks at the learner's code.)
+#[test]
+fn a_compile_check_that_compiled_nothing_does_not_pass() {
+    let clone = Clone::new();
+    let cases = clone.path("katas/05-send-and-static/tests/compile_fail");
+    std::fs::remove_dir_all(&cases).unwrap();
+    let output = clone
+        .grader(&["--solutions", "--no-cache", "--format", "json", "05"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "{output:?}");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let k05 = kata(&report, "05-send-and-static");
+    assert_eq!(k05["status"], "failed", "{k05:#}");
+    assert_test(
+        k05,
+        "compile_checks::non_send_and_borrowing_futures_do_not_compile",
+        "failed",
+        "found no cases to compile",
+    );
+}
+
 /// Kata 07 as a learner might leave it: one test blocks for good, after
 /// starting a child in the test's group and one in a group of its own.
 fn blocks_for_good(pids: &Path) -> String {

@@ -196,7 +196,7 @@ fn judge(raw: RawTest) -> TestResult {
         ),
         Exit::Signal(signal) => (TestStatus::Crashed, crash_message(signal, &stderr)),
         Exit::Code(0) if raw.logged.as_deref() == Some("ok") => {
-            if hollow_pass(&stdout) {
+            if hollow_pass(&stdout) || hollow_pass(&stderr) {
                 (
                     TestStatus::Failed,
                     "this compile check found no cases to compile (its file pattern matched \
@@ -314,9 +314,12 @@ fn panics(stderr: &str) -> Vec<Panic> {
 }
 
 /// Output that makes a test's "ok" worth nothing: a trybuild suite whose
-/// file pattern matched no case compiled nothing, and says so.
-pub fn hollow_pass(stdout: &str) -> bool {
-    stdout.contains("there are no trybuild tests enabled yet")
+/// file pattern matched no case compiled nothing, and says so ("There are
+/// no trybuild tests enabled yet."; the capital has varied by version).
+pub fn hollow_pass(output: &str) -> bool {
+    output
+        .to_ascii_lowercase()
+        .contains("there are no trybuild tests enabled yet")
 }
 
 fn panic_message(panics: &[Panic], stdout: &str, stderr: &str) -> String {
@@ -453,6 +456,28 @@ mod tests {
             strip_ansi("test \u{1b}[0m\u{1b}[1mtests/x.rs\u{1b}[0m ... \u{1b}[1m\u{1b}[31merror"),
             "test tests/x.rs ... error"
         );
+    }
+
+    #[test]
+    fn a_trybuild_suite_that_compiled_nothing_has_not_passed() {
+        // What trybuild 1.0.122 prints when its pattern matches no file,
+        // before its test returns normally.
+        let raw = RawTest {
+            target: "compile_checks".into(),
+            name: "must_not_compile".into(),
+            limit: std::time::Duration::from_secs(300),
+            finished: super::super::process::Finished {
+                exit: Exit::Code(0),
+                stdout: b"\x1b[33mThere are no trybuild tests enabled yet.\n\x1b[0m".to_vec(),
+                stderr: Vec::new(),
+                truncated: false,
+                elapsed: std::time::Duration::from_millis(40),
+            },
+            logged: Some("ok".into()),
+        };
+        let test = judge(raw);
+        assert_eq!(test.status, TestStatus::Failed);
+        assert!(test.message.contains("found no cases"), "{}", test.message);
     }
 
     #[test]

@@ -107,15 +107,20 @@ pub fn forget(repo: &Repo, packages: &[&str]) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// A repository with no katas whose target directory is `dir/target`.
+    fn repo_in(dir: &Path) -> Repo {
+        Repo {
+            root: dir.to_path_buf(),
+            target_dir: dir.join("target"),
+            katas: Vec::new(),
+            problems: Vec::new(),
+        }
+    }
+
     #[test]
     fn forgetting_a_package_removes_only_its_fingerprints() {
         let dir = tempfile::tempdir().unwrap();
-        let repo = Repo {
-            root: dir.path().to_path_buf(),
-            target_dir: dir.path().join("target"),
-            katas: Vec::new(),
-            problems: Vec::new(),
-        };
+        let repo = repo_in(dir.path());
         let fingerprints = repo.target_dir.join("debug/.fingerprint");
         for name in [
             "kata-07-timeout-0123456789abcdef",
@@ -142,12 +147,7 @@ mod tests {
     #[test]
     fn a_binary_is_ours_only_if_stamped_for_this_checkout_and_unchanged() {
         let dir = tempfile::tempdir().unwrap();
-        let repo = Repo {
-            root: dir.path().to_path_buf(),
-            target_dir: dir.path().join("target"),
-            katas: Vec::new(),
-            problems: Vec::new(),
-        };
+        let repo = repo_in(dir.path());
         let binary = dir.path().join("grading-0123");
         std::fs::write(&binary, "built here").unwrap();
         let ours = Path::new("/checkout/a/katas/07-timeout");
@@ -173,12 +173,7 @@ mod tests {
     #[test]
     fn outputs_with_the_same_file_name_keep_stamps_of_their_own() {
         let dir = tempfile::tempdir().unwrap();
-        let repo = Repo {
-            root: dir.path().to_path_buf(),
-            target_dir: dir.path().join("target"),
-            katas: Vec::new(),
-            problems: Vec::new(),
-        };
+        let repo = repo_in(dir.path());
         let hack = Path::new("/checkout/a/katas/support/workspace-hack");
         let scripts: Vec<PathBuf> = ["workspace-hack-0123", "workspace-hack-4567"]
             .iter()

@@ -382,7 +382,10 @@ async fn run_together(
 ) -> Result<Option<Vec<RawTest>>> {
     let mut cmd = context.command();
     cmd.args(names)
-        .args(["--exact", "--test-threads", "1", "--logfile"])
+        // --nocapture: what the tests print must reach us, or a hollow pass
+        // (trybuild's "no tests enabled", printed with println!) would be
+        // swallowed by libtest's capture of a passing test.
+        .args(["--exact", "--nocapture", "--test-threads", "1", "--logfile"])
         .arg(log);
     let finished = run_limited(cmd, context.limit.min(TOGETHER_BUDGET), OUTPUT_CAP).await?;
     let logged = std::fs::read_to_string(log).unwrap_or_default();
@@ -393,7 +396,9 @@ async fn run_together(
         .collect();
     let all_ok = finished.exit == Exit::Code(0)
         && names.iter().all(|name| ok.contains(name.as_str()))
-        && !super::grade::hollow_pass(&String::from_utf8_lossy(&finished.stdout));
+        && ![&finished.stdout, &finished.stderr]
+            .iter()
+            .any(|out| super::grade::hollow_pass(&String::from_utf8_lossy(out)));
     if !all_ok {
         return Ok(None);
     }
