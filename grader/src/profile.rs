@@ -36,3 +36,11 @@ impl Drop for Step {
         }
     }
 }
+
+/// Reports a fact about the run that explains its time (how many test
+/// processes it took, say), in the same place as the steps.
+pub fn note(text: impl FnOnce() -> String) {
+    if enabled() {
+        eprintln!("[profile] {}", text());
+    }
+}
