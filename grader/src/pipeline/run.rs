@@ -161,6 +161,7 @@ impl BinaryRun {
     async fn run(self, names: Vec<String>) -> Result<Vec<RawTest>> {
         std::fs::create_dir_all(&self.logs)?;
         let mut done: Vec<Option<RawTest>> = names.iter().map(|name| self.replay(name)).collect();
+        let replayed: Vec<bool> = done.iter().map(Option::is_some).collect();
         let missing: Vec<&String> = names
             .iter()
             .zip(&done)
@@ -184,7 +185,6 @@ impl BinaryRun {
                         .iter()
                         .position(|n| *n == test.name)
                         .expect("a test we asked for");
-                    self.record(&test);
                     done[at] = Some(test);
                 }
             }
@@ -212,10 +212,15 @@ impl BinaryRun {
             ));
         }
         for (at, handle) in alone {
-            let test = handle.await??;
-            self.record(&test);
-            done[at] = Some(test);
+            done[at] = Some(handle.await??);
         }
+        let ran: Vec<&RawTest> = done
+            .iter()
+            .zip(&replayed)
+            .filter(|(_, replayed)| !**replayed)
+            .filter_map(|(test, _)| test.as_ref())
+            .collect();
+        self.record(&ran);
         Ok(done
             .into_iter()
             .map(|t| t.expect("every test ran or was replayed"))
@@ -231,14 +236,19 @@ impl BinaryRun {
         super::verdict_cache::load(&dir, &key, &context.target, name, context.limit)
     }
 
-    /// Records an outcome, if the test's inputs held still while it ran.
-    fn record(&self, test: &RawTest) {
+    /// Records the outcomes that ran (not those replayed), if the inputs of
+    /// the binary's tests held still while they ran: the key is computed
+    /// again once they are all done, and nothing is recorded if it moved.
+    fn record(&self, ran: &[&RawTest]) {
         let context = &self.context;
         let Some(before) = &context.cache_key else {
             return;
         };
-        if context.compute_cache_key().as_ref() == Some(before) {
-            let dir = super::verdict_cache::dir(&context.target_dir);
+        if ran.is_empty() || context.compute_cache_key().as_ref() != Some(before) {
+            return;
+        }
+        let dir = super::verdict_cache::dir(&context.target_dir);
+        for test in ran {
             let key = super::verdict_cache::test_key(before, &context.target, &test.name);
             super::verdict_cache::store(&dir, &key, test);
         }
