@@ -3,8 +3,9 @@
 //! `cargo run -p grader` builds every kata's grading tests, runs them, and
 //! explains each failure in words a learner can act on. The work is a
 //! pipeline (see `pipeline/`): discover the katas, build their tests in one
-//! cargo invocation, list and run every test in its own process under a
-//! wall-clock limit, grade the outcomes, and report them.
+//! cargo invocation, list and run the tests under a wall-clock limit
+//! (together when they all pass, each in its own process when anything does
+//! not), grade the outcomes, and report them.
 
 mod bench;
 mod cli;

@@ -3,7 +3,8 @@
 //! Each stage is a module with one job, and plain data flows between them:
 //! a [`Subject`] says what code stands in for a kata's `src/lib.rs`;
 //! [`build`] turns subjects into test binaries (or compile errors); [`run`]
-//! lists and runs every test of every binary as its own process; [`grade`]
+//! lists and runs every test of every binary (together when they all pass,
+//! each in its own process otherwise); [`grade`]
 //! turns the raw outcomes into verdicts a learner can act on.
 
 pub mod build;
