@@ -4,15 +4,19 @@
 //! cancelled?", "did the writer wait for the readers?") are best answered
 //! by a log of events stamped with virtual milliseconds, snapshotted whole
 //! with insta. An [`EventLog`] is cheap to clone into every task.
+//!
+//! Like every helper that reads the virtual clock, it tells the bench's
+//! ledger (ledger.rs) what span of virtual time it saw: from its creation to
+//! each event.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use tokio::time::Instant;
+use crate::ledger::{record_span, Mark};
 
 #[derive(Debug, Clone)]
 pub struct EventLog {
-    start: Instant,
+    start: Mark,
     events: Arc<Mutex<Vec<(u64, String)>>>,
 }
 
@@ -20,14 +24,16 @@ impl EventLog {
     /// A log whose times count from now.
     pub fn new() -> Self {
         EventLog {
-            start: Instant::now(),
+            start: Mark::now(),
             events: Arc::default(),
         }
     }
 
     /// Records `event` at the current virtual time.
     pub fn record(&self, event: impl Into<String>) {
-        let at = self.start.elapsed().as_millis() as u64;
+        let now = Mark::now();
+        record_span(self.start, now);
+        let at = (now.virtual_at() - self.start.virtual_at()).as_millis() as u64;
         self.events.lock().unwrap().push((at, event.into()));
     }
 

@@ -5,7 +5,8 @@
 //! test covered, which only the test process knows. Every helper that reads
 //! the virtual clock (a [`Stopwatch`](crate::Stopwatch) asked for its elapsed
 //! time, [`within`](crate::within) and [`no_hang`](crate::no_hang) when they
-//! finish) reports the span it saw here. When `KATA_VIRTUAL_TIME_DIR` is set,
+//! finish, an [`EventLog`](crate::EventLog) from its creation to each event)
+//! reports the span it saw here. When `KATA_VIRTUAL_TIME_DIR` is set,
 //! the spans go to a file named after the process in that folder, one line
 //! each: virtual start and end, real start and end (nanoseconds), and the
 //! test's name. The bench merges overlapping spans per test, so a stopwatch
