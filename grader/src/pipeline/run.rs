@@ -42,7 +42,8 @@ const LIST_LIMIT: Duration = Duration::from_secs(20);
 /// more than half a second on top of the test's own limit.
 const TOGETHER_BUDGET: Duration = Duration::from_millis(500);
 
-/// Test processes started, for `GRADER_PROFILE=1`.
+/// Test processes started, for `GRADER_PROFILE=1`: counted over the whole
+/// grader process, since `verify` and watch grade more than once.
 static PROCESSES_TOGETHER: AtomicUsize = AtomicUsize::new(0);
 static PROCESSES_ALONE: AtomicUsize = AtomicUsize::new(0);
 
@@ -136,7 +137,8 @@ pub fn run_all(
                 PROCESSES_ALONE.load(Ordering::Relaxed),
             );
             format!(
-                "test processes: {together} for tests run together, {alone} for tests run alone"
+                "test processes since the grader started: {together} for tests run together, \
+                 {alone} for tests run alone"
             )
         });
         // Every test has ended and its group is dead; whatever it started
