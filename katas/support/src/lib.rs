@@ -10,8 +10,18 @@
 //! Every helper assumes the test runs on tokio's current-thread runtime with
 //! the clock paused (`#[tokio::test(start_paused = true)]`), so that "time"
 //! is virtual: a minute of timeouts is graded in microseconds, and elapsed
-//! times are exact.
+//! times are exact. The exception is [`on_multi_thread`], which exists to
+//! leave that single schedule.
+//!
+//! Tests are designed against the mistakes learners make, not against the
+//! reference solution, and three helpers exist for that: [`Rng`] and
+//! [`for_each_seed`] give irregular inputs (odd durations, shuffled ids)
+//! that can be replayed by seed; [`Jitter`] and [`on_multi_thread`] try
+//! more than one schedule; [`Wakeups`], [`count_polls`] and
+//! [`cancel_after`] check what code does while it waits, and after its
+//! caller gave up on it.
 
+mod cancel;
 mod clock;
 mod concurrency;
 mod drivers;
@@ -19,11 +29,15 @@ mod drop_flag;
 mod event_log;
 mod hang;
 mod heartbeat;
+mod idle;
 mod ledger;
 mod panics;
+mod schedule;
 mod scripted;
+mod seeded;
 mod tasks;
 
+pub use cancel::{assert_nothing_left_running, cancel_after};
 pub use clock::{fmt_duration, Stopwatch};
 pub use concurrency::{ConcurrencyProbe, InFlight};
 #[cfg(unix)]
@@ -32,9 +46,14 @@ pub use drop_flag::{track_drop, DropFlag, DropProbe};
 pub use event_log::EventLog;
 pub use hang::{no_hang, within, HANG_LIMIT};
 pub use heartbeat::Heartbeat;
+pub use idle::{count_polls, Counted, Polls, Wakeups, ONE_TIMER};
 pub use ledger::VIRTUAL_TIME_DIR_ENV;
 pub use panics::{catch_panic, panic_message, quiet_panics};
+pub use schedule::{on_multi_thread, Jitter, Jittered, MULTI_THREAD_LIMIT};
 pub use scripted::{scripted, Recorder, SESSION_LIMIT};
+pub use seeded::{
+    for_each_seed, for_each_seed_sync, replay_command, seed_for, seeds, Rng, SEED_ENV,
+};
 pub use tasks::assert_no_leaked_tasks;
 
 /// Shorthand for `Duration::from_millis`, which grading tests use constantly.
