@@ -1,5 +1,5 @@
 //! Wrong: one global "loading" lock is held around every load, so loads of unrelated keys run one after another (2 s instead of 1 s), and a nested load deadlocks.
-//! Caught by: two_independent_loads_run_concurrently
+//! Caught by: loads_of_different_keys_overlap
 //!
 //! The map's own lock is only held briefly, which looks right, but the
 //! extra lock (meant to stop two callers loading the same key twice) is held

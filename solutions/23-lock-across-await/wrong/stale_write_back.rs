@@ -1,5 +1,5 @@
 //! Wrong: it copies the map, drops the lock, loads, and writes the whole (now stale) copy back, erasing keys that other callers inserted meanwhile.
-//! Caught by: concurrent_loads_of_different_keys_are_all_kept
+//! Caught by: every_loaded_value_is_kept
 //!
 //! Releasing the lock across the `.await` is right, but everything read
 //! before the `.await` may be out of date after it. Writing back the old copy

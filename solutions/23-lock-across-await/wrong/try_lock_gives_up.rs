@@ -1,5 +1,5 @@
 //! Wrong: it keeps the guard across the load but uses `try_lock` and returns a default 0 when the lock is busy, so a nested load (and any concurrent caller) gets a wrong value.
-//! Caught by: a_loader_can_get_another_key_through_the_cache
+//! Caught by: a_loader_can_get_other_keys_through_the_cache
 //!
 //! It no longer deadlocks, but only because it stops waiting: the loader
 //! for "sum" reads 0 for "a" and for "b", and the cache stores 0 as the sum.

@@ -1,0 +1,47 @@
+//! Wrong: a caller whose key is being loaded by another caller checks the map again every 10ms (a sleep loop) instead of waiting for a wake-up: it returns late, and keeps waking the runtime while it waits.
+//! Caught by: callers_of_the_same_key_wait_without_polling
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Mutex;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+
+type Loader = Box<dyn for<'a> Fn(&'a str, &'a Cache) -> BoxFuture<'a, u32> + Send + Sync>;
+
+pub struct Cache {
+    loader: Loader,
+    values: Mutex<HashMap<String, u32>>,
+    loading: Mutex<HashSet<String>>,
+}
+
+impl Cache {
+    pub fn new<F>(loader: F) -> Cache
+    where
+        F: for<'a> Fn(&'a str, &'a Cache) -> BoxFuture<'a, u32> + Send + Sync + 'static,
+    {
+        Cache {
+            loader: Box::new(loader),
+            values: Mutex::new(HashMap::new()),
+            loading: Mutex::new(HashSet::new()),
+        }
+    }
+
+    pub async fn get_or_load(&self, key: &str) -> u32 {
+        loop {
+            if let Some(&value) = self.values.lock().unwrap().get(key) {
+                return value;
+            }
+            let mine = self.loading.lock().unwrap().insert(key.to_string());
+            if mine {
+                break;
+            }
+            // WRONG: someone else is loading it; check again in a moment.
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+        let loaded = (self.loader)(key, self).await;
+        self.values.lock().unwrap().insert(key.to_string(), loaded);
+        self.loading.lock().unwrap().remove(key);
+        loaded
+    }
+}
