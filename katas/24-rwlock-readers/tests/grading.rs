@@ -1,17 +1,38 @@
 //! Grading tests for kata 24: many readers, one writer.
 //!
 //! Every test runs on a paused clock: a health check takes exactly 1s of
-//! virtual time, so how long the lookups take tells whether they held the
-//! lock side by side (1s for any number) or one after the other (1s each).
-//! The lookups run in spawned tasks sharing one `Arc<Registry>`, as they
-//! would in a server.
+//! virtual time, so how long each lookup takes tells whether it held the
+//! lock side by side with the others (1s each, however many) or waited for
+//! them. Lookups and writers run in spawned tasks sharing one
+//! `Arc<Registry>`, as they would in a server, and arrive at odd moments;
+//! names, addresses and moments come from fixed seeds, and a failure names
+//! its seed and the command that replays it.
+//!
+//! | mistake a learner makes | test that catches it |
+//! |---|---|
+//! | a `Mutex` (or `write()` for lookups): lookups take turns | `concurrent_lookups_each_take_one_check` |
+//! | the read guard released before the health check: a writer gets in mid-check, the lookup vouches for a replaced address | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
+//! | the writer polls (`try_write` in a sleep loop) instead of waiting on `write()` | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
+//! | a second `read()` while the first read guard is alive: with a writer waiting, the fair lock deadlocks | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
+//! | `register` asks for the write lock while its own read guard is alive: it waits for itself | `register_adds_and_replaces_a_service` |
+//! | `register` does more than insert (checks the new address) while holding the write lock | `register_adds_and_replaces_a_service` |
+//! | a health check for a name that is not registered | `a_lookup_of_an_unknown_service_is_none_at_once` |
+//! | the check handed to a spawned task with an owned read guard: a caller that gives up leaves the lock held and a task running | `a_lookup_that_is_dropped_lets_the_writer_in` |
+//! | a `std::sync::RwLock` guard held across the check: the future is not `Send` | `spawnable` (does not compile) |
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 use std::time::Duration;
 
 use kata_24_rwlock_readers::Registry;
-use kata_support::{assert_no_leaked_tasks, fmt_duration, ms, no_hang, EventLog, Stopwatch};
-use tokio::time::sleep;
+use kata_support::{
+    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
+    ms, no_hang, EventLog, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
+};
+use tokio::time::{sleep, Instant};
+
+/// A health check, in virtual ms.
+const CHECK: u64 = 1000;
 
 /// `registry.register(name, addr)` when nobody else uses the registry: it
 /// must not wait at all, and a register that waits for itself is explained.
@@ -32,7 +53,7 @@ async fn register_alone(registry: &Registry, name: &str, addr: &str) -> Option<S
 }
 
 /// A registry with `services` already registered.
-async fn registry_with(services: &[(&str, &str)]) -> Arc<Registry> {
+async fn registry_with(services: &[(String, String)]) -> Arc<Registry> {
     let registry = Registry::new();
     for (name, addr) in services {
         register_alone(&registry, name, addr).await;
@@ -40,175 +61,364 @@ async fn registry_with(services: &[(&str, &str)]) -> Arc<Registry> {
     Arc::new(registry)
 }
 
-#[tokio::test(start_paused = true)]
-async fn five_concurrent_lookups_take_one_second() {
-    let names = ["auth", "billing", "cart", "db", "email"];
-    let services: Vec<(&str, String)> = names
-        .iter()
-        .enumerate()
-        .map(|(n, name)| (*name, format!("10.0.0.{}", n + 1)))
-        .collect();
-    let pairs: Vec<(&str, &str)> = services.iter().map(|(n, a)| (*n, a.as_str())).collect();
-    let registry = registry_with(&pairs).await;
-
-    let watch = Stopwatch::start();
-    let lookups: Vec<_> = names
-        .into_iter()
-        .map(|name| {
-            let registry = registry.clone();
-            tokio::spawn(async move { registry.lookup(name).await })
-        })
-        .collect();
-    for ((name, addr), lookup) in services.iter().zip(lookups) {
-        let found = no_hang("five lookups spawned at the same time", lookup)
-            .await
-            .expect("a spawned lookup panicked");
-        assert_eq!(
-            found.as_deref(),
-            Some(addr.as_str()),
-            "lookup({name:?}) returned {found:?}, expected Some({addr:?})."
-        );
+/// `count` different service names, shuffled.
+fn names(rng: &mut Rng, count: usize) -> Vec<String> {
+    let words = [
+        "auth", "billing", "cart", "db", "email", "search", "queue", "cdn",
+    ];
+    let mut picked = BTreeSet::new();
+    while picked.len() < count {
+        let word = rng.pick(&words);
+        picked.insert(if rng.chance(1, 3) {
+            word.to_string()
+        } else {
+            format!("{word}-{}", rng.range(2, 99))
+        });
     }
-    watch.assert_elapsed(
-        Duration::from_secs(1),
-        "five lookups (of five services, 1s health check each) spawned at the same time",
-        "Readers do not conflict, so all five should hold the lock at once and check in \
-         parallel: 1s. 5s means they took turns: a Mutex, or `write()` used for reading, \
-         lets only one holder in at a time. A RwLock's `read()` lets them all in.",
-    );
-    assert_no_leaked_tasks("every lookup finished").await;
+    let mut names: Vec<String> = picked.into_iter().collect();
+    rng.shuffle(&mut names);
+    names
+}
+
+fn address(rng: &mut Rng) -> String {
+    format!(
+        "10.{}.{}.{}:{}",
+        rng.range(0, 255),
+        rng.range(0, 255),
+        rng.range(1, 254),
+        rng.range(1024, 65535)
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_lookups_each_take_one_check() {
+    for_each_seed(16, |mut rng| async move {
+        let count = rng.range(3, 8) as usize;
+        let services: Vec<(String, String)> = names(&mut rng, count)
+            .into_iter()
+            .map(|name| (name, address(&mut rng)))
+            .collect();
+        let registry = registry_with(&services).await;
+        let jitter = Jitter::new(rng.next_u64());
+
+        // Lookups of every service, some twice, arriving at odd moments
+        // while the first checks are still running.
+        let mut asked: Vec<usize> = (0..count).collect();
+        asked.extend((0..rng.range(1, 4)).map(|_| rng.range(0, count as u64 - 1) as usize));
+        rng.shuffle(&mut asked);
+        let watch = Stopwatch::start();
+        let lookups: Vec<_> = asked
+            .iter()
+            .map(|&n| {
+                let arrives = if rng.chance(1, 3) {
+                    0
+                } else {
+                    rng.odd_ms(1, 899)
+                };
+                let (registry, jitter) = (registry.clone(), jitter.clone());
+                let name = services[n].0.clone();
+                let handle = tokio::spawn(async move {
+                    sleep(ms(arrives)).await;
+                    jitter.pause().await;
+                    let found = registry.lookup(&name).await;
+                    (found, watch.elapsed_ms())
+                });
+                (n, arrives, handle)
+            })
+            .collect();
+        let mut report = String::new();
+        let mut results = Vec::new();
+        for (n, arrives, handle) in lookups {
+            let (found, done) = no_hang("lookups spawned close together", handle)
+                .await
+                .expect("a spawned lookup panicked");
+            report.push_str(&format!(
+                "  lookup({:?}) at {arrives}ms returned at {done}ms\n",
+                services[n].0
+            ));
+            results.push((n, arrives, found, done));
+        }
+        for (n, arrives, found, done) in results {
+            let (name, addr) = &services[n];
+            assert_eq!(
+                found.as_deref(),
+                Some(addr.as_str()),
+                "lookup({name:?}) returned {found:?}, expected Some({addr:?})."
+            );
+            assert_eq!(
+                done,
+                arrives + CHECK,
+                "lookup({name:?}), called at {arrives}ms while other lookups were checking, \
+                 returned at {done}ms, expected {}ms: its own 1s health check and nothing else. \
+                 Readers do not conflict, so they should all hold the lock at once and check in \
+                 parallel. Later means it waited for other lookups: a Mutex, or `write()` used \
+                 for reading, lets only one holder in at a time; a RwLock's `read()` lets them \
+                 all in.\nAll the lookups:\n{report}",
+                arrives + CHECK
+            );
+        }
+        assert_no_leaked_tasks("every lookup finished").await;
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_writer_waits_for_the_readers_and_later_readers_wait_for_it() {
-    let registry = registry_with(&[("db", "10.0.0.1")]).await;
-    let log = EventLog::new();
+    for_each_seed(24, |mut rng| async move {
+        let name = names(&mut rng, 1).remove(0);
+        let (old, new) = (address(&mut rng), address(&mut rng));
+        let registry = registry_with(&[(name.clone(), old.clone())]).await;
+        let log = EventLog::new();
+        let jitter = Jitter::new(rng.next_u64());
 
-    let reader = |label: &'static str, start_ms: u64| {
-        let registry = registry.clone();
-        let log = log.clone();
-        tokio::spawn(async move {
-            sleep(ms(start_ms)).await;
-            log.record(format!("reader {label} asks for db"));
-            let found = registry.lookup("db").await;
-            log.record(format!("reader {label} gets {found:?}"));
-        })
-    };
-    // Readers A and B start at 0ms and hold the lock until 1000ms. The
-    // writer arrives at 500ms, in the middle of their health checks; reader C
-    // arrives at 600ms, while the writer is waiting.
-    let a = reader("A", 0);
-    let b = reader("B", 0);
-    let writer = {
-        let registry = registry.clone();
-        let log = log.clone();
-        tokio::spawn(async move {
-            sleep(ms(500)).await;
-            log.record("writer asks to move db to 10.0.0.2");
-            let previous = registry.register("db", "10.0.0.2").await;
-            log.record(format!("writer done, db was at {previous:?}"));
-        })
-    };
-    let c = reader("C", 600);
+        // Early readers arrive first; the writer arrives while all of them
+        // are checking; late readers arrive after the writer, while the early
+        // readers are still checking; last readers arrive after everything.
+        let early: Vec<u64> = {
+            let mut at: Vec<u64> = (0..rng.range(1, 4))
+                .map(|_| if rng.chance(1, 3) { 0 } else { rng.odd_ms(1, 299) })
+                .collect();
+            at.sort();
+            at
+        };
+        let first_done = early[0] + CHECK;
+        let writer_at = rng.odd_ms(early[early.len() - 1] + 1, first_done - 90);
+        let late: Vec<u64> = (0..rng.range(1, 3)).map(|_| rng.odd_ms(writer_at + 1, first_done - 1)).collect();
+        let writer_done = early[early.len() - 1] + CHECK;
+        let after = writer_done + CHECK + rng.odd_ms(1, 99);
 
-    for (who, task) in [
-        ("reader A", a),
-        ("reader B", b),
-        ("the writer", writer),
-        ("reader C", c),
-    ] {
-        no_hang(
-            &format!("{who} (readers A, B, C and a writer on one registry)"),
-            task,
-        )
-        .await
-        .unwrap_or_else(|e| panic!("{who}'s task panicked: {e}"));
-    }
+        let reader = |label: String, at: u64| {
+            let (registry, log, jitter, name) = (registry.clone(), log.clone(), jitter.clone(), name.clone());
+            tokio::spawn(async move {
+                sleep(ms(at)).await;
+                jitter.pause().await;
+                log.record(format!("reader {label} asks for {name}"));
+                let found = registry.lookup(&name).await;
+                log.record(format!("reader {label} gets {found:?}"));
+                found
+            })
+        };
+        let wakeups = Wakeups::start();
+        let early_tasks: Vec<_> = early.iter().enumerate().map(|(i, at)| (format!("E{i}"), *at, reader(format!("E{i}"), *at))).collect();
+        let writer = {
+            let (registry, log, jitter, name, new) = (registry.clone(), log.clone(), jitter.clone(), name.clone(), new.clone());
+            tokio::spawn(async move {
+                sleep(ms(writer_at)).await;
+                jitter.pause().await;
+                log.record(format!("writer asks to move {name} to {new}"));
+                let previous = registry.register(&name, &new).await;
+                log.record(format!("writer done, {name} was at {previous:?}"));
+                previous
+            })
+        };
+        let late_tasks: Vec<_> = late.iter().enumerate().map(|(i, at)| (format!("L{i}"), *at, reader(format!("L{i}"), *at))).collect();
+        let last = reader("Z".to_string(), after);
 
-    let events = log.events();
-    let at = |prefix: &str| {
-        events
-            .iter()
-            .find(|(_, event)| event.starts_with(prefix))
-            .map(|(at, _)| *at)
-            .unwrap_or_else(|| panic!("no event {prefix:?} in the log:\n{log}"))
-    };
-    let writer_done = at("writer done");
-    assert!(
-        writer_done >= 1000,
-        "the writer (register at 500ms) was done at {writer_done}ms, while readers A and B \
-         were still checking db's old address (until 1000ms). They then returned an address \
-         that had already been replaced.\nA lookup must keep its read guard until its health \
-         check is done: take the address and check it with the guard alive, instead of \
-         copying the address out and releasing the lock first.\n\nWhat happened:\n{log}"
-    );
-    let c_done = at("reader C gets");
-    assert!(
-        c_done == 2000,
-        "reader C (lookup at 600ms) was done at {c_done}ms, expected 2000ms: it arrived after \
-         the writer, so it waits for the writer (done at 1000ms), then checks the new \
-         address (1s).\n\nWhat happened:\n{log}"
-    );
-    insta::with_settings!({
-        description => "Readers A and B look up db at 0ms (the health check holds the read \
-            lock for 1s); a writer moves db at 500ms; reader C looks it up at 600ms. The \
-            writer waits for A and B; tokio's RwLock is fair, so C, arriving after the \
-            writer, waits for it too, and gets the new address.",
-        omit_expression => true,
-    }, {
-        insta::assert_snapshot!("writer_arrives_mid_read", log.to_string());
-    });
-    assert_no_leaked_tasks("the readers and the writer finished").await;
+        let finish = |who: &'static str| {
+            let log = log.clone();
+            move |task: tokio::task::JoinHandle<Option<String>>| async move {
+                match tokio::time::timeout(ms(60_000), task).await {
+                    Ok(done) => done.unwrap_or_else(|e| panic!("{who}'s task panicked: {e}")),
+                    Err(_) => panic!(
+                        "{who} never finished: still waiting for the lock after 60s of virtual \
+                         time, while readers and a writer used one registry. A deadlock: a \
+                         lookup that asks for a second read guard while it still holds its \
+                         first one waits behind the queued writer (tokio's RwLock is fair), \
+                         and the writer waits for that first guard; or register asks for the \
+                         write lock while it holds a read guard, and waits for itself. Take one \
+                         guard per call.\nWhat happened so far:\n{log}"
+                    ),
+                }
+            }
+        };
+        let mut early_found = Vec::new();
+        for (label, at, task) in early_tasks {
+            early_found.push((label, at, finish("a reader")(task).await));
+        }
+        let previous = finish("the writer")(writer).await;
+        let mut late_found = Vec::new();
+        for (label, at, task) in late_tasks {
+            late_found.push((label, at, finish("a reader")(task).await));
+        }
+        let last_found = finish("a reader")(last).await;
+        // The timers of this scenario: each arrival, each check; each may
+        // cost ONE_TIMER wake-ups. A writer (or reader) that checks the lock
+        // on a timer of its own wakes the runtime far more often.
+        let timers = 2 * (early.len() + late.len() + 1) as u64 + 1;
+
+        let events = log.events();
+        let at = |prefix: &str| {
+            events
+                .iter()
+                .find(|(_, event)| event.starts_with(prefix))
+                .map(|(at, _)| *at)
+                .unwrap_or_else(|| panic!("no event {prefix:?} in the log:\n{log}"))
+        };
+        let story = format!(
+            "Readers E* look {name} up first (each health check holds the read lock for 1s); \
+             the writer moves it at {writer_at}ms, while they check; readers L* arrive after \
+             the writer, Z after everything.\nWhat happened:\n{log}"
+        );
+        let done = at("writer done");
+        assert!(
+            done >= writer_done,
+            "the writer was done at {done}ms, while a reader was still checking the old address \
+             (until {writer_done}ms). That reader then vouched for an address that had already \
+             been replaced. A lookup must keep its read guard until its health check is done: \
+             check the address with the guard alive, instead of copying the address out and \
+             releasing the lock first.\n{story}"
+        );
+        assert_eq!(
+            done, writer_done,
+            "the writer was done at {done}ms, expected {writer_done}ms, the moment the last \
+             reader before it finished its check. Later means it did not wait on the lock \
+             itself but checked again on a timer (try_write in a sleep loop): `write().await` \
+             wakes it exactly when the last read guard is dropped.\n{story}"
+        );
+        assert_eq!(previous.as_deref(), Some(old.as_str()), "the writer's register returned {previous:?}, expected the old address.\n{story}");
+        for (label, arrived, found) in early_found {
+            assert_eq!(found.as_deref(), Some(old.as_str()), "reader {label} (at {arrived}ms) got {found:?}, expected the old address {old:?}.\n{story}");
+        }
+        for (label, arrived, found) in late_found {
+            let got = at(&format!("reader {label} gets"));
+            assert_eq!(
+                (found.as_deref(), got),
+                (Some(new.as_str()), writer_done + CHECK),
+                "reader {label} asked at {arrived}ms, after the writer, and got {found:?} at \
+                 {got}ms; expected the new address {new:?} at {}ms. tokio's RwLock is fair: a \
+                 reader that arrives while a writer waits queues behind it, then checks the new \
+                 address (1s).\n{story}",
+                writer_done + CHECK
+            );
+        }
+        assert_eq!(last_found.as_deref(), Some(new.as_str()), "reader Z, after everything, got {last_found:?}, expected {new:?}.\n{story}");
+        wakeups.assert_at_most(ONE_TIMER * timers, ms(after + CHECK), &format!("readers and a writer waited for the lock ({timers} timers of their own)"));
+        assert_no_leaked_tasks("the readers and the writer finished").await;
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_lookup_of_an_unknown_service_is_none_at_once() {
-    let registry = registry_with(&[("db", "10.0.0.1")]).await;
-    let watch = Stopwatch::start();
-    let found = no_hang("lookup(\"nope\")", registry.lookup("nope")).await;
-    assert_eq!(
-        found, None,
-        "lookup(\"nope\") of a service that was never registered returned {found:?}."
-    );
-    watch.assert_elapsed(
-        Duration::ZERO,
-        "lookup(\"nope\") of an unknown service",
-        "There is no address to check, so there is nothing to wait for: return None at once, \
-         without a health check.",
-    );
+    for_each_seed(16, |mut rng| async move {
+        let known: Vec<(String, String)> = names(&mut rng, 3).into_iter().map(|n| (n, address(&mut rng))).collect();
+        let registry = registry_with(&known).await;
+        let (name, _) = rng.pick(&known).clone();
+        let unknown = [format!("{name}-2"), name.to_uppercase(), format!("x{name}"), name[..name.len() - 1].to_string()];
+        for missing in unknown {
+            if known.iter().any(|(n, _)| *n == missing) {
+                continue;
+            }
+            let watch = Stopwatch::start();
+            let found = no_hang(&format!("lookup({missing:?})"), registry.lookup(&missing)).await;
+            assert_eq!(found, None, "lookup({missing:?}) of a service that was never registered returned {found:?} (registered: {known:?}).");
+            watch.assert_elapsed(
+                Duration::ZERO,
+                &format!("lookup({missing:?}) of an unknown service"),
+                "There is no address to check, so there is nothing to wait for: return None at \
+                 once, without a health check.",
+            );
+        }
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn register_adds_and_replaces_a_service() {
-    let registry = Registry::new();
-    let steps = [
-        ("10.0.0.1", None, "a new service"),
-        (
-            "10.0.0.2",
-            Some("10.0.0.1"),
-            "a service that is already registered",
-        ),
-    ];
-    for (addr, expected, what) in steps {
+    for_each_seed(16, |mut rng| async move {
+        let registry = Registry::new();
+        let names = names(&mut rng, 3);
+        let mut model: BTreeMap<String, String> = BTreeMap::new();
+        for _ in 0..rng.range(3, 8) {
+            let name = rng.pick(&names).clone();
+            // Sometimes the very same address again.
+            let addr = match model.get(&name) {
+                Some(current) if rng.chance(1, 4) => current.clone(),
+                _ => address(&mut rng),
+            };
+            let expected = model.insert(name.clone(), addr.clone());
+            let watch = Stopwatch::start();
+            let previous = register_alone(&registry, &name, &addr).await;
+            assert_eq!(
+                previous, expected,
+                "register({name:?}, {addr:?}) returned {previous:?}, expected {expected:?}: the \
+                 previous address, if there was one."
+            );
+            watch.assert_elapsed(
+                Duration::ZERO,
+                &format!("register({name:?}, {addr:?}) with no lookup in progress"),
+                "With nobody holding the lock, a registration takes no time: take the write \
+                 lock, insert, done. Do not health-check (or wait for anything else) while \
+                 holding the write lock: every lookup waits meanwhile.",
+            );
+        }
+        for (name, addr) in &model {
+            let found = no_hang("lookup", registry.lookup(name)).await;
+            assert_eq!(
+                found.as_deref(),
+                Some(addr.as_str()),
+                "after the registrations, lookup({name:?}) returned {found:?}."
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_lookup_that_is_dropped_lets_the_writer_in() {
+    for_each_seed(16, |mut rng| async move {
+        let name = names(&mut rng, 1).remove(0);
+        let (old, new) = (address(&mut rng), address(&mut rng));
+        let registry = registry_with(&[(name.clone(), old.clone())]).await;
+
+        // The caller of a lookup gives up in the middle of the check (a
+        // timeout around lookup): its read guard must go with it.
+        let gives_up = rng.odd_ms(1, CHECK - 1);
+        let finished = cancel_after(ms(gives_up), registry.lookup(&name)).await;
+        assert!(
+            finished.is_none(),
+            "lookup finished before its 1s health check could"
+        );
         let watch = Stopwatch::start();
-        let previous = register_alone(&registry, "db", addr).await;
+        let previous = tokio::time::timeout(ms(60_000), registry.register(&name, &new)).await;
+        let waited = watch.elapsed();
+        assert!(
+            previous.is_ok() && waited.is_zero(),
+            "a lookup({name:?}) was dropped {gives_up}ms into its health check (its caller \
+             gave up), and then register({name:?}, ..) waited {} for the lock, expected 0ms: \
+             nobody is looking anything up any more. Dropping the lookup's future must drop \
+             its read guard: keep the guard in the lookup itself, not in a task it spawned.",
+            fmt_duration(waited)
+        );
+        assert_nothing_left_running("a lookup was dropped mid-check", ms(60_000)).await;
+
+        // A writer that gives up while waiting for readers does not hold up
+        // readers that come later either.
+        let reader = {
+            let (registry, name) = (registry.clone(), name.clone());
+            tokio::spawn(async move { registry.lookup(&name).await })
+        };
+        let gives_up = rng.odd_ms(1, CHECK - 11);
+        sleep(ms(1)).await;
+        let gave_up = cancel_after(ms(gives_up), registry.register(&name, &old)).await;
+        assert!(
+            gave_up.is_none(),
+            "register did not wait for a reader that was checking"
+        );
+        let start = Instant::now();
+        let found = no_hang("a lookup after a writer gave up", registry.lookup(&name)).await;
+        let took = start.elapsed();
+        assert_eq!(found.as_deref(), Some(new.as_str()));
         assert_eq!(
-            previous.as_deref(),
-            expected,
-            "register(\"db\", {addr:?}), {what}, returned {previous:?}, expected {expected:?}: \
-             the previous address, if there was one."
+            took,
+            ms(CHECK),
+            "a lookup after a writer gave up waiting took {}",
+            fmt_duration(took)
         );
-        watch.assert_elapsed(
-            Duration::ZERO,
-            &format!("register(\"db\", {addr:?}) with no lookup in progress"),
-            "With nobody holding the lock, a registration takes no time.",
-        );
-    }
-    let found = no_hang("lookup(\"db\")", registry.lookup("db")).await;
-    assert_eq!(
-        found.as_deref(),
-        Some("10.0.0.2"),
-        "after registering db at 10.0.0.1 and then at 10.0.0.2, lookup(\"db\") returned \
-         {found:?}."
-    );
+        no_hang("the first reader", reader)
+            .await
+            .expect("a reader panicked");
+        assert_no_leaked_tasks("every lookup finished").await;
+    })
+    .await;
 }

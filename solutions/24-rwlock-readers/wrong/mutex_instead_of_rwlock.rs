@@ -1,5 +1,5 @@
 //! Wrong: guards the map with a tokio::sync::Mutex, so lookups take turns holding it during their 1s health checks: five lookups take 5s instead of 1s.
-//! Caught by: five_concurrent_lookups_take_one_second
+//! Caught by: concurrent_lookups_each_take_one_check
 
 use std::collections::HashMap;
 use std::time::Duration;
