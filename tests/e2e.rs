@@ -63,6 +63,13 @@ fn the_shipped_stubs_fail_with_their_expected_status_and_documented_json() {
     let total = report["katas"].as_array().unwrap().len() as u64;
     assert_eq!(report["summary"]["total"], total);
     assert_eq!(report["summary"]["passed"], 0);
+    // Untouched starter code earns nothing, even where it passes tests
+    // (a fix kata's, listed in its kata.toml's passes_on_starter).
+    for k in report["katas"].as_array().unwrap() {
+        assert_eq!(k["points"], 0, "{}: {k:#}", k["id"]);
+        assert!(k["max_points"].as_u64().unwrap() > 0, "{k:#}");
+    }
+    assert_eq!(report["summary"]["points"], 0);
 }
 
 #[test]
@@ -73,6 +80,7 @@ fn the_reference_solutions_all_pass() {
     let report = json_of(&output);
     for k in report["katas"].as_array().unwrap() {
         assert_eq!(k["status"], "passed", "{k:#}");
+        assert_eq!(k["points"], k["max_points"], "{k:#}");
     }
     assert_eq!(output.status.code(), Some(0));
 }

@@ -269,8 +269,8 @@ fn run(cli: Cli) -> Result<i32> {
         report::github::in_actions() && cli.common.format == Format::Human,
     );
     match cli.common.format {
-        Format::Json => println!("{}", report::json::render(&results)),
-        Format::Junit => println!("{}", report::junit::render(&results)),
+        Format::Json => println!("{}", report::json::render(&katas, &results)),
+        Format::Junit => println!("{}", report::junit::render(&katas, &results)),
         Format::Classroom => println!("{}", report::classroom::render(&katas, &results)),
         Format::Human => {
             anstream::print!(
