@@ -1,4 +1,4 @@
-//! Wrong: spawns a blocking task for every input at once and ignores max_parallel: 12 hashes run at the same time where 3 may.
+//! Wrong: spawns a blocking task for every input at once and ignores max_parallel: every hash runs at the same time where max_parallel may.
 //! Caught by: at_most_max_parallel_hashes_at_once
 
 use std::sync::Arc;

@@ -1,4 +1,4 @@
-//! Wrong: awaits each spawn_blocking handle right after spawning it, so the runtime's thread stays free but the hashes run one after the other: 1 at a time where 3 may run.
+//! Wrong: awaits each spawn_blocking handle right after spawning it, so the runtime's thread stays free but the hashes run one after the other: 1 at a time where max_parallel may run.
 //! Caught by: at_most_max_parallel_hashes_at_once
 
 use std::sync::Arc;

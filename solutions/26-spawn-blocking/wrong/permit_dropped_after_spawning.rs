@@ -1,4 +1,4 @@
-//! Wrong: takes a semaphore permit before each spawn_blocking but drops it as soon as spawn_blocking returns, not when the hash is done, so the limit holds nothing back: all 12 start at once.
+//! Wrong: takes a semaphore permit before each spawn_blocking but drops it as soon as spawn_blocking returns, not when the hash is done, so the limit holds nothing back: every input starts at once.
 //! Caught by: at_most_max_parallel_hashes_at_once
 
 use std::sync::Arc;
