@@ -122,6 +122,9 @@ impl Gates {
     }
 }
 
+/// Every hash that started: its input, and the thread it ran on.
+type Started = Vec<(Vec<u8>, ThreadId)>;
+
 /// The test bench: a runtime that counts its blocking threads, and the
 /// instruments of the hash function.
 struct Bench {
@@ -132,7 +135,7 @@ struct Bench {
     gates: Arc<Gates>,
     /// The inputs whose hash has started, in the order they started, and
     /// the thread each ran on.
-    started: Arc<Mutex<Vec<(Vec<u8>, ThreadId)>>>,
+    started: Arc<Mutex<Started>>,
     finished: Arc<AtomicUsize>,
     others_done: Arc<Gates>,
 }
