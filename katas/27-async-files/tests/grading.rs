@@ -3,7 +3,30 @@
 //! Every test works in a fresh temporary directory. File I/O happens on
 //! real threads (tokio::fs uses the blocking pool), so these tests run on
 //! tokio's ordinary current-thread runtime, without the paused clock, and
-//! measure no time.
+//! measure no time. Directory contents (names, line endings, empty files,
+//! subdirectories, symlinks) come from fixed seeds; a failure names its seed
+//! and the command that replays it.
+//!
+//! On Linux, this test binary also watches the file system calls made on
+//! the runtime's own thread while `count_lines` runs (see `blocking_calls`
+//! below): a `std::fs` call there blocks every task on that thread, whether
+//! or not the file happens to be slow.
+//!
+//! | mistake a learner makes | test that catches it |
+//! |---|---|
+//! | `std::fs` for everything: the runtime's thread waits for the disk | `reading_a_slow_file_does_not_block_the_runtime`, `no_std_fs_call_runs_on_the_runtime_thread` |
+//! | `std::fs::read_to_string` for the files (tokio only for the listing) | `reading_a_slow_file_does_not_block_the_runtime` |
+//! | `std::fs::read_dir` for the listing (tokio only for the files) | `no_std_fs_call_runs_on_the_runtime_thread` |
+//! | `Path::is_dir()` (a hidden `std::fs::metadata`) to skip directories | `no_std_fs_call_runs_on_the_runtime_thread` |
+//! | only `is_file()` entries read: named pipes (and other special files) left out | `reading_a_slow_file_does_not_block_the_runtime` |
+//! | `DirEntry::file_type()`, which does not follow symlinks: a link to a directory is read as a file | `counts_the_lines_of_every_file` |
+//! | only `*.txt` files counted | `counts_the_lines_of_every_file` |
+//! | newline characters counted instead of lines (a last line without `\n` is lost) | `counts_the_lines_of_every_file` |
+//! | `String::from_utf8_lossy`: bytes that are not UTF-8 counted instead of reported | `a_file_that_is_not_utf8_is_an_error_that_names_it` |
+//! | errors passed on with a bare `?`: the message does not say which file | `a_file_that_is_not_utf8_is_an_error_that_names_it` |
+//! | the file named in read errors but not in `metadata` errors | `an_unreadable_file_is_an_error_that_names_it` |
+//! | errors rewrapped with `ErrorKind::Other`: the caller can no longer match on the kind | `a_missing_directory_is_not_found` |
+//! | a missing directory turned into an empty map | `a_missing_directory_is_not_found` |
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -11,10 +34,11 @@ use std::io;
 use std::path::Path;
 
 use kata_27_async_files::count_lines;
+use kata_support::{assert_no_leaked_tasks, for_each_seed, Rng};
 use tempfile::TempDir;
 
 /// A fresh temporary directory with `files` (name, contents) in it.
-fn dir_with(files: &[(&str, &[u8])]) -> TempDir {
+fn dir_with(files: &[(String, Vec<u8>)]) -> TempDir {
     let dir = tempfile::tempdir().expect("could not create a temporary directory");
     for (name, contents) in files {
         fs::write(dir.path().join(name), contents).expect("could not write a test file");
@@ -32,130 +56,239 @@ fn expect_error(result: io::Result<BTreeMap<String, usize>>, what: &str, why: &s
     }
 }
 
-#[tokio::test]
-async fn counts_the_lines_of_every_file() {
-    let dir = dir_with(&[
-        ("empty.txt", b""),
-        (
-            "haiku.txt",
-            b"over the wintry\nforest, winds howl in rage\nwith no leaves to blow\n",
-        ),
-        ("no-final-newline.txt", b"first\nsecond"),
-        ("blank-lines.txt", b"\n\n\n"),
-        ("windows.txt", b"one\r\ntwo\r\n"),
-    ]);
-    // A subdirectory, with a file of its own: skipped, not descended into.
-    fs::create_dir(dir.path().join("nested")).unwrap();
-    fs::write(dir.path().join("nested").join("inner.txt"), "x\n").unwrap();
+/// `count` different file names: with and without extensions, dotfiles,
+/// spaces, non-ASCII letters.
+fn file_names(rng: &mut Rng, count: usize) -> Vec<String> {
+    let stems = [
+        "notes",
+        "README",
+        "haiku",
+        "data",
+        "log",
+        "Änderungen",
+        "my list",
+        "todo",
+    ];
+    let endings = ["", ".txt", ".md", ".csv", ".log", ".tar.gz", ".TXT"];
+    let mut names: Vec<String> = Vec::new();
+    while names.len() < count {
+        let mut name = format!("{}{}", rng.pick(&stems), rng.pick(&endings));
+        if rng.chance(1, 6) {
+            name.insert(0, '.');
+        }
+        if rng.chance(1, 2) {
+            name = name.replacen(
+                rng.pick(&stems),
+                &format!("{}-{}", rng.pick(&stems), rng.range(1, 99)),
+                1,
+            );
+        }
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    names
+}
 
-    let counts = match count_lines(dir.path()).await {
-        Ok(counts) => counts,
-        Err(error) => panic!(
-            "count_lines on a directory of five text files and one subdirectory returned \
-             Err({error}), expected the line counts. (Subdirectories are skipped: is one being \
-             read as a file?)"
-        ),
-    };
-    let report: String = counts
+/// Text with some lines: various endings, blank lines, a last line with or
+/// without its newline, sometimes nothing at all.
+fn text(rng: &mut Rng) -> Vec<u8> {
+    let words = [
+        "over the wintry",
+        "forest",
+        "winds howl",
+        "in rage",
+        "é",
+        "",
+        "  ",
+        "a\rb",
+    ];
+    let mut text = String::new();
+    for _ in 0..rng.range(0, 7) {
+        let (word, ending) = (*rng.pick(&words), *rng.pick(&["\n", "\n", "\r\n", "\n\n"]));
+        text.push_str(word);
+        text.push_str(ending);
+    }
+    if rng.chance(1, 2) {
+        let last = *rng.pick(&words[..5]);
+        text.push_str(last);
+    }
+    text.into_bytes()
+}
+
+fn lines_in(bytes: &[u8]) -> usize {
+    std::str::from_utf8(bytes).unwrap().lines().count()
+}
+
+fn describe_dir(entries: &[(String, String)]) -> String {
+    entries
         .iter()
-        .map(|(name, lines)| format!("{name}: {lines}\n"))
-        .collect();
-    insta::with_settings!({
-        description => "count_lines on a directory holding empty.txt (\"\"), haiku.txt (3 lines \
-            ending in \\n), no-final-newline.txt (\"first\\nsecond\"), blank-lines.txt \
-            (\"\\n\\n\\n\"), windows.txt (\"one\\r\\ntwo\\r\\n\") and a subdirectory nested/. Lines \
-            are counted like str::lines (a last line without \\n still counts); the \
-            subdirectory is skipped, and the keys are file names, not paths.",
-        omit_expression => true,
-    }, {
-        insta::assert_snapshot!("line_counts", report);
-    });
+        .map(|(name, what)| format!("  {name:?}: {what}\n"))
+        .collect()
 }
 
 #[tokio::test]
-async fn an_empty_directory_gives_an_empty_map() {
-    let dir = dir_with(&[]);
-    let counts = count_lines(dir.path()).await;
-    assert!(
-        matches!(&counts, Ok(counts) if counts.is_empty()),
-        "count_lines on an empty directory returned {counts:?}, expected Ok({{}})."
-    );
+async fn counts_the_lines_of_every_file() {
+    for_each_seed(24, |mut rng| async move {
+        let count = if rng.chance(1, 8) {
+            0
+        } else {
+            rng.range(1, 7) as usize
+        };
+        let names = file_names(&mut rng, count + 2);
+        let files: Vec<(String, Vec<u8>)> = names[..count]
+            .iter()
+            .map(|name| (name.clone(), text(&mut rng)))
+            .collect();
+        let dir = dir_with(&files);
+        let mut expected: BTreeMap<String, usize> = files
+            .iter()
+            .map(|(name, bytes)| (name.clone(), lines_in(bytes)))
+            .collect();
+        let mut listing: Vec<(String, String)> = files
+            .iter()
+            .map(|(name, bytes)| {
+                (
+                    name.clone(),
+                    format!("{:?}", String::from_utf8_lossy(bytes)),
+                )
+            })
+            .collect();
+
+        // A subdirectory with a file of its own: skipped, not descended into.
+        let sub = names[count].clone();
+        fs::create_dir(dir.path().join(&sub)).unwrap();
+        fs::write(dir.path().join(&sub).join("inner.txt"), "x\ny\n").unwrap();
+        listing.push((sub.clone(), "a directory (holding inner.txt)".into()));
+
+        #[cfg(unix)]
+        {
+            // A symlink to that directory (skipped too), and, when there is
+            // a file, a symlink to it (counted, under the link's name).
+            let link = format!("{}-link", names[count + 1]);
+            std::os::unix::fs::symlink(dir.path().join(&sub), dir.path().join(&link)).unwrap();
+            listing.push((link, format!("a symlink to the directory {sub:?}")));
+            if let Some((target, bytes)) = files.first() {
+                let link = names[count + 1].clone();
+                std::os::unix::fs::symlink(dir.path().join(target), dir.path().join(&link))
+                    .unwrap();
+                listing.push((link.clone(), format!("a symlink to the file {target:?}")));
+                expected.insert(link, lines_in(bytes));
+            }
+        }
+
+        let listing = describe_dir(&listing);
+        let counts = match count_lines(dir.path()).await {
+            Ok(counts) => counts,
+            Err(error) => panic!(
+                "count_lines on a directory holding\n{listing}returned Err({error}), expected \
+                 the line counts. Directories, and symlinks to directories, are skipped: is \
+                 one read as a file? (DirEntry::file_type does not follow symlinks; \
+                 tokio::fs::metadata does.)"
+            ),
+        };
+        assert_eq!(
+            counts, expected,
+            "count_lines on a directory holding\n{listing}returned {counts:?}, expected \
+             {expected:?}.\nLines are counted like str::lines: a last line without \\n still \
+             counts, \"\" has none, \"\\r\\n\" ends a line like \"\\n\". Every entry that is \
+             not a directory is counted, whatever its name or extension (symlinks are \
+             followed), under its file name; subdirectories are skipped, not descended into."
+        );
+        assert_no_leaked_tasks("count_lines returned").await;
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_missing_directory_is_not_found() {
-    let dir = dir_with(&[]);
-    let missing = dir.path().join("no-such-dir");
-    let error = expect_error(
-        count_lines(&missing).await,
-        "a directory that does not exist",
-        "There is nothing to count: pass on the error from tokio::fs::read_dir.",
-    );
-    assert_eq!(
-        error.kind(),
-        io::ErrorKind::NotFound,
-        "count_lines on a directory that does not exist returned the error \"{error}\" of \
-         kind {:?}, expected kind NotFound. Pass on the error from tokio::fs::read_dir (adding \
-         context to its message is fine, but keep its kind: io::Error::new(error.kind(), ..)).",
-        error.kind()
-    );
+    for_each_seed(4, |mut rng| async move {
+        let dir = dir_with(&[]);
+        let missing = dir.path().join(file_names(&mut rng, 1).remove(0));
+        let error = expect_error(
+            count_lines(&missing).await,
+            "a directory that does not exist",
+            "There is nothing to count: pass on the error from tokio::fs::read_dir, so the \
+             caller can tell \"no such directory\" from \"an empty one\".",
+        );
+        assert_eq!(
+            error.kind(),
+            io::ErrorKind::NotFound,
+            "count_lines on a directory that does not exist returned the error \"{error}\" of \
+             kind {:?}, expected kind NotFound. Pass on the error from tokio::fs::read_dir \
+             (adding context to its message is fine, but keep its kind: \
+             io::Error::new(error.kind(), ..), not ErrorKind::Other).",
+            error.kind()
+        );
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_file_that_is_not_utf8_is_an_error_that_names_it() {
-    let dir = dir_with(&[
-        ("fine.txt", b"hello\n"),
-        (
-            "photo.jpg",
-            &[0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, b'J', b'F'],
-        ),
-    ]);
-    let error = expect_error(
-        count_lines(dir.path()).await,
-        "a directory holding photo.jpg, which is not UTF-8 text,",
-        "A file that is not valid UTF-8 is not text whose lines can be counted: report it \
-         (tokio::fs::read_to_string fails with InvalidData). String::from_utf8_lossy would \
-         hide the problem.",
-    );
-    assert_eq!(
-        error.kind(),
-        io::ErrorKind::InvalidData,
-        "count_lines on a directory holding a file that is not UTF-8 returned the error \
-         \"{error}\" of kind {:?}, expected kind InvalidData (what \
-         tokio::fs::read_to_string returns for bytes that are not UTF-8). Converting with \
-         String::from_utf8_lossy hides the problem instead of reporting it.",
-        error.kind()
-    );
-    assert!(
-        error.to_string().contains("photo.jpg"),
-        "count_lines failed on photo.jpg (not UTF-8) with the error \"{error}\", which does not \
-         say which file is bad. Put the file name in the message, keeping the kind: \
-         io::Error::new(error.kind(), format!(\"{{name}}: {{error}}\"))."
-    );
+    for_each_seed(8, |mut rng| async move {
+        let names = file_names(&mut rng, 3);
+        let bad: Vec<u8> = match rng.range(0, 2) {
+            0 => vec![0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, b'J', b'F'],
+            1 => b"caf\xe9\nau lait\n".to_vec(),
+            _ => b"ends in the middle of a letter \xe2\x82".to_vec(),
+        };
+        let dir = dir_with(&[
+            (names[0].clone(), b"hello\n".to_vec()),
+            (names[1].clone(), bad),
+            (names[2].clone(), text(&mut rng)),
+        ]);
+        let bad_name = &names[1];
+        let error = expect_error(
+            count_lines(dir.path()).await,
+            &format!("a directory holding {bad_name:?}, which is not UTF-8 text,"),
+            "A file that is not valid UTF-8 is not text whose lines can be counted: report it \
+             (tokio::fs::read_to_string fails with InvalidData). String::from_utf8_lossy would \
+             hide the problem.",
+        );
+        assert_eq!(
+            error.kind(),
+            io::ErrorKind::InvalidData,
+            "count_lines on a directory holding {bad_name:?}, which is not UTF-8, returned the \
+             error \"{error}\" of kind {:?}, expected kind InvalidData (what \
+             tokio::fs::read_to_string returns for bytes that are not UTF-8). Keep the kind \
+             when you add the file's name: io::Error::new(error.kind(), ..).",
+            error.kind()
+        );
+        assert!(
+            error.to_string().contains(bad_name.as_str()),
+            "count_lines failed on {bad_name:?} (not UTF-8) with the error \"{error}\", which \
+             does not say which file is bad. Put the file name in the message, keeping the \
+             kind: io::Error::new(error.kind(), format!(\"{{name}}: {{error}}\"))."
+        );
+    })
+    .await;
 }
 
 #[cfg(unix)]
 #[tokio::test]
 async fn an_unreadable_file_is_an_error_that_names_it() {
-    let dir = dir_with(&[("fine.txt", b"hello\n")]);
-    // A symlink to a file that does not exist: listed, but cannot be read.
-    std::os::unix::fs::symlink(
-        dir.path().join("deleted.txt"),
-        dir.path().join("dangling.txt"),
-    )
-    .unwrap();
-    let error = expect_error(
-        count_lines(dir.path()).await,
-        "a directory holding dangling.txt, a symlink to a file that no longer exists,",
-        "dangling.txt is listed, but it cannot be read: that is an error, not a file to skip.",
-    );
-    assert!(
-        error.to_string().contains("dangling.txt"),
-        "count_lines failed on dangling.txt (a symlink to a deleted file) with the error \
-         \"{error}\", which does not say which file could not be read. Put the file name in \
-         the message, keeping the kind: io::Error::new(error.kind(), format!(\"{{name}}: \
-         {{error}}\"))."
-    );
+    for_each_seed(4, |mut rng| async move {
+        let names = file_names(&mut rng, 3);
+        let dir = dir_with(&[(names[0].clone(), text(&mut rng))]);
+        // A symlink to a file that does not exist: listed, but cannot be read.
+        let dangling = &names[1];
+        std::os::unix::fs::symlink(dir.path().join(&names[2]), dir.path().join(dangling)).unwrap();
+        let error = expect_error(
+            count_lines(dir.path()).await,
+            &format!("a directory holding {dangling:?}, a symlink to a file that does not exist,"),
+            "It is listed, but it cannot be read: that is an error, not a file to skip.",
+        );
+        assert!(
+            error.to_string().contains(dangling.as_str()),
+            "count_lines failed on {dangling:?} (a symlink to a file that does not exist) with \
+             the error \"{error}\", which does not say which file could not be read. Every \
+             call about a file can fail (tokio::fs::metadata as well as the read): put the file \
+             name in each error, keeping the kind: io::Error::new(error.kind(), \
+             format!(\"{{name}}: {{error}}\"))."
+        );
+    })
+    .await;
 }
 
 /// Makes a named pipe (FIFO) at `path`.
@@ -194,7 +327,7 @@ async fn reading_a_slow_file_does_not_block_the_runtime() {
     // "live.log" is a named pipe: reading it waits until the test's writer
     // thread writes. It stands for any slow file: a network share, a busy
     // disk. Next to it, an ordinary file.
-    let dir = dir_with(&[("notes.txt", b"a\nb\nc\n")]);
+    let dir = dir_with(&[("notes.txt".into(), b"a\nb\nc\n".to_vec())]);
     let pipe = dir.path().join("live.log");
     make_fifo(&pipe);
 
@@ -265,4 +398,129 @@ async fn reading_a_slow_file_does_not_block_the_runtime() {
         (Some(&2), Some(&3)),
         "count_lines returned {counts:?}, expected live.log: 2 and notes.txt: 3."
     );
+}
+
+/// Watches the file system calls made on one thread.
+///
+/// `std::fs` on Linux goes through a few C library functions: `opendir`
+/// (`read_dir`), `statx` (`metadata`, `Path::is_dir`, `Path::exists`...)
+/// and `open64` (`File::open`, `read_to_string`...). This test binary
+/// defines those functions itself, so every call in it, whoever makes it,
+/// comes here first; each notes the call if its thread is being watched,
+/// then hands it on to the C library's own function. `tokio::fs` makes the
+/// same calls, but on its blocking pool's threads, which are never watched.
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+mod blocking_calls {
+    use std::cell::{Cell, RefCell};
+    use std::ffi::{c_char, c_int, c_uint, CStr};
+    use std::sync::OnceLock;
+
+    thread_local! {
+        static WATCHING: Cell<bool> = const { Cell::new(false) };
+        static SEEN: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    }
+
+    /// Runs `fut` with this thread watched; returns its output and the
+    /// calls made on this thread meanwhile.
+    pub async fn watch<F: std::future::Future>(fut: F) -> (F::Output, Vec<String>) {
+        SEEN.with(|seen| seen.borrow_mut().clear());
+        WATCHING.with(|w| w.set(true));
+        let output = fut.await;
+        WATCHING.with(|w| w.set(false));
+        (output, SEEN.with(|seen| seen.take()))
+    }
+
+    fn note(call: &str, path: *const c_char) {
+        if WATCHING.try_with(Cell::get).unwrap_or(false) {
+            let path = if path.is_null() {
+                String::new()
+            } else {
+                // SAFETY: the C library's callers pass NUL-terminated paths.
+                unsafe { CStr::from_ptr(path) }
+                    .to_string_lossy()
+                    .into_owned()
+            };
+            let _ = SEEN.try_with(|seen| seen.borrow_mut().push(format!("{call} {path:?}")));
+        }
+    }
+
+    /// The C library's own `name`.
+    fn real(name: &'static CStr, cache: &'static OnceLock<usize>) -> usize {
+        *cache.get_or_init(|| {
+            // SAFETY: dlsym with a NUL-terminated name; RTLD_NEXT finds the
+            // definition after this binary's, the C library's.
+            let found = unsafe { libc::dlsym(libc::RTLD_NEXT, name.as_ptr()) };
+            assert!(!found.is_null(), "the C library has no {name:?}");
+            found as usize
+        })
+    }
+
+    #[no_mangle]
+    pub unsafe extern "C" fn opendir(name: *const c_char) -> *mut libc::DIR {
+        static REAL: OnceLock<usize> = OnceLock::new();
+        note("std::fs::read_dir (opendir) of", name);
+        type Opendir = unsafe extern "C" fn(*const c_char) -> *mut libc::DIR;
+        // SAFETY: the address of the C library's opendir, with its signature.
+        let real: Opendir = unsafe { std::mem::transmute(real(c"opendir", &REAL)) };
+        unsafe { real(name) }
+    }
+
+    #[no_mangle]
+    pub unsafe extern "C" fn statx(
+        dirfd: c_int,
+        path: *const c_char,
+        flags: c_int,
+        mask: c_uint,
+        buf: *mut libc::statx,
+    ) -> c_int {
+        static REAL: OnceLock<usize> = OnceLock::new();
+        note("std::fs::metadata (statx) of", path);
+        type Statx =
+            unsafe extern "C" fn(c_int, *const c_char, c_int, c_uint, *mut libc::statx) -> c_int;
+        // SAFETY: the address of the C library's statx, with its signature.
+        let real: Statx = unsafe { std::mem::transmute(real(c"statx", &REAL)) };
+        unsafe { real(dirfd, path, flags, mask, buf) }
+    }
+
+    #[no_mangle]
+    pub unsafe extern "C" fn open64(path: *const c_char, flags: c_int, mode: c_uint) -> c_int {
+        static REAL: OnceLock<usize> = OnceLock::new();
+        note("std::fs::File::open (open) of", path);
+        type Open = unsafe extern "C" fn(*const c_char, c_int, c_uint) -> c_int;
+        // SAFETY: the address of the C library's open64; its third argument
+        // is only read when the flags create a file, as std passes it.
+        let real: Open = unsafe { std::mem::transmute(real(c"open64", &REAL)) };
+        unsafe { real(path, flags, mode) }
+    }
+}
+
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
+#[tokio::test]
+async fn no_std_fs_call_runs_on_the_runtime_thread() {
+    for_each_seed(4, |mut rng| async move {
+        let names = file_names(&mut rng, 4);
+        let files: Vec<(String, Vec<u8>)> =
+            names[..3].iter().map(|n| (n.clone(), text(&mut rng))).collect();
+        let dir = dir_with(&files);
+        fs::create_dir(dir.path().join(&names[3])).unwrap();
+
+        let (result, calls) = blocking_calls::watch(count_lines(dir.path())).await;
+        let counts = result.unwrap_or_else(|error| {
+            panic!("count_lines on a directory of three text files and a subdirectory returned Err({error})")
+        });
+        assert_eq!(counts.len(), 3, "count_lines returned {counts:?}");
+        assert!(
+            calls.is_empty(),
+            "while count_lines ran, these file system calls were made on the runtime's own \
+             thread:\n  {}\nEach of them blocks the thread until the disk answers, and every \
+             other task on it waits meanwhile: here the files were fast, but on a network \
+             share or a busy disk they are not. `Path::is_dir()`, `Path::exists()` and \
+             `DirEntry::metadata()` of std call std::fs::metadata too. Use tokio::fs \
+             (read_dir, metadata, read_to_string), which runs each call on the blocking pool, \
+             or run your std::fs code inside tokio::task::spawn_blocking.",
+            calls.join("\n  ")
+        );
+        assert_no_leaked_tasks("count_lines returned").await;
+    })
+    .await;
 }
