@@ -27,6 +27,7 @@
 //! | `tokio::sync::Mutex` + `try_lock()` in `get`/`set`, skipping the work when another thread holds it | `many_threads_use_one_db_at_once` |
 //! | the reply written before the command is applied (a SET invisible during its reply, a GET answering with a later value, a cancelled SET lost) | `the_command_takes_effect_before_the_reply_is_written` |
 //! | `write_reply` not awaited, spawned and left detached, or written twice | `handle_applies_the_command_and_replies` |
+//! | one reply (`Nil`) returned early without being written | `handle_applies_the_command_and_replies` |
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -28,6 +28,7 @@
 //! | a std `MutexGuard` held across the `.await`: the future is not `Send` | `spawnable` (does not compile) |
 //! | a "loading" marker that a caller who gives up (its future dropped) leaves behind, so the key can never be loaded again | `a_caller_that_gives_up_leaves_the_cache_usable` |
 //! | callers waiting for a key another caller is loading check again on a timer (a sleep loop) | `callers_of_the_same_key_wait_without_polling` |
+//! | a placeholder value (0) inserted to mark a load in progress: other callers read it as the value | `callers_of_the_same_key_wait_without_polling`, `a_caller_that_gives_up_leaves_the_cache_usable` |
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -779,13 +780,17 @@ fn a_value_loaded_while_another_thread_holds_the_lock_is_kept() {
     };
     let long_key = format!("long-{}", "k".repeat(200_000));
     let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
         .build()
         .expect("a runtime for the test");
     runtime.block_on(cache.get_or_load(&long_key));
 
     let reading = {
         let (reader, cache, long_key) = (reader.clone(), cache.clone(), long_key.clone());
+        let runtime = runtime.handle().clone();
         std::thread::spawn(move || {
+            // In the runtime's context, should get_or_load need one.
+            let _context = runtime.enter();
             while let Ok(true) = starts.recv() {
                 for _ in 0..MOST_READS {
                     if reader.stop.load(Ordering::SeqCst) {

@@ -13,6 +13,7 @@
 //! | a `Mutex` (or `write()` for lookups): lookups take turns | `concurrent_lookups_each_take_one_check` |
 //! | the read guard released before the health check: a writer gets in mid-check, the lookup vouches for a replaced address | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
 //! | the writer polls (`try_write` in a sleep loop) instead of waiting on `write()` | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
+//! | the writer gives up (`try_write` returning early) when lookups hold the lock | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
 //! | a second `read()` while the first read guard is alive: with a writer waiting, the fair lock deadlocks | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
 //! | `register` asks for the write lock while its own read guard is alive: it waits for itself | `register_adds_and_replaces_a_service` |
 //! | `register` does more than insert (checks the new address) while holding the write lock | `register_adds_and_replaces_a_service` |
@@ -264,9 +265,10 @@ async fn a_writer_waits_for_the_readers_and_later_readers_wait_for_it() {
             done >= writer_done,
             "the writer was done at {done}ms, while a reader was still checking the old address \
              (until {writer_done}ms). That reader then vouched for an address that had already \
-             been replaced. A lookup must keep its read guard until its health check is done: \
-             check the address with the guard alive, instead of copying the address out and \
-             releasing the lock first.\n{story}"
+             been replaced (or the registration was dropped). A lookup must keep its read guard \
+             until its health check is done: check the address with the guard alive, instead \
+             of copying the address out and releasing the lock first. And register must wait \
+             for the write lock (`write().await`), not give up when it is busy.\n{story}"
         );
         assert_eq!(
             done, writer_done,

@@ -21,6 +21,7 @@
 //! | hashing inline in the async fn: the first poll does all the work | `hash_all_is_pending_on_its_first_poll` |
 //! | `std::thread::spawn` and `join()` inside the async fn: the runtime's thread blocks on the join | `hash_all_is_pending_on_its_first_poll` |
 //! | `tokio::spawn(async { hash(..) })`: an async task runs on the runtime's thread | `hashing_runs_off_the_runtime_thread` |
+//! | a `yield_now().await` first (so the first poll is Pending), then hashing inline | `hashing_runs_off_the_runtime_thread` |
 //! | `block_in_place`: panics on a current-thread runtime | `hashing_runs_off_the_runtime_thread` (and every other test) |
 //! | no limit: a blocking task per input, all at once | `at_most_max_parallel_hashes_at_once` |
 //! | a permit taken, then dropped as soon as `spawn_blocking` returns | `at_most_max_parallel_hashes_at_once` |

@@ -22,6 +22,7 @@
 //! | `DirEntry::file_type()`, which does not follow symlinks: a link to a directory is read as a file | `counts_the_lines_of_every_file` |
 //! | only `*.txt` files counted | `counts_the_lines_of_every_file` |
 //! | newline characters counted instead of lines (a last line without `\n` is lost) | `counts_the_lines_of_every_file` |
+//! | blank lines not counted | `counts_the_lines_of_every_file` |
 //! | `String::from_utf8_lossy`: bytes that are not UTF-8 counted instead of reported | `a_file_that_is_not_utf8_is_an_error_that_names_it` |
 //! | errors passed on with a bare `?`: the message does not say which file | `a_file_that_is_not_utf8_is_an_error_that_names_it` |
 //! | the file named in read errors but not in `metadata` errors | `an_unreadable_file_is_an_error_that_names_it` |

@@ -1,4 +1,4 @@
-//! Right: reads bytes with tokio::fs::read and checks the UTF-8 itself (`String::from_utf8`, reported as InvalidData), skips directories with `entry.metadata()` after resolving symlinks through tokio::fs::canonicalize, and counts with `str::lines`.
+//! Right: reads bytes with tokio::fs::read and checks the UTF-8 itself (`String::from_utf8`, reported as InvalidData), skips directories by the metadata of the path tokio::fs::canonicalize resolves the entry to, and counts with `str::lines`.
 
 use std::collections::BTreeMap;
 use std::io;
