@@ -17,7 +17,7 @@ use kata_02_runtime_by_hand::block_on_current;
 
 #[test]
 fn a_future_that_borrows_locals_and_holds_an_rc_runs() {
-    let words = vec!["tokio", "runs", "futures"];
+    let words: Vec<String> = ["tokio", "runs", "futures"].map(String::from).to_vec();
     let shared = Rc::new(100);
     let output = block_on_current(async {
         tokio::task::yield_now().await;

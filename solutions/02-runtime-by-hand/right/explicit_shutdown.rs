@@ -6,7 +6,10 @@ use std::io;
 use tokio::runtime::{Builder, Runtime};
 
 fn current_thread_runtime() -> io::Result<Runtime> {
-    Builder::new_current_thread().enable_io().enable_time().build()
+    Builder::new_current_thread()
+        .enable_io()
+        .enable_time()
+        .build()
 }
 
 pub fn block_on_current<F: Future>(f: F) -> F::Output {
