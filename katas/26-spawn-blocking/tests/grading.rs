@@ -290,8 +290,10 @@ fn hash_all_is_pending_on_its_first_poll() {
     for_each_seed_sync(8, |mut rng| {
         let bench = Bench::new(true);
         let _context = bench.runtime.enter();
-        let count = rng.range(2, 6) as usize;
-        let limit = rng.range(1, 3) as usize;
+        // (Few inputs: code that blocks in its first poll waits for the held
+        // hashes, which give up after a second each.)
+        let count = rng.range(2, 4) as usize;
+        let limit = rng.range(2, 3) as usize;
         let data = distinct_inputs(&mut rng, count);
         let mut task = tokio_test::task::spawn(hash_all_with(
             data.clone(),
