@@ -445,15 +445,14 @@ mod blocking_calls {
         }
     }
 
-    /// The C library's own `name`.
-    fn real(name: &'static CStr, cache: &'static OnceLock<usize>) -> usize {
-        *cache.get_or_init(|| {
+    /// The C library's own `name`, if it has one.
+    fn real(name: &'static CStr, cache: &'static OnceLock<usize>) -> Option<usize> {
+        let found = *cache.get_or_init(|| {
             // SAFETY: dlsym with a NUL-terminated name; RTLD_NEXT finds the
             // definition after this binary's, the C library's.
-            let found = unsafe { libc::dlsym(libc::RTLD_NEXT, name.as_ptr()) };
-            assert!(!found.is_null(), "the C library has no {name:?}");
-            found as usize
-        })
+            unsafe { libc::dlsym(libc::RTLD_NEXT, name.as_ptr()) as usize }
+        });
+        (found != 0).then_some(found)
     }
 
     #[no_mangle]
@@ -461,8 +460,9 @@ mod blocking_calls {
         static REAL: OnceLock<usize> = OnceLock::new();
         note("std::fs::read_dir (opendir) of", name);
         type Opendir = unsafe extern "C" fn(*const c_char) -> *mut libc::DIR;
+        let real = real(c"opendir", &REAL).expect("the C library has no opendir");
         // SAFETY: the address of the C library's opendir, with its signature.
-        let real: Opendir = unsafe { std::mem::transmute(real(c"opendir", &REAL)) };
+        let real: Opendir = unsafe { std::mem::transmute(real) };
         unsafe { real(name) }
     }
 
@@ -478,8 +478,14 @@ mod blocking_calls {
         note("std::fs::metadata (statx) of", path);
         type Statx =
             unsafe extern "C" fn(c_int, *const c_char, c_int, c_uint, *mut libc::statx) -> c_int;
+        let Some(real) = real(c"statx", &REAL) else {
+            // An old C library without statx: std then falls back to stat.
+            // SAFETY: errno is this thread's.
+            unsafe { *libc::__errno_location() = libc::ENOSYS };
+            return -1;
+        };
         // SAFETY: the address of the C library's statx, with its signature.
-        let real: Statx = unsafe { std::mem::transmute(real(c"statx", &REAL)) };
+        let real: Statx = unsafe { std::mem::transmute(real) };
         unsafe { real(dirfd, path, flags, mask, buf) }
     }
 
@@ -488,9 +494,10 @@ mod blocking_calls {
         static REAL: OnceLock<usize> = OnceLock::new();
         note("std::fs::File::open (open) of", path);
         type Open = unsafe extern "C" fn(*const c_char, c_int, c_uint) -> c_int;
+        let real = real(c"open64", &REAL).expect("the C library has no open64");
         // SAFETY: the address of the C library's open64; its third argument
         // is only read when the flags create a file, as std passes it.
-        let real: Open = unsafe { std::mem::transmute(real(c"open64", &REAL)) };
+        let real: Open = unsafe { std::mem::transmute(real) };
         unsafe { real(path, flags, mode) }
     }
 }
