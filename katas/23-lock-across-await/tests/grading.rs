@@ -25,7 +25,7 @@
 //! | a copy of the map taken before the load and written back after it (lost update) | `every_loaded_value_is_kept` |
 //! | the loaded value returned but never stored | `a_cached_key_is_not_loaded_again` |
 //! | the insert done with `try_lock`, skipped when another thread holds the lock ("it is only a cache") | `a_value_loaded_while_another_thread_holds_the_lock_is_kept` |
-//! | a std `MutexGuard` held across the `.await`: the future is not `Send` | `spawnable` (does not compile) |
+//! | a std `MutexGuard` held across the `.await`: the future is not `Send` | `spawnable` (does not compile), `compile_checks` (the compiler names the learner's code) |
 //! | a "loading" marker that a caller who gives up (its future dropped) leaves behind, so the key can never be loaded again | `a_caller_that_gives_up_leaves_the_cache_usable` |
 //! | callers waiting for a key another caller is loading check again on a timer (a sleep loop) | `callers_of_the_same_key_wait_without_polling` |
 //! | a placeholder value (0) inserted to mark a load in progress: other callers read it as the value | `callers_of_the_same_key_wait_without_polling`, `a_caller_that_gives_up_leaves_the_cache_usable` |

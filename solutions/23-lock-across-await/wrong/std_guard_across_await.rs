@@ -1,5 +1,5 @@
 //! Wrong: it swaps in a `std::sync::Mutex` but still holds its guard across the loader's `.await`, so the future is not `Send` (and a nested load would deadlock the thread).
-//! Caught by: spawnable
+//! Caught by: spawnable, a_std_mutex_guard_held_across_await_is_not_send
 //!
 //! `tokio::spawn` requires a `Send` future, and a `std::sync::MutexGuard`
 //! is not `Send`: the test target `spawnable` fails to compile, with
