@@ -49,15 +49,26 @@ async fn any_future() {
     // an .await), the output is not.
     let ops: Vec<BoxFuture<'static, Plain>> = vec![
         Box::pin(async {
+            sleep(ms(413)).await;
+            Plain(Rc::new(2))
+        }),
+        Box::pin(async {
             sleep(ms(211)).await;
             Plain(Rc::new(1))
         }),
         Box::pin(async {
             sleep(ms(5003)).await;
-            Plain(Rc::new(2))
+            Plain(Rc::new(3))
         }),
     ];
+    let watch = Stopwatch::start();
     let results = first_within(Instant::now() + ms(1009), ops).await;
     let got: Vec<Option<usize>> = results.iter().map(|r| r.as_ref().map(|p| *p.0)).collect();
-    assert_eq!(got, [Some(1), None]);
+    assert_eq!(
+        got,
+        [Some(2), Some(1), None],
+        "first_within(a deadline 1009ms away, ops of 413ms, 211ms and 5003ms) returned these \
+         values: one entry per op, in the order of the ops."
+    );
+    watch.assert_elapsed(ms(1009), "first_within(..)", "It returns at the deadline.");
 }
