@@ -24,6 +24,7 @@
 //! | extra bounds on the future or its output (`Send`, `'static`, `Unpin`, `Debug`) | `any_future` (a test file that must compile) |
 //! | `first_within`: ops one after another, or a fresh relative timeout per op | `first_within_returns_at_the_shared_deadline` |
 //! | `first_within`: waits for every op, ignoring the deadline | `first_within_returns_at_the_shared_deadline` |
+//! | `first_within`: one timeout around the whole batch (every entry `None` when one op is late) | `first_within_returns_at_the_shared_deadline` |
 //! | `first_within`: results in completion order (or sorted), not in the order of `ops` | `first_within_returns_at_the_shared_deadline`, `first_within_keeps_what_finished_by_the_deadline_in_input_order` |
 //! | `first_within`: always waits for the deadline, even when every op is done | `first_within_returns_early_when_every_op_is_done` |
 //! | `first_within`: the deadline wins a tie with an op | `an_op_finishing_exactly_at_the_deadline_counts` |

@@ -19,6 +19,7 @@
 //! | `spawn_blocking(\|\| std::thread::sleep(..))` (real time, a thread doing nothing) | `polling_many_sensors_takes_almost_no_real_time` |
 //! | a `yield_now` loop until `std::time::Instant` says 200ms (real time) | `polling_many_sensors_takes_almost_no_real_time` |
 //! | a short `std::thread::sleep` left in a helper, beside the right wait | `polling_many_sensors_takes_almost_no_real_time` |
+//! | a short `std::thread::sleep` once per call of `poll_all` | `polling_many_sensors_takes_almost_no_real_time` |
 //! | `block_in_place` (panics on the current-thread runtime) | `one_sensor_read_takes_exactly_200ms` |
 //! | the wrong duration | `one_sensor_read_takes_exactly_200ms` |
 //! | `poll_all` awaits one sensor after another | `poll_all_polls_every_sensor_concurrently` |
@@ -187,51 +188,94 @@ async fn poll_all_readings_snapshot() {
     });
 }
 
-/// Real (wall-clock) time a batch of `n` sensors may take. A correct
-/// poll_all takes microseconds per sensor on the paused clock; the limit
-/// is generous against a slow or busy machine, and each batch that
-/// overruns it is measured a second time before it counts.
+/// Real (wall-clock) time a run of calls may take. A correct poll_all takes
+/// microseconds per sensor on the paused clock; the limit is generous
+/// against a slow or busy machine, and a run that overruns it is measured
+/// a second time before it counts.
 const REAL_LIMIT: Duration = Duration::from_millis(150);
+
+/// Runs `calls` calls one after the other and returns the real time they
+/// took, stopping early once they are past the limit (code that blocks
+/// for 200ms per sensor must not keep the test waiting for minutes).
+async fn real_time<F, Fut>(calls: usize, call: &mut F) -> Duration
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = usize>,
+{
+    let start = std::time::Instant::now();
+    for index in 0..calls {
+        no_hang("a sensor read", call(index)).await;
+        if start.elapsed() >= REAL_LIMIT {
+            break;
+        }
+    }
+    start.elapsed()
+}
+
+/// Fails if `calls` calls take `REAL_LIMIT` of real time or more, twice.
+async fn assert_little_real_time<F, Fut>(what: &str, calls: usize, mut call: F)
+where
+    F: FnMut(usize) -> Fut,
+    Fut: std::future::Future<Output = usize>,
+{
+    let mut real = real_time(calls, &mut call).await;
+    if real >= REAL_LIMIT {
+        real = real_time(calls, &mut call).await;
+    }
+    assert!(
+        real < REAL_LIMIT,
+        "{what} took {} of real (wall-clock) time (or more: it was stopped there), twice in \
+         a row; under tokio's paused test clock it should take almost none.\n\
+         Real time passing means a thread really slept or spun: std::thread::sleep (even a \
+         short one, hidden in a helper or done once per call: it adds up over many sensors \
+         and many calls), a busy or yield_now loop on std::time::Instant, or \
+         spawn_blocking(|| std::thread::sleep(..)), which moves the sleep to another thread \
+         but still makes the caller wait for it in real time, and ties up a thread doing \
+         nothing. tokio::time::sleep waits on tokio's clock, which tests can pause and \
+         fast-forward.",
+        fmt_duration(real),
+    );
+}
 
 #[tokio::test(start_paused = true)]
 async fn polling_many_sensors_takes_almost_no_real_time() {
-    // Batches growing fourfold: code that blocks for real fails at the
-    // first batch whose blocking adds up past the limit, so even a short
-    // sleep per sensor, hidden in a helper, shows without waiting long.
     let mut rng = Rng::new(25);
+    // Many calls, one sensor each: a blocking wait done once per call adds
+    // up over the calls.
+    assert_little_real_time(
+        "50 calls of poll_sensor, one after the other",
+        50,
+        |index| async move { poll_sensor(index as u32 + 3).await.sensor as usize },
+    )
+    .await;
+    let ids = sensor_ids(&mut rng, 50);
+    assert_little_real_time(
+        "50 calls of poll_all(&[one id]), one after the other",
+        50,
+        |index| {
+            let id = ids[index];
+            async move { poll_all(&[id]).await.len() }
+        },
+    )
+    .await;
+    // Batches growing fourfold: a blocking wait per sensor adds up over
+    // the sensors of a batch, and shows without waiting long.
     for n in [1, 4, 16, 64, 256, 400] {
         let ids = sensor_ids(&mut rng, n);
-        let mut real = Duration::MAX;
-        for _attempt in 0..2 {
-            let real_start = std::time::Instant::now();
-            let readings = no_hang(&format!("poll_all(&[{n} sensor ids])"), poll_all(&ids)).await;
-            real = real_start.elapsed();
-            assert_eq!(
-                readings.len(),
-                n,
-                "poll_all(&[{n} sensor ids]) returned {} readings.",
-                readings.len()
-            );
-            if real < REAL_LIMIT {
-                break;
+        assert_little_real_time(&format!("poll_all(&[{n} sensor ids])"), 1, |_| {
+            let ids = ids.clone();
+            async move {
+                let readings = poll_all(&ids).await;
+                assert_eq!(
+                    readings.len(),
+                    n,
+                    "poll_all(&[{n} sensor ids]) returned {} readings.",
+                    readings.len()
+                );
+                n
             }
-        }
-        assert!(
-            real < REAL_LIMIT,
-            "poll_all(&[{n} sensor ids]) took {} of real (wall-clock) time, twice in a \
-             row; under tokio's paused test clock it should take almost none (the limit is \
-             {}, about {}µs per sensor).\n\
-             Real time passing means a thread really slept or spun: std::thread::sleep \
-             (even a short one, hidden in a helper: it adds up over many sensors), a busy \
-             or yield_now loop on std::time::Instant, or spawn_blocking(|| \
-             std::thread::sleep(..)), which moves the sleep to another thread but still \
-             makes the caller wait for it in real time, and ties up a thread doing \
-             nothing. tokio::time::sleep waits on tokio's clock, which tests can pause and \
-             fast-forward.",
-            fmt_duration(real),
-            fmt_duration(REAL_LIMIT),
-            REAL_LIMIT.as_micros() / n as u128
-        );
+        })
+        .await;
     }
 }
 
