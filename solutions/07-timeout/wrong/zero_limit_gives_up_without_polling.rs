@@ -1,5 +1,5 @@
 //! Wrong: special-cases a zero limit and gives up without polling the future, so a future that is ready at once is Err instead of Ok.
-//! Caught by: a_zero_limit_still_races_the_future
+//! Caught by: a_ready_future_is_ok_even_with_a_zero_limit
 
 use std::fmt;
 use std::future::Future;

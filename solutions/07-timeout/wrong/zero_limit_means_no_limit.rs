@@ -1,5 +1,5 @@
 //! Wrong: treats a zero limit as 'no timeout' (a common convention elsewhere) and awaits the future to the end, so with_timeout(0ms, a slow future) is Ok after the work instead of Err at once.
-//! Caught by: a_zero_limit_still_races_the_future
+//! Caught by: a_ready_future_is_ok_even_with_a_zero_limit
 
 use std::fmt;
 use std::future::Future;

@@ -1,5 +1,5 @@
 //! Wrong: fixes every sensor read, but poll_all still starts with a short std::thread::sleep ('to let the bus power up'), once per call: invisible on the virtual clock and to the heartbeat, it blocks the thread for real on every call.
-//! Caught by: polling_many_sensors_takes_almost_no_real_time
+//! Caught by: polling_sensors_takes_almost_no_real_time
 
 use std::time::Duration;
 

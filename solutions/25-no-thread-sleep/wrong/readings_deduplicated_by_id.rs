@@ -1,5 +1,5 @@
 //! Wrong: reads each distinct sensor once into a HashMap and looks the readings up in the order of the ids, but keeps only distinct ids: a sensor listed twice is reported once.
-//! Caught by: readings_come_back_in_input_order
+//! Caught by: readings_keep_the_order_of_the_ids
 
 use std::collections::HashMap;
 use std::time::Duration;

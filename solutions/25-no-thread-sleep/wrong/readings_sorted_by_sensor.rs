@@ -1,5 +1,5 @@
 //! Wrong: collects the readings as they complete (FuturesUnordered), then sorts them by sensor id to put them 'back in order': the order of the ids is lost whenever they were not sorted to begin with.
-//! Caught by: readings_come_back_in_input_order
+//! Caught by: readings_keep_the_order_of_the_ids, readings_come_back_in_input_order
 
 use std::time::Duration;
 

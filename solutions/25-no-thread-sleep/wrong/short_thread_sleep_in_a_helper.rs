@@ -1,5 +1,5 @@
 //! Wrong: waits on tokio's clock as it should, but a helper that 'lets the sensor settle' still calls std::thread::sleep for 2ms per read: invisible on the virtual clock and to the heartbeat, it blocks the thread for real, and adds up over many sensors.
-//! Caught by: polling_many_sensors_takes_almost_no_real_time
+//! Caught by: polling_sensors_takes_almost_no_real_time
 
 use std::time::Duration;
 

@@ -1,5 +1,5 @@
 //! Wrong: moves std::thread::sleep into spawn_blocking; the runtime's thread is free, but the wait is 200ms of real time on a blocking-pool thread, which the paused clock cannot skip (tokio does not even auto-advance it while a blocking task runs).
-//! Caught by: polling_many_sensors_takes_almost_no_real_time
+//! Caught by: polling_sensors_takes_almost_no_real_time
 
 use std::time::Duration;
 

@@ -1,5 +1,5 @@
 //! Wrong: waits in a loop of tokio::task::yield_now until std::time::Instant says 200ms have passed: other tasks get turns, but the wait is real time, tokio's clock never moves, and a CPU core spins meanwhile.
-//! Caught by: polling_many_sensors_takes_almost_no_real_time
+//! Caught by: polling_sensors_takes_almost_no_real_time
 
 use std::time::Duration;
 
