@@ -92,10 +92,12 @@ struct Scenario {
     backup_value: u32,
 }
 
-fn takes(t: Option<u64>) -> String {
-    t.map_or("never answering".to_string(), |t| {
-        format!("taking {}", fmt_duration(ms(t)))
-    })
+/// "taking 317ms and answering 1", or "that never answers".
+fn request_does(takes: Option<u64>, value: u32) -> String {
+    match takes {
+        Some(t) => format!("taking {} and answering {value}", fmt_duration(ms(t))),
+        None => "that never answers".to_string(),
+    }
 }
 
 impl Scenario {
@@ -111,12 +113,10 @@ impl Scenario {
 
     fn describe(&self) -> String {
         format!(
-            "hedged(a primary {} and answering {}, hedge_after {}, a backup {} and answering {})",
-            takes(self.primary),
-            self.primary_value,
+            "hedged(a primary {}, hedge_after {}, a backup {})",
+            request_does(self.primary, self.primary_value),
             fmt_duration(ms(self.hedge_after)),
-            takes(self.backup),
-            self.backup_value
+            request_does(self.backup, self.backup_value)
         )
     }
 
