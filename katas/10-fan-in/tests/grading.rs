@@ -325,7 +325,8 @@ async fn a_burst_of_values_at_the_same_instant_all_arrive() {
         let mut values = no_hang(
             &format!(
                 "{call} (with more values than the channel holds, a gather that waits for \
-                 its tasks before receiving waits forever: the tasks wait for room)"
+                 its tasks before receiving waits forever, as the tasks wait for room; one \
+                 that fetches one id after another takes {count} × {takes}ms)"
             ),
             gather(ids.clone(), fetch),
         )
