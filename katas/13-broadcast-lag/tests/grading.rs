@@ -21,11 +21,12 @@
 //! | `try_recv` in a loop with a `sleep` (late, and wakes up for nothing) | `consume_sleeps_while_nothing_is_sent`, `a_receiver_that_keeps_up_skips_nothing` |
 //! | a quiet spell treated as the end (`timeout` around `recv`) | `consume_sleeps_while_nothing_is_sent` |
 //! | receives in a spawned task: dropping `consume` leaves it running | `dropping_consume_leaves_nothing_behind` |
+//! | every error skipped (`Err(_) => continue`): `Closed` comes back at once, forever (a spin that would stop the paused clock) | `ten_values_into_capacity_four_keep_the_last_four`, `a_receiver_that_falls_behind_mid_stream_catches_up` (`no_spin`) |
 
 use kata_13_broadcast_lag::{consume, Summary};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, Rng,
-    Stopwatch, Wakeups,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
+    Rng, Stopwatch, Wakeups,
 };
 use tokio::sync::broadcast;
 use tokio::time::{sleep_until, Instant};
@@ -40,7 +41,8 @@ async fn ten_values_into_capacity_four_keep_the_last_four() {
     drop(tx);
 
     let watch = Stopwatch::start();
-    let summary = no_hang("consume (ten values sent into capacity 4)", consume(rx)).await;
+    let what = "consume (ten values sent into capacity 4)";
+    let summary = no_hang(what, no_spin(what, consume(rx))).await;
     watch.assert_elapsed(
         ms(0),
         "consume (ten values already sent, the sender dropped)",
@@ -145,7 +147,8 @@ impl Schedule {
         let (tx, rx) = broadcast::channel(self.capacity);
         let producer = self.start(tx);
         let watch = Stopwatch::start();
-        let summary = no_hang(&format!("consume ({what_it_checks})"), consume(rx)).await;
+        let what = format!("consume ({what_it_checks})");
+        let summary = no_hang(&what, no_spin(&what, consume(rx))).await;
         let returned_at = watch.elapsed();
         producer.await.expect("the test's producer panicked");
         let expected = self.expected();
@@ -269,7 +272,7 @@ async fn consume_sleeps_while_nothing_is_sent() {
         for &value in &first {
             tx.send(value).expect("consume's receiver is alive");
         }
-        let consuming = tokio::spawn(consume(rx));
+        let consuming = tokio::spawn(no_spin("consume", consume(rx)));
 
         // A long silence, with the sender alive: nothing to do, nothing may
         // run.
@@ -310,7 +313,7 @@ async fn dropping_consume_leaves_nothing_behind() {
         let value = rng.range(0, 999) as u32;
         tx.send(value).expect("consume's receiver is alive");
         let after = rng.odd_ms(3, 2999);
-        let finished = cancel_after(ms(after), consume(rx)).await;
+        let finished = cancel_after(ms(after), no_spin("consume", consume(rx))).await;
         assert!(
             finished.is_none(),
             "consume returned {finished:?} although the sender was still alive."
