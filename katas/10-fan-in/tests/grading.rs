@@ -21,6 +21,7 @@
 //! | bare `tokio::spawn`: fetches keep running after the caller dropped `gather` | `dropping_gather_cancels_the_fetches_still_running` |
 //! | `unwrap()` on a task's result: one panicking fetch takes `gather` down | `a_fetch_that_panics_is_left_out` |
 //! | a channel sized `ids.len()`: `mpsc::channel(0)` panics for no ids | `an_empty_list_gathers_nothing_at_once` |
+//! | spins on `try_recv()` with `yield_now()` (never waits; on the paused clock, time stands still) | every test (`no_spin`), first `gather_returns_the_values_in_the_order_they_arrived` |
 //! | a task left running after `gather` returned | every test ends with `assert_no_leaked_tasks` |
 
 use std::collections::HashMap;
@@ -30,8 +31,8 @@ use std::sync::{Arc, Mutex};
 use futures::future::BoxFuture;
 use kata_10_fan_in::{gather, Fetcher};
 use kata_support::{
-    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration,
-    for_each_seed, ms, no_hang, panic_message, quiet_panics, track_drop, DropFlag, Jitter, Rng,
+    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
+    ms, no_hang, no_spin, panic_message, quiet_panics, track_drop, DropFlag, Jitter, Rng,
     Stopwatch, Wakeups,
 };
 use tokio::sync::oneshot;
@@ -128,7 +129,11 @@ impl Plan {
 
     /// When the last fetch is done (found, not found or panicked).
     fn slowest(&self) -> u64 {
-        self.ids.iter().map(|id| self.answers[id].0).max().unwrap_or(0)
+        self.ids
+            .iter()
+            .map(|id| self.answers[id].0)
+            .max()
+            .unwrap_or(0)
     }
 
     /// Every fetch time added up: what one fetch after another costs.
@@ -203,7 +208,11 @@ async fn gather_returns_the_values_in_the_order_they_arrived() {
         let distinct = rng.range(2, 9) as usize;
         let plan = Plan::random(&mut rng, distinct, (1, 5));
         let jitter = Jitter::new(rng.next_u64());
-        let values = no_hang(&plan.call(), gather(plan.ids.clone(), plan.fetcher(jitter))).await;
+        let values = no_hang(
+            &plan.call(),
+            no_spin(&plan.call(), gather(plan.ids.clone(), plan.fetcher(jitter))),
+        )
+        .await;
         assert_arrival_order(&plan, &values);
         assert_no_leaked_tasks(&format!("{} returned", plan.call())).await;
     })
@@ -217,7 +226,11 @@ async fn gather_returns_the_moment_the_last_fetch_is_done() {
         let plan = Plan::random(&mut rng, distinct, (1, 3));
         let jitter = Jitter::new(rng.next_u64());
         let watch = Stopwatch::start();
-        let values = no_hang(&plan.call(), gather(plan.ids.clone(), plan.fetcher(jitter))).await;
+        let values = no_hang(
+            &plan.call(),
+            no_spin(&plan.call(), gather(plan.ids.clone(), plan.fetcher(jitter))),
+        )
+        .await;
         let took = watch.elapsed();
         let slowest = ms(plan.slowest());
         if took != slowest {
@@ -268,7 +281,10 @@ async fn ids_that_are_not_found_are_left_out() {
                  value per id waits forever)",
                 plan.call()
             ),
-            gather(plan.ids.clone(), plan.fetcher(Jitter::none())),
+            no_spin(
+                &plan.call(),
+                gather(plan.ids.clone(), plan.fetcher(Jitter::none())),
+            ),
         )
         .await;
         assert_arrival_order(&plan, &values);
@@ -289,7 +305,11 @@ async fn an_empty_list_gathers_nothing_at_once() {
         Arc::new(|id| panic!("the test asked for no ids, but id {id} was fetched"));
 
     let watch = Stopwatch::start();
-    let values = no_hang("gather(no ids)", gather(Vec::new(), fetch)).await;
+    let values = no_hang(
+        "gather(no ids)",
+        no_spin("gather(no ids)", gather(Vec::new(), fetch)),
+    )
+    .await;
 
     assert!(
         values.is_empty(),
@@ -328,7 +348,7 @@ async fn a_burst_of_values_at_the_same_instant_all_arrive() {
                  its tasks before receiving waits forever, as the tasks wait for room; one \
                  that fetches one id after another takes {count} × {takes}ms)"
             ),
-            gather(ids.clone(), fetch),
+            no_spin(&call, gather(ids.clone(), fetch)),
         )
         .await;
         let took = watch.elapsed();
@@ -372,9 +392,9 @@ async fn a_fetch_that_panics_is_left_out() {
         let call = plan.call();
         // gather runs in a task of its own, so that a panic it lets through
         // is reported here, with what it means.
-        let task = tokio::spawn(quiet_panics(gather(
-            plan.ids.clone(),
-            plan.fetcher(Jitter::none()),
+        let task = tokio::spawn(quiet_panics(no_spin(
+            &call,
+            gather(plan.ids.clone(), plan.fetcher(Jitter::none())),
         )));
         let watch = Stopwatch::start();
         let values = match no_hang(&call, task).await {
@@ -428,7 +448,7 @@ async fn gather_sleeps_while_the_fetches_are_pending() {
             })
         });
         let call = format!("gather(ids {ids:?})");
-        let gathering = tokio::spawn(gather(ids.clone(), fetch));
+        let gathering = tokio::spawn(no_spin(&call, gather(ids.clone(), fetch)));
 
         Wakeups::assert_quiet_for(
             ms(60_000),
@@ -492,7 +512,7 @@ async fn dropping_gather_cancels_the_fetches_still_running() {
             })
         };
         let call = plan.call();
-        let finished = cancel_after(ms(cut), gather(plan.ids.clone(), fetch)).await;
+        let finished = cancel_after(ms(cut), no_spin(&call, gather(plan.ids.clone(), fetch))).await;
         assert!(
             finished.is_none(),
             "{call} returned after {cut}ms, before its slowest fetch ({}ms) was done.",

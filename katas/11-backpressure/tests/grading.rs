@@ -404,8 +404,12 @@ async fn a_lossy_producer_drops_what_a_slow_consumer_cannot_take() {
         let start = Instant::now();
         let returned_at = Arc::new(Mutex::new(Vec::new()));
         let producer = {
-            let (dropped, returned_at, send_at, sent) =
-                (dropped.clone(), returned_at.clone(), send_at.clone(), sent.clone());
+            let (dropped, returned_at, send_at, sent) = (
+                dropped.clone(),
+                returned_at.clone(),
+                send_at.clone(),
+                sent.clone(),
+            );
             tokio::spawn(async move {
                 for (&at, &value) in send_at.iter().zip(&sent) {
                     sleep_until(start + ms(at)).await;
@@ -502,7 +506,10 @@ fn lossy_send_from_many_threads_never_waits() {
                 producer.await.expect("a producer panicked");
             }
             let got = consumer.await.expect("the consumer panicked");
-            let (dropped, waited) = (dropped.load(Ordering::Relaxed), waited.load(Ordering::Relaxed));
+            let (dropped, waited) = (
+                dropped.load(Ordering::Relaxed),
+                waited.load(Ordering::Relaxed),
+            );
             assert_eq!(
                 waited, 0,
                 "with three producers calling lossy_send at the same time (on a multi-thread \

@@ -13,6 +13,10 @@
 //! that only holds an `mpsc::Sender`, with methods that only send and await,
 //! has all of it.
 
+// The `&` in `(&probe).is_send()` is what picks the impl (clippy cannot
+// know), and the `No*` traits are only used when your handle lacks a trait.
+#![allow(clippy::needless_borrow, dead_code)]
+
 use std::marker::PhantomData;
 
 use kata_12_actor_handle::CounterHandle;

@@ -86,7 +86,11 @@ impl Schedule {
                 (at, random_values(rng, len as usize))
             })
             .collect();
-        let drop_at = if drop_with_last { at } else { at + rng.odd_ms(1, 500) };
+        let drop_at = if drop_with_last {
+            at
+        } else {
+            at + rng.odd_ms(1, 500)
+        };
         Schedule {
             capacity,
             bursts,
@@ -221,7 +225,9 @@ async fn a_receiver_that_falls_behind_mid_stream_catches_up() {
         let bursts = rng.range(1, 6) as usize;
         let drop_with_last = rng.chance(1, 4);
         let schedule = Schedule::random(&mut rng, bursts, usize::MAX, drop_with_last);
-        schedule.check("bursts of values, some longer than the channel holds").await;
+        schedule
+            .check("bursts of values, some longer than the channel holds")
+            .await;
     })
     .await;
 }
@@ -326,8 +332,7 @@ async fn dropping_consume_leaves_nothing_behind() {
              started is still receiving. A task started with tokio::spawn runs on when \
              its JoinHandle is dropped: receive in consume itself."
         );
-        assert_nothing_left_running(&format!("dropping consume after {after}ms"), ms(60_000))
-            .await;
+        assert_nothing_left_running(&format!("dropping consume after {after}ms"), ms(60_000)).await;
         drop(tx);
     })
     .await;

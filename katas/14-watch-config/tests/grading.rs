@@ -28,7 +28,7 @@ use kata_support::{
     on_multi_thread, Rng, Stopwatch, Wakeups,
 };
 use tokio::sync::watch;
-use tokio::time::{sleep_until, Instant};
+use tokio::time::sleep_until;
 use tokio_test::{assert_pending, assert_ready};
 
 /// What a reader that waits on a timer, or re-applies a version, usually
@@ -69,7 +69,11 @@ impl Writer {
                 (at, burst)
             })
             .collect();
-        let drop_at = if drop_with_last { at } else { at + rng.odd_ms(1, 500) };
+        let drop_at = if drop_with_last {
+            at
+        } else {
+            at + rng.odd_ms(1, 500)
+        };
         Writer {
             initial,
             bursts,
@@ -80,7 +84,11 @@ impl Writer {
     /// The starting value, then the last value of each burst.
     fn expected(&self) -> Vec<u32> {
         std::iter::once(self.initial)
-            .chain(self.bursts.iter().filter_map(|(_, burst)| burst.last().copied()))
+            .chain(
+                self.bursts
+                    .iter()
+                    .filter_map(|(_, burst)| burst.last().copied()),
+            )
             .collect()
     }
 
@@ -145,7 +153,9 @@ async fn updates_sent_before_the_reader_runs_collapse_into_the_latest() {
     for_each_seed(8, |mut rng| async move {
         let initial = rng.range(0, 99) as u32;
         let (tx, rx) = watch::channel(initial);
-        let sent: Vec<u32> = (0..rng.range(1, 5)).map(|_| rng.range(0, 99) as u32).collect();
+        let sent: Vec<u32> = (0..rng.range(1, 5))
+            .map(|_| rng.range(0, 99) as u32)
+            .collect();
         for &version in &sent {
             tx.send(version)
                 .expect("the test's Receiver is alive, so this send cannot fail");
@@ -321,7 +331,11 @@ async fn apply_updates_sleeps_while_nothing_changes() {
         let applied = no_hang("apply_updates, after a quiet minute", reading)
             .await
             .expect("apply_updates panicked");
-        watch.assert_elapsed(ms(0), "apply_updates, after the Sender was dropped,", HOW_TO_WAIT);
+        watch.assert_elapsed(
+            ms(0),
+            "apply_updates, after the Sender was dropped,",
+            HOW_TO_WAIT,
+        );
         assert_eq!(
             applied,
             vec![initial, next],

@@ -80,7 +80,9 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
-    #[should_panic(expected = "a spinning loop was polled 100 times without finishing: it never waits")]
+    #[should_panic(
+        expected = "a spinning loop was polled 100 times without finishing: it never waits"
+    )]
     async fn a_spinning_loop_is_stopped() {
         let flag = std::sync::atomic::AtomicBool::new(false);
         no_spin_within(100, "a spinning loop", async {

@@ -29,7 +29,11 @@ fn start(id: u32, fetch: &Fetcher, out: Sender<u32>) -> AbortHandle {
 
 pub async fn gather(ids: Vec<u32>, fetch: Fetcher) -> Vec<u32> {
     let (tx, mut rx) = mpsc::channel(1);
-    let _cancel = Cancel(ids.iter().map(|&id| start(id, &fetch, tx.clone())).collect());
+    let _cancel = Cancel(
+        ids.iter()
+            .map(|&id| start(id, &fetch, tx.clone()))
+            .collect(),
+    );
     drop(tx);
 
     let mut out = Vec::new();

@@ -1,8 +1,8 @@
 //! Wrong: sizes the channel's buffer to the number of ids so that no task ever waits, but mpsc::channel(0) panics, so gather panics when it is given no ids.
 //! Caught by: an_empty_list_gathers_nothing_at_once
 
-use tokio::task::JoinSet;
 use std::sync::Arc;
+use tokio::task::JoinSet;
 
 use futures::future::BoxFuture;
 use tokio::sync::mpsc;

@@ -3,8 +3,8 @@
 
 use std::time::Duration;
 
-use tokio::task::JoinSet;
 use std::sync::Arc;
+use tokio::task::JoinSet;
 
 use futures::future::BoxFuture;
 use tokio::sync::mpsc;

@@ -1,8 +1,8 @@
 //! Wrong: collects the right values but sorts them before returning ("tidier"), so they are no longer in the order they arrived.
 //! Caught by: gather_returns_the_values_in_the_order_they_arrived
 
-use tokio::task::JoinSet;
 use std::sync::Arc;
+use tokio::task::JoinSet;
 
 use futures::future::BoxFuture;
 use tokio::sync::mpsc;

@@ -1,8 +1,8 @@
 //! Wrong: the tasks use try_send so that they never wait; a value that finds the channel's buffer full is dropped, so a burst of values arriving together is lost.
 //! Caught by: a_burst_of_values_at_the_same_instant_all_arrive
 
-use tokio::task::JoinSet;
 use std::sync::Arc;
+use tokio::task::JoinSet;
 
 use futures::future::BoxFuture;
 use tokio::sync::mpsc;

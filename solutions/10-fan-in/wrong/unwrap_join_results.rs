@@ -1,8 +1,8 @@
 //! Wrong: collects with a JoinSet and unwraps every task's result, so a single fetch that panics makes gather itself panic instead of leaving that id out.
 //! Caught by: a_fetch_that_panics_is_left_out
 
-use tokio::task::JoinSet;
 use std::sync::Arc;
+use tokio::task::JoinSet;
 
 use futures::future::BoxFuture;
 use tokio::sync::mpsc;

@@ -3,8 +3,13 @@
 use tokio::sync::{mpsc, oneshot};
 
 enum ActorMessage {
-    Add { amount: u64, respond_to: oneshot::Sender<u64> },
-    Read { respond_to: oneshot::Sender<u64> },
+    Add {
+        amount: u64,
+        respond_to: oneshot::Sender<u64>,
+    },
+    Read {
+        respond_to: oneshot::Sender<u64>,
+    },
 }
 
 struct CounterActor {
@@ -52,7 +57,10 @@ impl CounterHandle {
 
     pub async fn incr(&self, by: u64) -> u64 {
         let (send, recv) = oneshot::channel();
-        let msg = ActorMessage::Add { amount: by, respond_to: send };
+        let msg = ActorMessage::Add {
+            amount: by,
+            respond_to: send,
+        };
         let _ = self.sender.send(msg);
         recv.await.expect("Actor task has been killed")
     }

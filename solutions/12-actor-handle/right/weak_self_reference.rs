@@ -35,7 +35,10 @@ pub struct CounterHandle {
 impl CounterHandle {
     pub fn new() -> CounterHandle {
         let (sender, mut mailbox) = mpsc::channel(64);
-        let mut state = State { count: 0, _me: sender.downgrade() };
+        let mut state = State {
+            count: 0,
+            _me: sender.downgrade(),
+        };
         tokio::spawn(async move {
             while let Some(msg) = mailbox.recv().await {
                 state.apply(msg);
@@ -50,7 +53,8 @@ impl CounterHandle {
             .send(make(tx))
             .await
             .unwrap_or_else(|_| panic!("counter actor stopped"));
-        rx.await.unwrap_or_else(|_| panic!("counter actor dropped the reply"))
+        rx.await
+            .unwrap_or_else(|_| panic!("counter actor dropped the reply"))
     }
 
     pub async fn incr(&self, by: u64) -> u64 {

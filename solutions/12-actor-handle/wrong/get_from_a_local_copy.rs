@@ -6,8 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 enum Message {
-    Incr { by: u64, reply: oneshot::Sender<u64> },
-    Get { reply: oneshot::Sender<u64> },
+    Incr {
+        by: u64,
+        reply: oneshot::Sender<u64>,
+    },
+    Get {
+        reply: oneshot::Sender<u64>,
+    },
 }
 
 async fn run_counter(mut mailbox: mpsc::Receiver<Message>) {
@@ -45,12 +50,18 @@ impl CounterHandle {
     pub fn new() -> CounterHandle {
         let (sender, mailbox) = mpsc::channel(32);
         tokio::spawn(run_counter(mailbox));
-        CounterHandle { sender, last_seen: AtomicU64::new(0) }
+        CounterHandle {
+            sender,
+            last_seen: AtomicU64::new(0),
+        }
     }
 
     pub async fn incr(&self, by: u64) -> u64 {
         let (reply, response) = oneshot::channel();
-        self.sender.send(Message::Incr { by, reply }).await.expect("the actor is gone");
+        self.sender
+            .send(Message::Incr { by, reply })
+            .await
+            .expect("the actor is gone");
         let now = response.await.expect("the actor did not answer");
         self.last_seen.store(now, Ordering::SeqCst);
         now
@@ -58,7 +69,9 @@ impl CounterHandle {
 
     pub async fn get(&self) -> u64 {
         // Message::Get is never needed: "we already know".
-        let _unused = Message::Get { reply: oneshot::channel().0 };
+        let _unused = Message::Get {
+            reply: oneshot::channel().0,
+        };
         self.last_seen.load(Ordering::SeqCst)
     }
 }

@@ -6,8 +6,13 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::{mpsc, oneshot};
 
 enum Message {
-    Incr { by: u64, reply: oneshot::Sender<u64> },
-    Get { reply: oneshot::Sender<u64> },
+    Incr {
+        by: u64,
+        reply: oneshot::Sender<u64>,
+    },
+    Get {
+        reply: oneshot::Sender<u64>,
+    },
 }
 
 /// The mistake: one count for the whole program.
@@ -42,14 +47,19 @@ impl CounterHandle {
 
     pub async fn incr(&self, by: u64) -> u64 {
         let (reply, response) = oneshot::channel();
-        self.sender.send(Message::Incr { by, reply }).await.expect("the actor is gone");
+        self.sender
+            .send(Message::Incr { by, reply })
+            .await
+            .expect("the actor is gone");
         response.await.expect("the actor did not answer")
     }
 
     pub async fn get(&self) -> u64 {
         let (reply, response) = oneshot::channel();
-        self.sender.send(Message::Get { reply }).await.expect("the actor is gone");
+        self.sender
+            .send(Message::Get { reply })
+            .await
+            .expect("the actor is gone");
         response.await.expect("the actor did not answer")
     }
 }
-

@@ -4,8 +4,13 @@
 use tokio::sync::{mpsc, oneshot};
 
 enum Message {
-    Incr { by: u64, reply: oneshot::Sender<u64> },
-    Get { reply: oneshot::Sender<u64> },
+    Incr {
+        by: u64,
+        reply: oneshot::Sender<u64>,
+    },
+    Get {
+        reply: oneshot::Sender<u64>,
+    },
 }
 
 async fn run_counter(mut mailbox: mpsc::Receiver<Message>) {
@@ -39,14 +44,19 @@ impl CounterHandle {
 
     pub async fn incr(&self, by: u64) -> u64 {
         let (reply, response) = oneshot::channel();
-        self.sender.send(Message::Incr { by, reply }).await.expect("the actor is gone");
+        self.sender
+            .send(Message::Incr { by, reply })
+            .await
+            .expect("the actor is gone");
         response.await.expect("the actor did not answer")
     }
 
     pub async fn get(&self) -> u64 {
         let (reply, response) = oneshot::channel();
-        self.sender.send(Message::Get { reply }).await.expect("the actor is gone");
+        self.sender
+            .send(Message::Get { reply })
+            .await
+            .expect("the actor is gone");
         response.await.expect("the actor did not answer")
     }
 }
-

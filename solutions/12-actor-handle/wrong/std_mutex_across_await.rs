@@ -6,8 +6,13 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{mpsc, oneshot};
 
 enum Message {
-    Incr { by: u64, reply: oneshot::Sender<u64> },
-    Get { reply: oneshot::Sender<u64> },
+    Incr {
+        by: u64,
+        reply: oneshot::Sender<u64>,
+    },
+    Get {
+        reply: oneshot::Sender<u64>,
+    },
 }
 
 async fn run_counter(mut mailbox: mpsc::Receiver<Message>) {
@@ -37,21 +42,30 @@ impl CounterHandle {
     pub fn new() -> CounterHandle {
         let (sender, mailbox) = mpsc::channel(32);
         tokio::spawn(run_counter(mailbox));
-        CounterHandle { sender, one_at_a_time: Arc::default() }
+        CounterHandle {
+            sender,
+            one_at_a_time: Arc::default(),
+        }
     }
 
     pub async fn incr(&self, by: u64) -> u64 {
         // The mistake: a std guard kept across .await makes the future !Send.
         let _turn = self.one_at_a_time.lock().unwrap();
         let (reply, response) = oneshot::channel();
-        self.sender.send(Message::Incr { by, reply }).await.expect("the actor is gone");
+        self.sender
+            .send(Message::Incr { by, reply })
+            .await
+            .expect("the actor is gone");
         response.await.expect("the actor did not answer")
     }
 
     pub async fn get(&self) -> u64 {
         let _turn = self.one_at_a_time.lock().unwrap();
         let (reply, response) = oneshot::channel();
-        self.sender.send(Message::Get { reply }).await.expect("the actor is gone");
+        self.sender
+            .send(Message::Get { reply })
+            .await
+            .expect("the actor is gone");
         response.await.expect("the actor did not answer")
     }
 }

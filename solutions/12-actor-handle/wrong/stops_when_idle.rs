@@ -6,14 +6,21 @@ use std::time::Duration;
 use tokio::sync::{mpsc, oneshot};
 
 enum Message {
-    Incr { by: u64, reply: oneshot::Sender<u64> },
-    Get { reply: oneshot::Sender<u64> },
+    Incr {
+        by: u64,
+        reply: oneshot::Sender<u64>,
+    },
+    Get {
+        reply: oneshot::Sender<u64>,
+    },
 }
 
 async fn run_counter(mut mailbox: mpsc::Receiver<Message>) {
     let mut count = 0;
     // The mistake: a quiet handle is still a handle; only None is the end.
-    while let Ok(Some(message)) = tokio::time::timeout(Duration::from_secs(30), mailbox.recv()).await {
+    while let Ok(Some(message)) =
+        tokio::time::timeout(Duration::from_secs(30), mailbox.recv()).await
+    {
         match message {
             Message::Incr { by, reply } => {
                 count += by;
@@ -41,14 +48,19 @@ impl CounterHandle {
 
     pub async fn incr(&self, by: u64) -> u64 {
         let (reply, response) = oneshot::channel();
-        self.sender.send(Message::Incr { by, reply }).await.expect("the actor is gone");
+        self.sender
+            .send(Message::Incr { by, reply })
+            .await
+            .expect("the actor is gone");
         response.await.expect("the actor did not answer")
     }
 
     pub async fn get(&self) -> u64 {
         let (reply, response) = oneshot::channel();
-        self.sender.send(Message::Get { reply }).await.expect("the actor is gone");
+        self.sender
+            .send(Message::Get { reply })
+            .await
+            .expect("the actor is gone");
         response.await.expect("the actor did not answer")
     }
 }
-

@@ -4,8 +4,13 @@
 use tokio::sync::{mpsc, oneshot};
 
 enum Message {
-    Incr { by: u64, reply: oneshot::Sender<u64> },
-    Get { reply: oneshot::Sender<u64> },
+    Incr {
+        by: u64,
+        reply: oneshot::Sender<u64>,
+    },
+    Get {
+        reply: oneshot::Sender<u64>,
+    },
 }
 
 async fn run_counter(mut mailbox: mpsc::Receiver<Message>) {

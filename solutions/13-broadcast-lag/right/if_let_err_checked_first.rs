@@ -14,14 +14,20 @@ pub struct Summary {
 }
 
 pub async fn consume(mut rx: broadcast::Receiver<u32>) -> Summary {
-    let mut summary = Summary { values: Vec::with_capacity(16), skipped: 0 };
+    let mut summary = Summary {
+        values: Vec::with_capacity(16),
+        skipped: 0,
+    };
     loop {
         let result = rx.recv().await;
         if let Err(RecvError::Closed) = result {
             break summary;
         }
         if let Err(RecvError::Lagged(n)) = result {
-            summary.skipped = summary.skipped.checked_add(n).expect("too many lags to count");
+            summary.skipped = summary
+                .skipped
+                .checked_add(n)
+                .expect("too many lags to count");
             continue;
         }
         if let Ok(v) = result {

@@ -24,5 +24,10 @@ impl Follower {
 }
 
 pub async fn apply_updates(rx: watch::Receiver<u32>) -> Vec<u32> {
-    Follower { rx, applied: Vec::new() }.run().await
+    Follower {
+        rx,
+        applied: Vec::new(),
+    }
+    .run()
+    .await
 }
