@@ -32,7 +32,7 @@ use std::sync::Arc;
 use kata_12_actor_handle::CounterHandle;
 use kata_support::{
     assert_no_leaked_tasks, for_each_seed, ms, no_hang, on_multi_thread, panic_message,
-    quiet_panics, Wakeups,
+    quiet_panics, Jitter, Wakeups,
 };
 use tokio::runtime::Handle;
 use tokio::time::sleep;
@@ -192,16 +192,20 @@ async fn concurrent_increments_sum_exactly() {
         // Many callers at once, more than a small mailbox holds, each with
         // its own clone of the handle and its own increments.
         let callers = rng.range(150, 300) as usize;
+        let jitter = Jitter::new(rng.next_u64());
         let mut total = 0;
         let mut tasks = Vec::new();
         for _ in 0..callers {
             let incs: Vec<u64> = (0..rng.range(1, 6)).map(|_| rng.range(1, 9)).collect();
             total += incs.iter().sum::<u64>();
             let counter = counter.clone();
+            // The jitter changes who gets in between whom, from seed to seed.
+            let jitter = jitter.clone();
             tasks.push(tokio::spawn(quiet_panics(async move {
                 let mut seen = Vec::new();
                 for by in incs {
-                    seen.push(counter.incr(by).await);
+                    jitter.pause().await;
+                    seen.push(jitter.wrap(counter.incr(by)).await);
                 }
                 seen
             })));
