@@ -24,7 +24,8 @@
 //! | the actor polls its mailbox on a timer (`try_recv` + `sleep`, a housekeeping tick) | `an_idle_actor_never_wakes_up` |
 //! | the actor stops after a quiet spell (`timeout` around `recv`) | `an_idle_actor_never_wakes_up` |
 //! | `reply.send(..).unwrap()` in the actor: a caller that gave up kills it | `a_caller_that_gives_up_does_not_break_the_actor` |
-//! | `Rc`/`RefCell` in the handle, or a non-`Send` future from `incr` | `shareable.rs` (does not compile) |
+//! | `Rc`/`RefCell` in the handle (not `Send`/`Sync`) | `counter_handle_is_clone_send_and_sync` (tests/shareable.rs, at run time) |
+//! | a `std::sync::MutexGuard` held across `.await` in `incr`/`get` (a non-`Send` future) | `incr_and_get_can_be_awaited_in_a_spawned_task` (tests/shareable.rs, at run time) |
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
