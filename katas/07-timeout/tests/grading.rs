@@ -16,6 +16,7 @@
 //! | waits for the work before anything else, so work that hangs hangs the timeout | `a_future_that_never_finishes_still_times_out` |
 //! | checks the clock every 10 ms instead of awaiting a timer (overshoots odd limits) | `a_slow_future_times_out_at_exactly_the_limit` |
 //! | checks the clock every millisecond (lands on every limit, but never rests) | `with_timeout_waits_without_waking_up` |
+//! | checks the clock in a loop around `yield_now()` (never sleeps: the paused clock cannot move) | `a_slow_future_times_out_at_exactly_the_limit` |
 //! | waits for the timer even when the work is done | `a_fast_future_is_ok_as_soon_as_it_finishes` |
 //! | a timer in a spawned "watchdog" task, left running after `Ok` | `a_fast_future_is_ok_as_soon_as_it_finishes` |
 //! | the timer's branch first in a `biased;` select, or no `biased;` (a tie goes to the timer) | `a_future_finishing_exactly_at_the_limit_wins_the_tie` |
@@ -39,7 +40,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use kata_07_timeout::{first_within, with_timeout, TimedOut};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
     track_drop, DropFlag, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
 };
 use tokio::time::Instant;
@@ -93,7 +94,11 @@ async fn a_slow_future_times_out_at_exactly_the_limit() {
             describe(takes)
         );
         let watch = Stopwatch::start();
-        let result = no_hang(&call, with_timeout(ms(limit), work(takes, "done"))).await;
+        let result = no_hang(
+            &call,
+            no_spin(&call, with_timeout(ms(limit), work(takes, "done"))),
+        )
+        .await;
         watch.assert_elapsed(ms(limit), &call, WHY_NOT_AT_THE_LIMIT);
         assert_eq!(
             result,
@@ -116,7 +121,8 @@ async fn check_never_finishing(limit: u64) {
     let (flag, never) = track_drop(work(None, 0u32));
     let watch = Stopwatch::start();
     let guard = ms(60_000);
-    let Ok(result) = tokio::time::timeout(guard, with_timeout(ms(limit), never)).await else {
+    let call_it = no_spin(&call, with_timeout(ms(limit), never));
+    let Ok(result) = tokio::time::timeout(guard, call_it).await else {
         panic!(
             "{call} was still running after {} of virtual time. A timeout exists precisely \
              for work that hangs: it must not wait for the future at all, only race it \

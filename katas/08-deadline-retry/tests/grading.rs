@@ -35,7 +35,7 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use kata_08_deadline_retry::{retry_until, RetryError};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, EventLog, Rng,
+    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, EventLog, Rng,
     Stopwatch, Wakeups, ONE_TIMER,
 };
 use tokio::time::{sleep, Instant};
@@ -261,7 +261,7 @@ async fn check(script: Script, deadline_ms: i64, why: &str) -> Script {
         Instant::now() - ms(deadline_ms.unsigned_abs())
     };
     let watch = Stopwatch::start();
-    let result: Outcome = no_hang(&call, retry_until(deadline, script.op())).await;
+    let result: Outcome = no_hang(&call, no_spin(&call, retry_until(deadline, script.op()))).await;
     let returned_at = watch.elapsed_ms();
     let starts = script.starts();
     let schedule = if starts == want.starts {

@@ -30,8 +30,8 @@
 
 use kata_09_interval_ticks::tick_times;
 use kata_support::{
-    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, Rng, Stopwatch, Wakeups,
-    ONE_TIMER,
+    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, Rng, Stopwatch,
+    Wakeups, ONE_TIMER,
 };
 use tokio::time::MissedTickBehavior;
 
@@ -78,7 +78,11 @@ fn describe(period: u64, n: usize, behavior: MissedTickBehavior, stall: u64) -> 
 async fn run(period: u64, n: usize, behavior: MissedTickBehavior, stall: u64) -> Vec<u64> {
     let call = describe(period, n, behavior, stall);
     let watch = Stopwatch::start();
-    let times = no_hang(&call, tick_times(ms(period), n, behavior, ms(stall))).await;
+    let times = no_hang(
+        &call,
+        no_spin(&call, tick_times(ms(period), n, behavior, ms(stall))),
+    )
+    .await;
     assert_eq!(
         times.len(),
         n,

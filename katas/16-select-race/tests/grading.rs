@@ -30,7 +30,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use kata_16_select_race::{hedged, Source};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
     track_drop, DropFlag, EventLog, Jitter, Stopwatch, Wakeups, ONE_TIMER,
 };
 
@@ -194,7 +194,10 @@ async fn hedge(scenario: Scenario, jitter: Jitter, give_up_after: Option<u64>) -
     };
 
     let watch = Stopwatch::start();
-    let call = hedged(Box::pin(primary), ms(scenario.hedge_after), backup);
+    let call = no_spin(
+        &scenario.describe(),
+        hedged(Box::pin(primary), ms(scenario.hedge_after), backup),
+    );
     let result = match give_up_after {
         Some(after) => cancel_after(ms(after), call).await,
         None => Some(no_hang(&scenario.describe(), call).await),

@@ -16,6 +16,7 @@
 //! | `std::thread::sleep` in a task per sensor (the tasks share the thread) | `the_heartbeat_keeps_beating_while_sensors_are_polled` |
 //! | a busy loop on `std::time::Instant` | `the_heartbeat_keeps_beating_while_sensors_are_polled` |
 //! | a busy loop on `tokio::time::Instant` (never ends on the paused clock) | `one_sensor_read_takes_exactly_200ms` (stopped by the grader's real-time limit) |
+//! | a `yield_now` loop until `tokio::time::Instant` says 200ms (never sleeps: the paused clock cannot move) | `one_sensor_read_takes_exactly_200ms` |
 //! | `spawn_blocking(\|\| std::thread::sleep(..))` (real time, a thread doing nothing) | `polling_sensors_takes_almost_no_real_time` |
 //! | a `yield_now` loop until `std::time::Instant` says 200ms (real time) | `polling_sensors_takes_almost_no_real_time` |
 //! | a short `std::thread::sleep` left in a helper, beside the right wait | `polling_sensors_takes_almost_no_real_time` |
@@ -32,8 +33,8 @@ use std::time::Duration;
 
 use kata_25_no_thread_sleep::{poll_all, poll_sensor, Reading};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, Heartbeat,
-    Rng, Stopwatch, Wakeups, ONE_TIMER,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
+    Heartbeat, Rng, Stopwatch, Wakeups, ONE_TIMER,
 };
 
 /// The sensor of each reading, in order. (The values each sensor reports
@@ -70,7 +71,7 @@ async fn one_sensor_read_takes_exactly_200ms() {
         let id = rng.range(1, 997) as u32;
         let call = format!("poll_sensor({id})");
         let watch = Stopwatch::start();
-        let got = no_hang(&call, poll_sensor(id)).await;
+        let got = no_hang(&call, no_spin(&call, poll_sensor(id))).await;
         watch.assert_elapsed(ms(200), &call, WHY_NOT_200MS);
         assert_eq!(
             got.sensor, id,
@@ -126,7 +127,7 @@ async fn poll_all_polls_every_sensor_concurrently() {
         let ids = sensor_ids(&mut rng, n);
         let call = format!("poll_all(&{ids:?})");
         let watch = Stopwatch::start();
-        let readings = no_hang(&call, poll_all(&ids)).await;
+        let readings = no_hang(&call, no_spin(&call, poll_all(&ids))).await;
         assert_eq!(
             readings.len(),
             n,
