@@ -27,7 +27,7 @@
 //! | the insert done with `try_lock`, skipped when another thread holds the lock ("it is only a cache") | `a_value_loaded_while_another_thread_holds_the_lock_is_kept` |
 //! | a std `MutexGuard` held across the `.await`: the future is not `Send` | `spawnable` (does not compile), `compile_checks` (the compiler names the learner's code) |
 //! | a "loading" marker that a caller who gives up (its future dropped) leaves behind, so the key can never be loaded again | `a_caller_that_gives_up_leaves_the_cache_usable` |
-//! | callers waiting for a key another caller is loading check again on a timer (a sleep loop) | `callers_of_the_same_key_wait_without_polling` |
+//! | callers waiting for a key another caller is loading check again on a timer (a sleep loop), or spin (`yield_now` in a loop) | `callers_of_the_same_key_wait_without_polling` |
 //! | a placeholder value (0) inserted to mark a load in progress: other callers read it as the value | `callers_of_the_same_key_wait_without_polling`, `a_caller_that_gives_up_leaves_the_cache_usable` |
 
 use std::collections::{BTreeSet, HashMap};
@@ -38,8 +38,8 @@ use std::time::Duration;
 use futures::future::join_all;
 use kata_23_lock_across_await::Cache;
 use kata_support::{
-    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, Rng, Stopwatch, Wakeups,
-    ONE_TIMER,
+    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, Rng, Stopwatch,
+    Wakeups, ONE_TIMER,
 };
 use tokio::time::{sleep, Instant};
 
@@ -366,7 +366,8 @@ async fn loads_of_different_keys_overlap() {
             let cache = &cache;
             async move {
                 sleep(ms(*arrives)).await;
-                let value = cache.get_or_load(key).await;
+                let what = format!("get_or_load({key:?}) while other keys load");
+                let value = no_spin(&what, cache.get_or_load(key)).await;
                 (value, watch.elapsed_ms())
             }
         });
@@ -636,7 +637,11 @@ async fn a_caller_that_gives_up_leaves_the_cache_usable() {
             ),
         ] {
             let watch = Stopwatch::start();
-            let value = tokio::time::timeout(ms(60_000), cache.get_or_load(key))
+            let again = no_spin(
+                &format!("get_or_load({key:?}) after {what}"),
+                cache.get_or_load(key),
+            );
+            let value = tokio::time::timeout(ms(60_000), again)
                 .await
                 .unwrap_or_else(|_| {
                     panic!(
@@ -682,7 +687,8 @@ async fn callers_of_the_same_key_wait_without_polling() {
             let (cache, key) = (&cache, &key);
             async move {
                 sleep(ms(*arrives)).await;
-                let value = cache.get_or_load(key).await;
+                let what = format!("get_or_load({key:?}) while another caller loads it");
+                let value = no_spin(&what, cache.get_or_load(key)).await;
                 (*arrives, value, watch.elapsed_ms())
             }
         });

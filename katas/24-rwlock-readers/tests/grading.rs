@@ -12,7 +12,7 @@
 //! |---|---|
 //! | a `Mutex` (or `write()` for lookups): lookups take turns | `concurrent_lookups_each_take_one_check` |
 //! | the read guard released before the health check: a writer gets in mid-check, the lookup vouches for a replaced address | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
-//! | the writer polls (`try_write` in a sleep loop) instead of waiting on `write()` | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
+//! | the writer polls (`try_write` in a sleep loop, or a `yield_now` loop) instead of waiting on `write()` | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
 //! | the writer gives up (`try_write` returning early) when lookups hold the lock | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
 //! | a second `read()` while the first read guard is alive: with a writer waiting, the fair lock deadlocks | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
 //! | `register` asks for the write lock while its own read guard is alive: it waits for itself | `register_adds_and_replaces_a_service` |
@@ -28,7 +28,7 @@ use std::time::Duration;
 use kata_24_rwlock_readers::Registry;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, EventLog, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    ms, no_hang, no_spin, EventLog, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
 };
 use tokio::time::{sleep, Instant};
 
@@ -194,7 +194,8 @@ async fn a_writer_waits_for_the_readers_and_later_readers_wait_for_it() {
                 sleep(ms(at)).await;
                 jitter.pause().await;
                 log.record(format!("reader {label} asks for {name}"));
-                let found = registry.lookup(&name).await;
+                let what = format!("reader {label}'s lookup({name:?})");
+                let found = no_spin(&what, registry.lookup(&name)).await;
                 log.record(format!("reader {label} gets {found:?}"));
                 found
             })
@@ -207,7 +208,8 @@ async fn a_writer_waits_for_the_readers_and_later_readers_wait_for_it() {
                 sleep(ms(writer_at)).await;
                 jitter.pause().await;
                 log.record(format!("writer asks to move {name} to {new}"));
-                let previous = registry.register(&name, &new).await;
+                let what = format!("the writer's register({name:?}, ..)");
+                let previous = no_spin(&what, registry.register(&name, &new)).await;
                 log.record(format!("writer done, {name} was at {previous:?}"));
                 previous
             })
@@ -382,7 +384,11 @@ async fn a_lookup_that_is_dropped_lets_the_writer_in() {
             "lookup finished before its 1s health check could"
         );
         let watch = Stopwatch::start();
-        let previous = tokio::time::timeout(ms(60_000), registry.register(&name, &new)).await;
+        let register = no_spin(
+            "register after a lookup was dropped",
+            registry.register(&name, &new),
+        );
+        let previous = tokio::time::timeout(ms(60_000), register).await;
         let waited = watch.elapsed();
         assert!(
             previous.is_ok() && waited.is_zero(),
@@ -402,7 +408,11 @@ async fn a_lookup_that_is_dropped_lets_the_writer_in() {
         };
         let gives_up = rng.odd_ms(1, CHECK - 11);
         sleep(ms(1)).await;
-        let gave_up = cancel_after(ms(gives_up), registry.register(&name, &old)).await;
+        let register = no_spin(
+            "register while a lookup checks",
+            registry.register(&name, &old),
+        );
+        let gave_up = cancel_after(ms(gives_up), register).await;
         assert!(
             gave_up.is_none(),
             "register did not wait for a reader that was checking"

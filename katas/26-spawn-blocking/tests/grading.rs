@@ -29,6 +29,7 @@
 //! | each handle awaited right after spawning it: one at a time | `at_most_max_parallel_hashes_at_once` |
 //! | fixed batches (`chunks(max_parallel)`), or a window that waits for the oldest: a free slot stays unused until others finish | `a_free_slot_is_used_at_once` |
 //! | results in completion order (`join_next`), or sorted | `results_are_in_input_order` |
+//! | waiting for the handles with a `yield_now` loop (until `is_finished`) instead of awaiting them | `hash_all_is_pending_on_its_first_poll` |
 //! | a task per input (`tokio::spawn`) left running when the caller drops `hash_all_with` | `a_dropped_call_starts_no_more_hashes` |
 
 use std::future::Future;
@@ -292,8 +293,8 @@ fn hash_all_is_pending_on_its_first_poll() {
         let _context = bench.runtime.enter();
         // (Few inputs: code that blocks in its first poll waits for the held
         // hashes, which give up after a second each.)
-        let count = rng.range(2, 4) as usize;
         let limit = rng.range(2, 3) as usize;
+        let count = rng.range(2, limit as u64 + 1) as usize;
         let data = distinct_inputs(&mut rng, count);
         let mut task = tokio_test::task::spawn(hash_all_with(
             data.clone(),
@@ -311,6 +312,22 @@ fn hash_all_is_pending_on_its_first_poll() {
              run. hash_all_with should only *start* the hashing elsewhere \
              (tokio::task::spawn_blocking) and then wait for it with `.await`, so its first \
              poll returns Pending.",
+            describe(&data)
+        );
+
+        // Then, with every hash it started held, it has nothing to do but
+        // wait: polled once more, it must not ask to be polled again at once.
+        bench.drive_until(&mut task, Duration::from_secs(1), || {
+            bench.probe.started() >= count.min(limit)
+        });
+        let _ = task.poll();
+        assert!(
+            !task.is_woken(),
+            "hash_all_with({}, max_parallel {limit}), polled while every hash it started was \
+             still running, asked to be polled again at once (it woke itself up): it does not \
+             wait for the hashes, it keeps checking on them (a loop around yield_now or \
+             JoinHandle::is_finished). Await each JoinHandle: the task then sleeps until that \
+             hash is done.",
             describe(&data)
         );
 
@@ -397,6 +414,16 @@ fn at_most_max_parallel_hashes_at_once() {
              spawn_blocking (not inside the closure: a blocking task that waits for a permit \
              still holds a thread), and keep it until the hash is done: move the permit into \
              the closure. (A permit dropped right after spawn_blocking returns limits nothing.)"
+        );
+        // Nothing can finish now, so code that waits has nothing to do: polled
+        // once more, it must not ask to be polled again at once.
+        let _ = task.poll();
+        assert!(
+            !task.is_woken(),
+            "{what}, polled while every hash it started was still running, asked to be \
+             polled again at once (it woke itself up): it does not wait for the hashes, it \
+             keeps checking on them (a loop around yield_now or JoinHandle::is_finished). \
+             Await each JoinHandle: the task then sleeps until that hash is done."
         );
         let started = bench.probe.started();
         assert_eq!(
