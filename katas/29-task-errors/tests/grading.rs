@@ -421,10 +421,6 @@ enum Ending {
 }
 
 impl Ending {
-    fn is_failure(&self) -> bool {
-        !matches!(self, Ending::Value(_))
-    }
-
     /// A random failure.
     fn random_failure(rng: &mut Rng) -> Ending {
         match rng.below(4) {
@@ -434,9 +430,12 @@ impl Ending {
                     io::ErrorKind::NotFound,
                     io::ErrorKind::PermissionDenied,
                 ]),
-                *rng.pick(&["refused", "no such page", "not allowed here"]),
+                ["refused", "no such page", "not allowed here"][rng.below(3) as usize],
             ),
-            1 => Ending::PanicStr(rng.pick(&["unexpected end of input", "bad header"])),
+            1 => {
+                let texts: [&'static str; 2] = ["unexpected end of input", "bad header"];
+                Ending::PanicStr(texts[rng.below(2) as usize])
+            }
             2 => Ending::PanicString(format!("index {} out of range", rng.range(10, 99))),
             _ => Ending::PanicNumber(rng.range(1, 9) as u32),
         }
