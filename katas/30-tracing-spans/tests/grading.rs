@@ -17,7 +17,7 @@
 //! |---|---|
 //! | a `span.enter()` guard held across `.await`: another request is logged inside this one's span | `concurrent_requests_keep_their_spans_apart`, `many_requests_at_once_keep_their_spans_apart` |
 //! | an `enter()` guard held across `.await` inside each fetch task: one fetch is logged inside another's span | `concurrent_requests_keep_their_spans_apart`, `many_requests_at_once_keep_their_spans_apart` (price against item) |
-//! | an `EnteredSpan` (`span.entered()`) held across `.await`: the future is not `Send` | `spawnable` (does not compile) |
+//! | an `EnteredSpan` (`span.entered()`) held across `.await`: the future is not `Send` | `handle_request_can_run_inside_tokio_spawn` (tests/spawnable.rs) |
 //! | fetches spawned without a span: their lines have no context | `spawned_fetches_log_inside_the_request_span` |
 //! | the fetch span created inside the spawned task: no request above it | `spawned_fetches_log_inside_the_request_span` |
 //! | `.in_current_span()` only: the fetch lines have no `fetch{item=..}` | `spawned_fetches_log_inside_the_request_span` |

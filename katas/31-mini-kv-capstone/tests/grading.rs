@@ -18,9 +18,10 @@
 //! | no flush: the reply sits in a `BufWriter` | `replies_are_flushed_before_the_next_command_is_read` |
 //! | words split on single spaces (`split(' ')`): tabs and double spaces break commands | `a_seeded_session_answers_like_a_map` |
 //! | extra words accepted (`splitn(3, ' ')`: `SET k v w` stores `v w`) | `a_seeded_session_answers_like_a_map` |
-//! | each read taken as whole commands: a command split across reads is lost | `a_seeded_session_answers_like_a_map` (random cuts) |
+//! | each read taken as whole commands: commands sent together, or one split across reads, are mangled | `commands_sent_together_are_all_answered_in_order`, `a_seeded_session_answers_like_a_map` (random cuts) |
 //! | `GET` removes the value, `SET` keeps the first value | `set_then_get_returns_the_value`, `a_seeded_session_answers_like_a_map` |
-//! | lowercase commands accepted, an empty line taken for the end | `bad_commands_get_an_error_and_the_connection_goes_on` |
+//! | lowercase commands accepted (`to_uppercase` "to be lenient"), an empty line taken for the end | `bad_commands_get_an_error_and_the_connection_goes_on`, `a_seeded_session_answers_like_a_map` |
+//! | a missing key answered `VALUE ` (an empty value) instead of `NIL` | `get_of_a_missing_key_is_nil`, `a_seeded_session_answers_like_a_map` |
 //! | a read error taken for the end of the connection (`while let Ok(Some(line))`) | `an_io_error_ends_the_connection_with_that_error` |
 //! | a `try_lock` in `Db` that skips (or panics) when another thread holds the lock | `the_db_keeps_every_write_under_contention` (multi-thread runtime) |
 //! | shutdown ignored by the connection, or only noticed when the client speaks | `an_idle_connection_ends_when_shutdown_is_signalled` |
