@@ -729,7 +729,7 @@ fn edited_grading_files_never_make_a_kata_pass_and_are_named() {
             .as_array()
             .unwrap()
             .len(),
-        8
+        15
     );
     assert_eq!(
         edited(kata(&report, "07-timeout")),

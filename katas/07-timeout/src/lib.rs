@@ -55,7 +55,10 @@ pub async fn with_timeout<F: Future>(limit: Duration, f: F) -> Result<F::Output,
 /// finished by the deadline, `None` for one that did not (it is dropped).
 ///
 /// Returns as soon as every op has finished, or at `deadline`, whichever
-/// comes first. An op finishing exactly at the deadline counts as finished.
+/// comes first. An op finishing exactly at the deadline counts as finished,
+/// and a deadline that has already come still polls each op once (an op
+/// that is ready at once is `Some`). Every op has been dropped by the time
+/// this returns.
 pub async fn first_within<T>(deadline: Instant, ops: Vec<BoxFuture<'static, T>>) -> Vec<Option<T>> {
     // All the ops share ONE deadline, an absolute instant, and they all run
     // at the same time (not one after the other).

@@ -2,13 +2,47 @@
 //!
 //! Every test runs on a paused clock: time only moves when the runtime has
 //! nothing to do but wait for a timer, and then jumps straight to it. So a
-//! 5 s future costs no real time, and every elapsed time is exact.
+//! 5 s future costs no real time, and every elapsed time is exact. Inputs
+//! are seeded and irregular (limits such as 317 ms, never a multiple of
+//! 5 ms), so code that checks the clock every 10 ms cannot land on them by
+//! luck; a failing case prints its seed and the command that replays it.
+//!
+//! The mistakes a learner makes, and the test that catches each:
+//!
+//! | mistake | caught by |
+//! |---|---|
+//! | awaits the future, then compares the elapsed time (returns when the work ends) | `a_slow_future_times_out_at_exactly_the_limit` |
+//! | a deadline on `std::time::Instant` (the paused clock never moves it: no timeout at all) | `a_slow_future_times_out_at_exactly_the_limit`, `a_future_that_never_finishes_still_times_out` |
+//! | waits for the work before anything else, so work that hangs hangs the timeout | `a_future_that_never_finishes_still_times_out` |
+//! | checks the clock every 10 ms instead of awaiting a timer (overshoots odd limits) | `a_slow_future_times_out_at_exactly_the_limit` |
+//! | checks the clock every millisecond (lands on every limit, but never rests) | `with_timeout_waits_without_waking_up` |
+//! | checks the clock in a loop around `yield_now()` (never sleeps: the paused clock cannot move) | `a_slow_future_times_out_at_exactly_the_limit` |
+//! | waits for the timer even when the work is done | `a_fast_future_is_ok_as_soon_as_it_finishes` |
+//! | a timer in a spawned "watchdog" task, left running after `Ok` | `a_fast_future_is_ok_as_soon_as_it_finishes` |
+//! | the timer's branch first in a `biased;` select, or no `biased;` (a tie goes to the timer) | `a_future_finishing_exactly_at_the_limit_wins_the_tie` |
+//! | a zero limit special-cased: "no limit", or "give up without polling" | `a_ready_future_is_ok_even_with_a_zero_limit` |
+//! | spawns the work and drops its `JoinHandle` on timeout (the task leaks) | `the_timed_out_future_is_dropped_and_nothing_leaks` |
+//! | spawns the work and aborts it on timeout, but not when the caller gives up | `dropping_with_timeout_cancels_the_work` |
+//! | extra bounds on the future or its output (`Send`, `'static`, `Unpin`, `Debug`) | `any_future` (a test file that must compile) |
+//! | `first_within`: ops one after another, or a fresh relative timeout per op | `first_within_returns_at_the_shared_deadline` |
+//! | `first_within`: waits for every op, ignoring the deadline | `first_within_returns_at_the_shared_deadline` |
+//! | `first_within`: one timeout around the whole batch (every entry `None` when one op is late) | `first_within_returns_at_the_shared_deadline` |
+//! | `first_within`: results in completion order (or sorted), not in the order of `ops` | `first_within_returns_at_the_shared_deadline`, `first_within_keeps_what_finished_by_the_deadline_in_input_order` |
+//! | `first_within`: always waits for the deadline, even when every op is done | `first_within_returns_early_when_every_op_is_done` |
+//! | `first_within`: the deadline wins a tie with an op | `an_op_finishing_exactly_at_the_deadline_counts` |
+//! | `first_within`: a deadline already reached returns all `None` without polling | `a_deadline_already_reached_still_polls_every_op_once` |
+//! | `first_within`: late ops spawned and detached, or aborted but not yet dropped | `first_within_drops_the_ops_that_miss_the_deadline` |
+//! | `first_within`: ops left running when the caller gives up | `dropping_first_within_cancels_every_op` |
+//! | `first_within`: checks the ops and the clock every millisecond | `first_within_waits_without_waking_up` |
 
 use std::time::Duration;
 
 use futures::future::BoxFuture;
 use kata_07_timeout::{first_within, with_timeout, TimedOut};
-use kata_support::{assert_no_leaked_tasks, fmt_duration, ms, no_hang, track_drop, Stopwatch};
+use kata_support::{
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
+    track_drop, DropFlag, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
+};
 use tokio::time::Instant;
 
 /// A lazy future that finishes `millis` after it is first polled.
@@ -17,105 +51,172 @@ async fn after<T>(millis: u64, value: T) -> T {
     value
 }
 
-/// The batch that the `first_within` tests run against a deadline 1 s away:
-/// (how long the op takes, its value). `None` means "ready at once".
-const BATCH: [(Option<u64>, &str); 5] = [
-    (Some(300), "a"),
-    (Some(1500), "b"),
-    (Some(900), "c"),
-    (Some(1000), "d"),
-    (None, "e"),
-];
+/// How long a piece of work takes: `Some(ms)` after it is first polled
+/// (`Some(0)`: ready at the first poll), or `None`: never.
+fn work<T: Send + 'static>(takes: Option<u64>, value: T) -> BoxFuture<'static, T> {
+    match takes {
+        Some(0) => Box::pin(async move { value }),
+        Some(millis) => Box::pin(after(millis, value)),
+        None => Box::pin(async move {
+            std::future::pending::<()>().await;
+            value
+        }),
+    }
+}
 
-fn batch() -> Vec<BoxFuture<'static, &'static str>> {
-    BATCH
-        .iter()
-        .map(|&(takes, value)| -> BoxFuture<'static, &'static str> {
-            match takes {
-                Some(millis) => Box::pin(after(millis, value)),
-                None => Box::pin(async move { value }),
-            }
-        })
-        .collect()
+fn describe(takes: Option<u64>) -> String {
+    match takes {
+        Some(0) => "a future that is ready at once".to_string(),
+        Some(millis) => format!("a future that takes {}", fmt_duration(ms(millis))),
+        None => "a future that never finishes".to_string(),
+    }
 }
 
 const WHY_NOT_AT_THE_LIMIT: &str = "A timeout must give up when the limit is reached, \
      without waiting for the work to finish: race the future against \
      tokio::time::sleep(limit) in select! instead of awaiting it first and \
-     checking the time afterwards. If you measure time with \
-     std::time::Instant: that is the operating system's clock, which tokio's \
-     paused test clock does not move; use tokio::time instead.";
+     checking the time afterwards. If it gave up a few ms late, it checks the clock \
+     in a loop (sleep 10ms, look, sleep again) instead of awaiting one timer that \
+     fires at the limit. If you measure time with std::time::Instant: that is the \
+     operating system's clock, which tokio's paused test clock does not move; use \
+     tokio::time instead.";
+
+// ---------------------------------------------------------------- with_timeout
 
 #[tokio::test(start_paused = true)]
 async fn a_slow_future_times_out_at_exactly_the_limit() {
-    let watch = Stopwatch::start();
-    let result = no_hang(
-        "with_timeout(1s, a future that takes 5s)",
-        with_timeout(ms(1000), after(5000, "done")),
-    )
+    for_each_seed(32, |mut rng| async move {
+        let limit = rng.odd_ms(1, 5000);
+        let takes = Some(limit + rng.odd_ms(1, 4000));
+        let call = format!(
+            "with_timeout({}, {})",
+            fmt_duration(ms(limit)),
+            describe(takes)
+        );
+        let watch = Stopwatch::start();
+        let result = no_hang(
+            &call,
+            no_spin(&call, with_timeout(ms(limit), work(takes, "done"))),
+        )
+        .await;
+        watch.assert_elapsed(ms(limit), &call, WHY_NOT_AT_THE_LIMIT);
+        assert_eq!(
+            result,
+            Err(TimedOut { limit: ms(limit) }),
+            "{call} returned {result:?}, expected Err(TimedOut {{ limit: {limit}ms }}): the \
+             future was still running at the limit, and the error carries the limit that \
+             was exceeded."
+        );
+    })
     .await;
-    watch.assert_elapsed(
-        ms(1000),
-        "with_timeout(1s, a future that takes 5s)",
-        WHY_NOT_AT_THE_LIMIT,
+}
+
+/// with_timeout(limit, a future that never finishes): Err at exactly the
+/// limit, the future dropped.
+async fn check_never_finishing(limit: u64) {
+    let call = format!(
+        "with_timeout({}, a future that never finishes)",
+        fmt_duration(ms(limit))
     );
+    let (flag, never) = track_drop(work(None, 0u32));
+    let watch = Stopwatch::start();
+    let guard = ms(60_000);
+    let call_it = no_spin(&call, with_timeout(ms(limit), never));
+    let Ok(result) = tokio::time::timeout(guard, call_it).await else {
+        panic!(
+            "{call} was still running after {} of virtual time. A timeout exists precisely \
+             for work that hangs: it must not wait for the future at all, only race it \
+             against tokio::time::sleep(limit). (std::time::Instant does not move on the \
+             paused test clock, so a deadline measured with it never arrives.)",
+            fmt_duration(guard)
+        );
+    };
     assert_eq!(
         result,
-        Err(TimedOut { limit: ms(1000) }),
-        "with_timeout(1s, a future that takes 5s) returned {result:?}, expected \
-         Err(TimedOut {{ limit: 1s }}): the error carries the limit that was exceeded."
+        Err(TimedOut { limit: ms(limit) }),
+        "{call} returned {result:?}, expected Err(TimedOut {{ limit: {limit}ms }})."
     );
+    watch.assert_elapsed(ms(limit), &call, WHY_NOT_AT_THE_LIMIT);
+    flag.assert_dropped(&format!("the future that never finishes, in {call},"));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_future_that_never_finishes_still_times_out() {
+    // One round limit (the grader's own tests rely on this case being the
+    // only with_timeout call with a 2s limit), then seeded odd ones.
+    check_never_finishing(2000).await;
+    for_each_seed(8, |mut rng| async move {
+        check_never_finishing(rng.odd_ms(1, 9000)).await;
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_fast_future_is_ok_as_soon_as_it_finishes() {
-    let watch = Stopwatch::start();
-    let result = no_hang(
-        "with_timeout(1s, a future that takes 500ms)",
-        with_timeout(ms(1000), after(500, 42)),
-    )
+    for_each_seed(32, |mut rng| async move {
+        let limit = rng.odd_ms(20, 5000);
+        let takes = if rng.chance(1, 5) {
+            0
+        } else {
+            rng.odd_ms(1, limit - 1)
+        };
+        let value = rng.below(1_000_000) as u32;
+        let call = format!(
+            "with_timeout({}, {} and returns {value})",
+            fmt_duration(ms(limit)),
+            describe(Some(takes))
+        );
+        let watch = Stopwatch::start();
+        let result = no_hang(&call, with_timeout(ms(limit), work(Some(takes), value))).await;
+        assert_eq!(
+            result,
+            Ok(value),
+            "{call} returned {result:?}, expected Ok({value}): the future finished within \
+             the limit."
+        );
+        watch.assert_elapsed(
+            ms(takes),
+            &call,
+            "with_timeout must return as soon as the future finishes. If it returned at \
+             the limit, it waited for the timer although the work was already done.",
+        );
+        // Nothing of the race may outlive it: not the timer, not a task.
+        assert_nothing_left_running(&format!("{call} returned Ok"), ms(60_000)).await;
+    })
     .await;
-    assert_eq!(
-        result,
-        Ok(42),
-        "with_timeout(1s, a future that takes 500ms and returns 42) returned \
-         {result:?}, expected Ok(42): the future finished well within the limit."
-    );
-    watch.assert_elapsed(
-        ms(500),
-        "with_timeout(1s, a future that takes 500ms)",
-        "with_timeout must return as soon as the future finishes. If it took \
-         1s, it waited for the timer although the work was already done.",
-    );
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_future_finishing_exactly_at_the_limit_wins_the_tie() {
-    // A tie is decided by which branch is polled first, so run it many times:
-    // an unbiased select! picks a random branch first and loses some ties.
-    for round in 0..32u32 {
+    // A tie is decided by which branch is polled first, so play it many
+    // times: an unbiased select! picks a random branch first and loses
+    // about half of them.
+    for_each_seed(32, |mut rng| async move {
+        let limit = rng.odd_ms(1, 3000);
+        let value = rng.below(1000) as u32;
+        let call = format!(
+            "with_timeout({}, a future that finishes exactly at {} and returns {value})",
+            fmt_duration(ms(limit)),
+            fmt_duration(ms(limit))
+        );
         let watch = Stopwatch::start();
-        let result = no_hang(
-            "with_timeout(1s, a future that takes exactly 1s)",
-            with_timeout(ms(1000), after(1000, round)),
-        )
-        .await;
+        let result = no_hang(&call, with_timeout(ms(limit), after(limit, value))).await;
         assert_eq!(
             result,
-            Ok(round),
-            "round {round}: with_timeout(1s, a future that finishes exactly at 1s) \
-             returned {result:?}, expected Ok({round}). When the future and the \
-             timer are ready at the same instant, the future's output wins: put \
-             the future's branch first in select! and start it with `biased;`. \
-             Without `biased;`, select! polls the branches in a random order and \
-             a tie goes either way."
+            Ok(value),
+            "{call} returned {result:?}, expected Ok({value}). When the future and the \
+             timer are ready at the same instant, the future's output wins: put the \
+             future's branch first in select! and start it with `biased;`. Without \
+             `biased;`, select! polls the branches in a random order and a tie goes \
+             either way."
         );
         watch.assert_elapsed(
-            ms(1000),
-            "with_timeout(1s, a future that takes exactly 1s)",
-            "Both the future and the timer are ready at 1s.",
+            ms(limit),
+            &call,
+            "Both the future and the timer are ready at the limit.",
         );
-    }
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -129,133 +230,339 @@ async fn a_ready_future_is_ok_even_with_a_zero_limit() {
     assert_eq!(
         result,
         Ok(7),
-        "with_timeout(Duration::ZERO, a future that is ready at once) returned \
-         {result:?}, expected Ok(7): the future is polled first, and its output \
-         wins the tie with the (already expired) timer."
+        "with_timeout(Duration::ZERO, a future that is ready at once) returned {result:?}, \
+         expected Ok(7): a zero limit is an ordinary race. The future is polled first, \
+         and its output wins the tie with the (already expired) timer. Do not treat zero \
+         as a special case."
     );
     watch.assert_elapsed(
         Duration::ZERO,
         "with_timeout(0ms, a future that is ready at once)",
         "Nothing needs to wait here.",
     );
-}
 
-#[tokio::test(start_paused = true)]
-async fn a_future_that_never_finishes_still_times_out() {
-    let watch = Stopwatch::start();
-    let guard = ms(60_000);
-    let call = with_timeout(ms(2000), std::future::pending::<u32>());
-    let Ok(result) = tokio::time::timeout(guard, call).await else {
-        panic!(
-            "with_timeout(2s, a future that never finishes) was still running after \
-             {} of virtual time. A timeout exists precisely for work that hangs: \
-             it must not wait for the future at all, only race it against \
-             tokio::time::sleep(limit). (std::time::Instant does not move on the \
-             paused test clock, so a deadline measured with it never arrives.)",
-            fmt_duration(guard)
-        );
-    };
+    let (flag, slow) = track_drop(after(1013, 8));
+    let result = no_hang(
+        "with_timeout(0ms, a future that takes 1013ms)",
+        with_timeout(Duration::ZERO, slow),
+    )
+    .await;
     assert_eq!(
         result,
-        Err(TimedOut { limit: ms(2000) }),
-        "with_timeout(2s, a future that never finishes) returned {result:?}, \
-         expected Err(TimedOut {{ limit: 2s }})."
+        Err(TimedOut {
+            limit: Duration::ZERO
+        }),
+        "with_timeout(Duration::ZERO, a future that takes 1013ms) returned {result:?}, \
+         expected Err(TimedOut {{ limit: 0ns }}): a zero limit means no time at all, not \
+         \"no limit\". Do not treat zero as a special case: the race against \
+         sleep(Duration::ZERO) already does the right thing."
     );
     watch.assert_elapsed(
-        ms(2000),
-        "with_timeout(2s, a future that never finishes)",
-        WHY_NOT_AT_THE_LIMIT,
+        Duration::ZERO,
+        "with_timeout(0ms, a future that takes 1013ms)",
+        "A zero limit gives up at once.",
     );
+    flag.assert_dropped("the future that missed the zero limit");
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_timed_out_future_is_dropped_and_nothing_leaks() {
-    let (flag, slow) = track_drop(after(5000, "done"));
-    let result = no_hang(
-        "with_timeout(1s, a future that takes 5s)",
-        with_timeout(ms(1000), slow),
-    )
+    for_each_seed(8, |mut rng| async move {
+        let limit = rng.odd_ms(1, 3000);
+        let takes = limit + rng.odd_ms(1, 3000);
+        let call = format!(
+            "with_timeout({}, {})",
+            fmt_duration(ms(limit)),
+            describe(Some(takes))
+        );
+        let (flag, slow) = track_drop(after(takes, "done"));
+        let result = no_hang(&call, with_timeout(ms(limit), slow)).await;
+        assert!(
+            result.is_err(),
+            "{call} returned {result:?}, expected Err(TimedOut {{ .. }})."
+        );
+        // Checked the moment with_timeout returns: cancellation is immediate.
+        flag.assert_dropped(&format!(
+            "the future that timed out, in {call}, by the time with_timeout returned,"
+        ));
+        assert_nothing_left_running(&format!("{call} returned"), ms(60_000)).await;
+    })
     .await;
-    assert!(
-        result.is_err(),
-        "with_timeout(1s, a future that takes 5s) returned {result:?}, expected \
-         Err(TimedOut {{ .. }})."
-    );
-    // Checked the moment with_timeout returns: cancellation is immediate.
-    flag.assert_dropped("the 5s future that timed out");
-    assert_no_leaked_tasks("with_timeout returned").await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn with_timeout_waits_without_waking_up() {
+    for_each_seed(4, |mut rng| async move {
+        let limit = rng.odd_ms(20_000, 50_000);
+        let call = format!(
+            "with_timeout({}, a future that never finishes)",
+            fmt_duration(ms(limit))
+        );
+        let wakeups = Wakeups::start();
+        let result = no_hang(&call, with_timeout(ms(limit), work(None, 0u32))).await;
+        assert_eq!(
+            result,
+            Err(TimedOut { limit: ms(limit) }),
+            "{call} returned {result:?}."
+        );
+        // One timer costs a few wake-ups on its way down tokio's timer
+        // wheel (ONE_TIMER); a loop that looks at the clock every
+        // millisecond costs one per millisecond.
+        wakeups.assert_at_most(ONE_TIMER, ms(limit), &format!("{call} was waiting"));
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_with_timeout_cancels_the_work() {
+    for_each_seed(8, |mut rng| async move {
+        let limit = rng.odd_ms(2000, 9000);
+        let gives_up = rng.odd_ms(1, limit - 1);
+        let call = format!(
+            "with_timeout({}, a future that never finishes)",
+            fmt_duration(ms(limit))
+        );
+        let (flag, slow) = track_drop(work(None, 0u32));
+        // The caller has its own, shorter timeout: it drops with_timeout's
+        // future mid-way, and with it everything with_timeout started.
+        let output = cancel_after(ms(gives_up), with_timeout(ms(limit), slow)).await;
+        assert!(
+            output.is_none(),
+            "{call} returned {output:?} after {gives_up}ms, before its limit."
+        );
+        flag.assert_dropped(&format!(
+            "the work inside {call}, whose caller gave up after {gives_up}ms (it dropped \
+             with_timeout's future),"
+        ));
+        assert_nothing_left_running(
+            &format!("the caller gave up on {call} after {gives_up}ms"),
+            ms(60_000),
+        )
+        .await;
+    })
+    .await;
+}
+
+// ---------------------------------------------------------------- first_within
+
+/// One op of a batch: how long it takes (see [`work`]) and its value.
+#[derive(Debug, Clone, Copy)]
+struct Op {
+    takes: Option<u64>,
+    value: u32,
+}
+
+/// A batch of ops against a deadline `deadline_ms` away, and what
+/// `first_within` must make of it.
+struct Batch {
+    deadline_ms: u64,
+    ops: Vec<Op>,
+}
+
+impl Batch {
+    /// `n` ops with shuffled, distinct values that do not sort into input
+    /// order; `late` of them miss the deadline (some never finish), the rest
+    /// finish strictly before it (some at once).
+    fn random(rng: &mut Rng, deadline_ms: u64, n: usize, late: usize) -> Batch {
+        let mut values: Vec<u32> = (0..n as u32).map(|i| 100 + i * 37 % 91).collect();
+        rng.shuffle(&mut values);
+        let mut ops: Vec<Op> = (0..n)
+            .map(|i| {
+                let takes = if i < late {
+                    if rng.chance(1, 3) {
+                        None
+                    } else {
+                        Some(deadline_ms + rng.odd_ms(1, 3000))
+                    }
+                } else if rng.chance(1, 5) {
+                    Some(0)
+                } else {
+                    Some(rng.odd_ms(1, deadline_ms - 1))
+                };
+                Op {
+                    takes,
+                    value: values[i],
+                }
+            })
+            .collect();
+        rng.shuffle(&mut ops);
+        Batch { deadline_ms, ops }
+    }
+
+    fn expected(&self) -> Vec<Option<u32>> {
+        self.ops
+            .iter()
+            .map(|op| match op.takes {
+                Some(t) if t <= self.deadline_ms => Some(op.value),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// When first_within must return: at the deadline if an op misses it,
+    /// else when the slowest op is done.
+    fn returns_at(&self) -> u64 {
+        let mut at = 0;
+        for op in &self.ops {
+            match op.takes {
+                Some(t) if t <= self.deadline_ms => at = at.max(t),
+                _ => return self.deadline_ms,
+            }
+        }
+        at
+    }
+
+    /// The ops, each starting with a few seeded yields (which reorder how
+    /// the ops are first polled, without moving the clock), and tracked
+    /// for drop.
+    fn futures(&self, jitter: &Jitter) -> (Vec<DropFlag>, Vec<BoxFuture<'static, u32>>) {
+        self.ops
+            .iter()
+            .map(|op| {
+                let jitter = jitter.clone();
+                let inner = work(op.takes, op.value);
+                let (flag, tracked) = track_drop(async move {
+                    jitter.pause().await;
+                    inner.await
+                });
+                (flag, Box::pin(tracked) as BoxFuture<'static, u32>)
+            })
+            .unzip()
+    }
+
+    fn describe(&self) -> String {
+        let ops: Vec<String> = self
+            .ops
+            .iter()
+            .map(|op| match op.takes {
+                Some(0) => format!("{} at once", op.value),
+                Some(t) => format!("{} after {t}ms", op.value),
+                None => format!("never ({})", op.value),
+            })
+            .collect();
+        format!(
+            "first_within(a deadline {}ms away, ops returning [{}])",
+            self.deadline_ms,
+            ops.join(", ")
+        )
+    }
+}
+
+fn deadline_in(millis: u64) -> Instant {
+    Instant::now() + ms(millis)
 }
 
 #[tokio::test(start_paused = true)]
 async fn first_within_returns_at_the_shared_deadline() {
-    let watch = Stopwatch::start();
-    let deadline = Instant::now() + ms(1000);
-    let results = no_hang("first_within", first_within(deadline, batch())).await;
-    watch.assert_elapsed(
-        ms(1000),
-        "first_within, with ops of 300ms, 1.5s, 900ms, 1s and 0ms and a deadline 1s away,",
-        "Every op must run at the same time, against the same deadline: the \
-         instant you were given, not a fresh time limit per op. If the ops run \
-         one after the other, each with its own timeout, the later ones start \
-         late and the whole call overruns the deadline.",
-    );
-    assert_eq!(
-        results.len(),
-        BATCH.len(),
-        "first_within must return one entry per op, got {results:?}"
-    );
+    for_each_seed(32, |mut rng| async move {
+        let deadline_ms = rng.odd_ms(50, 3000);
+        let n = rng.range(2, 9) as usize;
+        let late = rng.range(1, n as u64 - 1) as usize;
+        let batch = Batch::random(&mut rng, deadline_ms, n, late);
+        let call = batch.describe();
+        let (_flags, ops) = batch.futures(&Jitter::new(rng.next_u64()));
+        let deadline = deadline_in(deadline_ms);
+        let watch = Stopwatch::start();
+        let results = no_hang(&call, first_within(deadline, ops)).await;
+        watch.assert_elapsed(
+            ms(deadline_ms),
+            &call,
+            "Some op misses the deadline, so first_within returns exactly at the deadline. \
+             Every op must run at the same time, against the same deadline: the instant \
+             you were given, not a fresh time limit per op. If the ops run one after the \
+             other, or each gets its own timeout, the later ones start late and the whole \
+             call overruns the deadline; if it returned when the slowest op finished, the \
+             ops were not raced against the deadline at all.",
+        );
+        assert_eq!(
+            results,
+            batch.expected(),
+            "{call} returned {results:?}, expected {:?}: one entry per op, in the order of \
+             `ops` (not the order they finished in), Some(value) for each op that \
+             finished by the deadline and None for each that did not.",
+            batch.expected()
+        );
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn first_within_returns_early_when_every_op_is_done() {
-    let watch = Stopwatch::start();
-    let deadline = Instant::now() + ms(1000);
-    let ops: Vec<BoxFuture<'static, u32>> = vec![
-        Box::pin(after(100, 1)),
-        Box::pin(after(300, 2)),
-        Box::pin(after(200, 3)),
-    ];
-    let results = no_hang("first_within", first_within(deadline, ops)).await;
-    assert_eq!(
-        results,
-        vec![Some(1), Some(2), Some(3)],
-        "first_within with ops of 100ms, 300ms and 200ms and a deadline 1s away \
-         returned {results:?}: every op finished in time, so every entry is \
-         Some, in the order of the ops."
-    );
-    watch.assert_elapsed(
-        ms(300),
-        "first_within, with ops of 100ms, 300ms and 200ms and a deadline 1s away,",
-        "first_within must return as soon as every op has finished (here at \
-         300ms, the slowest op). If it took 1s, it waited for the deadline \
-         although nothing was left to wait for; if it took 600ms, the ops ran \
-         one after the other.",
-    );
+    for_each_seed(32, |mut rng| async move {
+        let deadline_ms = rng.odd_ms(50, 3000);
+        let n = rng.range(1, 8) as usize;
+        let batch = Batch::random(&mut rng, deadline_ms, n, 0);
+        let call = batch.describe();
+        let (_flags, ops) = batch.futures(&Jitter::new(rng.next_u64()));
+        let watch = Stopwatch::start();
+        let results = no_hang(&call, first_within(deadline_in(deadline_ms), ops)).await;
+        assert_eq!(
+            results,
+            batch.expected(),
+            "{call} returned {results:?}: every op finished in time, so every entry is \
+             Some, in the order of the ops."
+        );
+        watch.assert_elapsed(
+            ms(batch.returns_at()),
+            &call,
+            "first_within must return as soon as every op has finished (when the slowest \
+             one does). If it took until the deadline, it waited for the deadline although \
+             nothing was left to wait for; if it took longer than the slowest op, the ops \
+             ran one after the other.",
+        );
+    })
+    .await;
 }
+
+/// The batch of the snapshot: (how long the op takes, its value), against a
+/// deadline 1013 ms away. `None` never finishes.
+const BATCH: [(Option<u64>, &str); 7] = [
+    (Some(317), "a"),
+    (None, "b"),
+    (Some(1013), "c"),
+    (Some(0), "d"),
+    (Some(989), "e"),
+    (Some(2003), "f"),
+    (Some(611), "g"),
+];
 
 #[tokio::test(start_paused = true)]
 async fn first_within_keeps_what_finished_by_the_deadline_in_input_order() {
     let watch = Stopwatch::start();
-    let deadline = Instant::now() + ms(1000);
-    let results = no_hang("first_within", first_within(deadline, batch())).await;
+    let ops: Vec<BoxFuture<'static, &'static str>> = BATCH
+        .iter()
+        .map(|&(takes, value)| work(takes, value))
+        .collect();
+    let results = no_hang("first_within", first_within(deadline_in(1013), ops)).await;
 
     let mut report = format!(
-        "deadline: 1000ms after the start\nreturned at: {}ms\n",
+        "deadline: 1013ms after the start\nreturned at: {}ms\n",
         watch.elapsed_ms()
     );
     for (index, (takes, _)) in BATCH.iter().enumerate() {
-        let takes = takes.map_or("ready at once".to_string(), |t| format!("takes {t}ms"));
+        let takes = match takes {
+            Some(0) => "ready at once".to_string(),
+            Some(t) => format!("takes {t}ms"),
+            None => "never finishes".to_string(),
+        };
         let got = results
             .get(index)
             .map_or("missing".to_string(), |r| format!("{r:?}"));
         report.push_str(&format!("op {index} ({takes}): {got}\n"));
     }
+    if results.len() > BATCH.len() {
+        report.push_str(&format!(
+            "and {} more entries\n",
+            results.len() - BATCH.len()
+        ));
+    }
     insta::with_settings!({
-        description => "first_within(a deadline 1s away, five ops). All ops run at the \
+        description => "first_within(a deadline 1013ms away, seven ops). All ops run at the \
             same time against the one deadline: each is Some if it finished by the \
-            deadline (op 3 finishes exactly at it, and counts), None if not, in the \
+            deadline (op 2 finishes exactly at it, and counts), None if not, in the \
             order of the ops. A None where Some is expected usually means the ops \
-            ran one after the other, so the later ones started too late.",
+            ran one after the other, so the later ones started too late; values in \
+            another order mean the results were collected as the ops finished.",
         omit_expression => true,
     }, {
         insta::assert_snapshot!("first_within_results", report);
@@ -263,23 +570,212 @@ async fn first_within_keeps_what_finished_by_the_deadline_in_input_order() {
 }
 
 #[tokio::test(start_paused = true)]
-async fn first_within_drops_the_ops_that_miss_the_deadline() {
-    let deadline = Instant::now() + ms(1000);
-    let (fast_flag, fast) = track_drop(after(200, 1u32));
-    let (slow_flag, slow) = track_drop(after(3000, 2u32));
-    let (slower_flag, slower) = track_drop(after(5000, 3u32));
-    let ops: Vec<BoxFuture<'static, u32>> = vec![Box::pin(fast), Box::pin(slow), Box::pin(slower)];
+async fn an_op_finishing_exactly_at_the_deadline_counts() {
+    // Played many times: an unbiased select! would lose about half.
+    for_each_seed(32, |mut rng| async move {
+        let deadline_ms = rng.odd_ms(10, 3000);
+        let mut ops = vec![
+            Op {
+                takes: Some(deadline_ms),
+                value: 41,
+            },
+            Op {
+                takes: None,
+                value: 42,
+            },
+        ];
+        rng.shuffle(&mut ops);
+        let batch = Batch { deadline_ms, ops };
+        let call = batch.describe();
+        let (_flags, ops) = batch.futures(&Jitter::new(rng.next_u64()));
+        let watch = Stopwatch::start();
+        let results = no_hang(&call, first_within(deadline_in(deadline_ms), ops)).await;
+        assert_eq!(
+            results,
+            batch.expected(),
+            "{call} returned {results:?}, expected {:?}. The op that finishes exactly at the \
+             deadline counts as finished: race each op against the deadline in a select! \
+             with `biased;` and the op's branch first (or use tokio::time::timeout_at, which \
+             polls the op before it looks at the clock).",
+            batch.expected()
+        );
+        watch.assert_elapsed(ms(deadline_ms), &call, "It returns at the deadline.");
+    })
+    .await;
+}
 
-    let results = no_hang("first_within", first_within(deadline, ops)).await;
-    assert_eq!(
-        results,
-        vec![Some(1), None, None],
-        "first_within with ops of 200ms, 3s and 5s and a deadline 1s away \
-         returned {results:?}."
-    );
-    // Checked the moment first_within returns: the losers are already gone.
-    slow_flag.assert_dropped("op 1 (takes 3s), which missed the 1s deadline,");
-    slower_flag.assert_dropped("op 2 (takes 5s), which missed the 1s deadline,");
-    fast_flag.assert_dropped("op 0 (takes 200ms), which had finished,");
-    assert_no_leaked_tasks("first_within returned").await;
+#[tokio::test(start_paused = true)]
+async fn first_within_drops_the_ops_that_miss_the_deadline() {
+    for_each_seed(8, |mut rng| async move {
+        let deadline_ms = rng.odd_ms(50, 3000);
+        let n = rng.range(2, 6) as usize;
+        let late = rng.range(1, n as u64) as usize;
+        let batch = Batch::random(&mut rng, deadline_ms, n, late);
+        let call = batch.describe();
+        let (flags, ops) = batch.futures(&Jitter::new(rng.next_u64()));
+        let results = no_hang(&call, first_within(deadline_in(deadline_ms), ops)).await;
+        assert_eq!(results, batch.expected(), "{call} returned {results:?}.");
+        // Checked the moment first_within returns: the losers are already
+        // gone (finished ops are dropped too, having done their work).
+        for (index, flag) in flags.iter().enumerate() {
+            flag.assert_dropped(&format!(
+                "op {index} of {call}, by the time first_within returned,"
+            ));
+        }
+        assert_nothing_left_running(&format!("{call} returned"), ms(60_000)).await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_deadline_already_reached_still_polls_every_op_once() {
+    for_each_seed(8, |mut rng| async move {
+        let mut ops = vec![
+            Op {
+                takes: Some(0),
+                value: 5,
+            },
+            Op {
+                takes: Some(rng.odd_ms(1, 500)),
+                value: 3,
+            },
+            Op {
+                takes: Some(0),
+                value: 9,
+            },
+            Op {
+                takes: None,
+                value: 1,
+            },
+        ];
+        rng.shuffle(&mut ops);
+        let ago = if rng.chance(1, 2) {
+            0
+        } else {
+            rng.odd_ms(1, 2000)
+        };
+        let batch = Batch {
+            deadline_ms: 0,
+            ops,
+        };
+        let expected = batch.expected();
+        let call = format!(
+            "first_within(a deadline {}, ops returning {:?})",
+            if ago == 0 {
+                "that is exactly now".to_string()
+            } else {
+                format!("{ago}ms in the past")
+            },
+            batch
+                .ops
+                .iter()
+                .map(|op| match op.takes {
+                    Some(0) => format!("{} at once", op.value),
+                    Some(t) => format!("{} after {t}ms", op.value),
+                    None => format!("never ({})", op.value),
+                })
+                .collect::<Vec<_>>()
+        );
+        let (flags, ops) = batch.futures(&Jitter::none());
+        let deadline = Instant::now() - ms(ago);
+        let watch = Stopwatch::start();
+        let results = no_hang(&call, first_within(deadline, ops)).await;
+        assert_eq!(
+            results, expected,
+            "{call} returned {results:?}, expected {expected:?}. Even when the deadline has \
+             already come, each op gets its one poll: an op that is ready at once counts, \
+             exactly like a future that is ready at once with a zero limit (and like \
+             tokio::time::timeout_at). Do not return early without polling the ops."
+        );
+        watch.assert_elapsed(
+            Duration::ZERO,
+            &call,
+            "The deadline has already come: nothing may wait.",
+        );
+        for (index, flag) in flags.iter().enumerate() {
+            flag.assert_dropped(&format!(
+                "op {index} of {call}, by the time first_within returned,"
+            ));
+        }
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_first_within_cancels_every_op() {
+    for_each_seed(8, |mut rng| async move {
+        let deadline_ms = rng.odd_ms(500, 5000);
+        let gives_up = rng.odd_ms(1, deadline_ms - 1);
+        let n = rng.range(2, 6) as usize;
+        let mut ops: Vec<Op> = (0..n)
+            .map(|i| Op {
+                takes: if rng.chance(1, 2) {
+                    None
+                } else {
+                    Some(gives_up + rng.odd_ms(1, 4000))
+                },
+                value: i as u32,
+            })
+            .collect();
+        rng.shuffle(&mut ops);
+        let batch = Batch { deadline_ms, ops };
+        let call = batch.describe();
+        let (flags, ops) = batch.futures(&Jitter::new(rng.next_u64()));
+        let output = cancel_after(ms(gives_up), first_within(deadline_in(deadline_ms), ops)).await;
+        assert!(
+            output.is_none(),
+            "{call} returned {output:?} after {gives_up}ms, before any op finished and \
+             before the deadline."
+        );
+        for (index, flag) in flags.iter().enumerate() {
+            flag.assert_dropped(&format!(
+                "op {index} of {call}, whose caller gave up after {gives_up}ms (it dropped \
+                 first_within's future),"
+            ));
+        }
+        assert_nothing_left_running(
+            &format!("the caller gave up on {call} after {gives_up}ms"),
+            ms(60_000),
+        )
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn first_within_waits_without_waking_up() {
+    for_each_seed(4, |mut rng| async move {
+        let deadline_ms = rng.odd_ms(20_000, 50_000);
+        let one_finishes = rng.odd_ms(1000, deadline_ms - 1000);
+        let mut ops = vec![
+            Op {
+                takes: None,
+                value: 1,
+            },
+            Op {
+                takes: Some(one_finishes),
+                value: 2,
+            },
+            Op {
+                takes: None,
+                value: 3,
+            },
+        ];
+        rng.shuffle(&mut ops);
+        let batch = Batch { deadline_ms, ops };
+        let call = batch.describe();
+        let (_flags, ops) = batch.futures(&Jitter::none());
+        let wakeups = Wakeups::start();
+        let results = no_hang(&call, first_within(deadline_in(deadline_ms), ops)).await;
+        assert_eq!(results, batch.expected(), "{call} returned {results:?}.");
+        // Two timers fire in that time (the op that finishes, the
+        // deadline), each costing a few wake-ups on its way down tokio's
+        // timer wheel.
+        wakeups.assert_at_most(
+            2 * ONE_TIMER,
+            ms(deadline_ms),
+            &format!("{call} was waiting"),
+        );
+    })
+    .await;
 }

@@ -22,7 +22,8 @@ use tokio::time::MissedTickBehavior;
 /// - After receiving the first tick, stall for `stall` (as if handling that
 ///   tick took that long: `tokio::time::sleep(stall)`); every later tick is
 ///   handled instantly.
-/// - Return right after the `n`-th tick.
+/// - Return right after the `n`-th tick (`n = 0`: no tick, an empty `Vec`).
+/// - Leave nothing running: no task or timer outlives the call.
 ///
 /// `period` is more than zero.
 pub async fn tick_times(

@@ -1,12 +1,38 @@
 //! Grading tests for kata 09: tick on a schedule with `tokio::time::interval`.
 //!
-//! Every test runs on a paused clock, so a tick due at 300ms arrives at
-//! exactly 300ms of virtual time, and a whole schedule of ticks costs no
+//! Every test runs on a paused clock, so a tick due at 317ms arrives at
+//! exactly 317ms of virtual time, and a whole schedule of ticks costs no
 //! real time. `tick_times` reports when each tick was received, in virtual
-//! milliseconds since it was called.
+//! milliseconds since it was called. Periods and stalls are seeded and
+//! irregular (never multiples of 5 ms); a failing case prints its seed and
+//! the command that replays it.
+//!
+//! What the tests expect is tokio's own `Interval`, written out in
+//! [`schedule`] from its documentation: a tick is due every period from the
+//! start; a tick received more than 5 ms late counts as missed, and then
+//! `MissedTickBehavior` decides when the next one is due.
+//!
+//! The mistakes a learner makes, and the test that catches each:
+//!
+//! | mistake | caught by |
+//! |---|---|
+//! | the first tick thrown away (`tick().await` before the loop), or the interval started a period late | `the_first_tick_is_immediate` |
+//! | times measured with `std::time::Instant` (the paused clock does not move it) | `the_first_tick_is_immediate` |
+//! | waits for one more tick after the last one before returning | `the_first_tick_is_immediate` (and every test: it must return at its last tick) |
+//! | a loop of `sleep(period)` instead of an interval (drifts by the work's time) | `a_short_stall_does_not_shift_the_schedule` |
+//! | `set_missed_tick_behavior` never called (always Burst) | `delay_restarts_the_schedule_after_a_stall`, `skip_drops_the_missed_ticks_after_a_stall` |
+//! | records the `Instant` that `tick()` returns (when it was due), not when it arrived | `burst_catches_up_after_a_stall` |
+//! | stalls after every tick, or before the first one | `tick_times_follow_the_interval_schedule` |
+//! | the first tick handled outside the loop, so `n = 0` still ticks | `zero_or_one_tick` |
+//! | the ticker runs in a spawned task that outlives `tick_times` | `the_ticker_stops_when_tick_times_returns` |
+//! | the ticker task stopped on return, but not when the caller gives up | `dropping_tick_times_stops_the_ticker` |
+//! | checks the interval every millisecond instead of awaiting it | `tick_times_waits_without_waking_up` |
 
 use kata_09_interval_ticks::tick_times;
-use kata_support::{ms, no_hang, Stopwatch};
+use kata_support::{
+    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, Rng, Stopwatch,
+    Wakeups, ONE_TIMER,
+};
 use tokio::time::MissedTickBehavior;
 
 const BEHAVIORS: [MissedTickBehavior; 3] = [
@@ -15,12 +41,48 @@ const BEHAVIORS: [MissedTickBehavior; 3] = [
     MissedTickBehavior::Skip,
 ];
 
+/// How late a tick may be before tokio counts it as missed.
+const SLACK_MS: u64 = 5;
+
+/// When each of `n` ticks is received, in ms since the call, by the code
+/// the README describes: a tokio `Interval` of `period` with `behavior`,
+/// stalled once for `stall` after the first tick.
+fn schedule(period: u64, n: usize, behavior: MissedTickBehavior, stall: u64) -> Vec<u64> {
+    let mut times = Vec::with_capacity(n);
+    let mut now = 0;
+    let mut due = 0;
+    for index in 0..n {
+        now = now.max(due);
+        times.push(now);
+        due = if now > due + SLACK_MS {
+            match behavior {
+                MissedTickBehavior::Burst => due + period,
+                MissedTickBehavior::Delay => now + period,
+                _ => now + period - (now - due) % period,
+            }
+        } else {
+            due + period
+        };
+        if index == 0 {
+            now += stall;
+        }
+    }
+    times
+}
+
+fn describe(period: u64, n: usize, behavior: MissedTickBehavior, stall: u64) -> String {
+    format!("tick_times({period}ms, {n}, MissedTickBehavior::{behavior:?}, stall {stall}ms)")
+}
+
 /// Runs `tick_times` and checks it returned right after its last tick.
 async fn run(period: u64, n: usize, behavior: MissedTickBehavior, stall: u64) -> Vec<u64> {
-    let call =
-        format!("tick_times({period}ms, {n}, MissedTickBehavior::{behavior:?}, stall {stall}ms)");
+    let call = describe(period, n, behavior, stall);
     let watch = Stopwatch::start();
-    let times = no_hang(&call, tick_times(ms(period), n, behavior, ms(stall))).await;
+    let times = no_hang(
+        &call,
+        no_spin(&call, tick_times(ms(period), n, behavior, ms(stall))),
+    )
+    .await;
     assert_eq!(
         times.len(),
         n,
@@ -32,10 +94,11 @@ async fn run(period: u64, n: usize, behavior: MissedTickBehavior, stall: u64) ->
         ms(last),
         &call,
         &format!(
-            "It reported its last tick at {last}ms and should return right then, \
-             with no sleep after the last tick. (Reported tick times: {times:?}.) If it \
-             returned later than its last tick, are the times measured with \
-             tokio::time::Instant from the moment tick_times was called?"
+            "It reported its last tick at {last}ms and should return right then, with no \
+             sleep or tick after the last one. (Reported tick times: {times:?}.) If it \
+             returned later than its last tick, does it wait for one tick too many, or \
+             sleep after the last? Are the times measured with tokio::time::Instant from \
+             the moment tick_times was called?"
         ),
     );
     times
@@ -54,83 +117,216 @@ fn timeline(behavior: MissedTickBehavior, period: u64, stall: u64, times: &[u64]
 
 #[tokio::test(start_paused = true)]
 async fn the_first_tick_is_immediate() {
-    for behavior in BEHAVIORS {
-        let times = run(100, 3, behavior, 0).await;
-        assert_eq!(
-            times,
-            [0, 100, 200],
-            "tick_times(100ms, 3 ticks, MissedTickBehavior::{behavior:?}, no stall) \
-             returned {times:?}, expected [0, 100, 200]. An interval's first tick \
-             completes at once, and it is the first of the n ticks: do not throw it \
-             away with an extra tick().await before the loop, and do not start the \
-             interval one period late (interval_at(now + period, ..)). A loop of \
-             sleeps that sleeps first misses it too."
-        );
-    }
+    for_each_seed(8, |mut rng| async move {
+        let period = rng.odd_ms(7, 900);
+        let n = rng.range(2, 6) as usize;
+        for behavior in BEHAVIORS {
+            let times = run(period, n, behavior, 0).await;
+            let expected = schedule(period, n, behavior, 0);
+            assert_eq!(
+                times,
+                expected,
+                "{} returned {times:?}, expected {expected:?}. An interval's first tick \
+                 completes at once, and it is the first of the n ticks: do not throw it away \
+                 with an extra tick().await before the loop, and do not start the interval \
+                 one period late (interval_at(now + period, ..)). All zeros: the times were \
+                 measured with std::time::Instant, which tokio's paused clock does not move.",
+                describe(period, n, behavior, 0)
+            );
+        }
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_short_stall_does_not_shift_the_schedule() {
-    // The stall (60ms) is shorter than the period: the second tick is not
-    // missed, it just comes 40ms after the stall ends.
-    for behavior in BEHAVIORS {
-        let times = run(100, 4, behavior, 60).await;
+    // The stall is shorter than the period: the second tick is not missed,
+    // it just comes a little after the stall ends.
+    for_each_seed(16, |mut rng| async move {
+        let period = rng.odd_ms(20, 900);
+        let stall = rng.odd_ms(1, period - 1);
+        let n = rng.range(3, 7) as usize;
+        let behavior = *rng.pick(&BEHAVIORS);
+        let times = run(period, n, behavior, stall).await;
+        let expected = schedule(period, n, behavior, stall);
         assert_eq!(
             times,
-            [0, 100, 200, 300],
-            "tick_times(100ms, 4 ticks, MissedTickBehavior::{behavior:?}, a 60ms stall \
-             after the first tick) returned {times:?}, expected [0, 100, 200, 300]. The \
-             interval keeps its schedule: the work after tick 1 ends at 60ms, and tick 2 \
-             is still due at 100ms. A loop that sleeps `period` after the work drifts \
-             (0, 160, 260, 360): each sleep starts when the work ends, not on the schedule."
+            expected,
+            "{} returned {times:?}, expected {expected:?}. The interval keeps its schedule: \
+             the work after tick 1 ends at {stall}ms, and tick 2 is still due at {period}ms. \
+             A loop that sleeps `period` after the work drifts: each sleep starts when the \
+             work ends, not on the schedule.",
+            describe(period, n, behavior, stall)
         );
-    }
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn burst_catches_up_after_a_stall() {
-    let times = run(100, 6, MissedTickBehavior::Burst, 350).await;
+    let times = run(137, 7, MissedTickBehavior::Burst, 419).await;
     insta::with_settings!({
-        description => "tick_times(100ms, 6 ticks, Burst, a 350ms stall after tick 1). \
-            Ticks 2, 3 and 4 were due at 100, 200 and 300ms, during the stall. Burst \
-            delivers every missed tick as fast as it can, all at 350ms when the stall \
-            ends, then goes on with the original schedule (400, 500). If ticks 2-4 read \
-            100, 200, 300, the code recorded the Instant that tick() returns (when the \
-            tick was scheduled) instead of when it arrived.",
+        description => "tick_times(137ms, 7 ticks, Burst, a 419ms stall after tick 1). \
+            Ticks 2, 3 and 4 were due at 137, 274 and 411ms, during the stall. Burst \
+            delivers every missed tick as fast as it can, all at 419ms when the stall \
+            ends, then goes on with the original schedule (548, 685, 822). If ticks 2-4 \
+            read 137, 274, 411, the code recorded the Instant that tick() returns (when \
+            the tick was scheduled) instead of when it arrived.",
         omit_expression => true,
     }, {
-        insta::assert_snapshot!("burst", timeline(MissedTickBehavior::Burst, 100, 350, &times));
+        insta::assert_snapshot!("burst", timeline(MissedTickBehavior::Burst, 137, 419, &times));
     });
 }
 
 #[tokio::test(start_paused = true)]
 async fn delay_restarts_the_schedule_after_a_stall() {
-    let times = run(100, 6, MissedTickBehavior::Delay, 350).await;
+    let times = run(137, 7, MissedTickBehavior::Delay, 419).await;
     insta::with_settings!({
-        description => "tick_times(100ms, 6 ticks, Delay, a 350ms stall after tick 1). \
-            Delay delivers one tick for everything missed, at 350ms when the stall ends, \
-            and then counts the period again from there: 450, 550, 650, 750. If tick 2 \
-            came at 450ms, the code slept a period after the stall instead of using the \
+        description => "tick_times(137ms, 7 ticks, Delay, a 419ms stall after tick 1). \
+            Delay delivers one tick for everything missed, at 419ms when the stall ends, \
+            and then counts the period again from there: 556, 693, 830... If tick 2 came \
+            at 556ms, the code slept a period after the stall instead of using the \
             interval; if it looks like Burst, set_missed_tick_behavior was not called \
-            (Burst is the default); if it reads 100ms, the code recorded the Instant \
+            (Burst is the default); if it reads 137ms, the code recorded the Instant \
             that tick() returns (when the tick was scheduled), not when it arrived.",
         omit_expression => true,
     }, {
-        insta::assert_snapshot!("delay", timeline(MissedTickBehavior::Delay, 100, 350, &times));
+        insta::assert_snapshot!("delay", timeline(MissedTickBehavior::Delay, 137, 419, &times));
     });
 }
 
 #[tokio::test(start_paused = true)]
 async fn skip_drops_the_missed_ticks_after_a_stall() {
-    let times = run(100, 6, MissedTickBehavior::Skip, 350).await;
+    let times = run(137, 7, MissedTickBehavior::Skip, 419).await;
     insta::with_settings!({
-        description => "tick_times(100ms, 6 ticks, Skip, a 350ms stall after tick 1). \
-            Skip delivers one tick at 350ms when the stall ends, drops the rest of the \
-            missed ticks, and rejoins the original schedule at its next slot: 400, 500, \
-            600, 700. If tick 2 reads 100ms, the code recorded the Instant that tick() \
-            returns (when the tick was scheduled), not when it arrived.",
+        description => "tick_times(137ms, 7 ticks, Skip, a 419ms stall after tick 1). \
+            Skip delivers one tick at 419ms when the stall ends, drops the rest of the \
+            missed ticks, and rejoins the original schedule at its next slot: 548, 685, \
+            822... If it looks like Burst, set_missed_tick_behavior was not called (Burst \
+            is the default); if tick 2 reads 137ms, the code recorded the Instant that \
+            tick() returns (when the tick was scheduled), not when it arrived.",
         omit_expression => true,
     }, {
-        insta::assert_snapshot!("skip", timeline(MissedTickBehavior::Skip, 100, 350, &times));
+        insta::assert_snapshot!("skip", timeline(MissedTickBehavior::Skip, 137, 419, &times));
     });
+}
+
+/// A stall that misses ticks: several periods, sometimes ending just after
+/// a tick was due (within tokio's slack) or exactly on one.
+fn long_stall(rng: &mut Rng, period: u64) -> u64 {
+    let periods = rng.range(1, 5);
+    match rng.below(4) {
+        0 => periods * period,
+        1 => periods * period + rng.range(1, SLACK_MS),
+        _ => rng.odd_ms(period + 1, (periods + 1) * period),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn tick_times_follow_the_interval_schedule() {
+    for_each_seed(64, |mut rng| async move {
+        let period = rng.odd_ms(7, 400);
+        let behavior = *rng.pick(&BEHAVIORS);
+        let n = rng.range(2, 10) as usize;
+        let stall = match rng.below(3) {
+            0 => rng.range(0, period - 1),
+            _ => long_stall(&mut rng, period),
+        };
+        let times = run(period, n, behavior, stall).await;
+        let expected = schedule(period, n, behavior, stall);
+        assert_eq!(
+            times,
+            expected,
+            "{} returned {times:?}, expected {expected:?}.\n\
+             The ticks come from one tokio::time::interval(period), with \
+             set_missed_tick_behavior(behavior); the first tick at once; one stall, after \
+             the first tick only (not before it, not after every tick); each time recorded \
+             when tick().await returns. Ticks due during the stall were missed, and the \
+             behavior decides what happens to them (a tick at most 5ms late does not count \
+             as missed).",
+            describe(period, n, behavior, stall)
+        );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn zero_or_one_tick() {
+    for behavior in BEHAVIORS {
+        let times = run(317, 0, behavior, 0).await;
+        assert!(
+            times.is_empty(),
+            "{} returned {times:?}: zero ticks asked, zero received. Is the first tick \
+             taken before the loop, whatever n is?",
+            describe(317, 0, behavior, 0)
+        );
+        let times = run(317, 1, behavior, 0).await;
+        assert_eq!(
+            times,
+            [0],
+            "{} returned {times:?}.",
+            describe(317, 1, behavior, 0)
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_ticker_stops_when_tick_times_returns() {
+    for_each_seed(4, |mut rng| async move {
+        let period = rng.odd_ms(7, 400);
+        let n = rng.range(2, 6) as usize;
+        let behavior = *rng.pick(&BEHAVIORS);
+        let stall = rng.range(0, 3 * period);
+        run(period, n, behavior, stall).await;
+        assert_nothing_left_running(
+            &format!("{} returned", describe(period, n, behavior, stall)),
+            ms(60_000),
+        )
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_tick_times_stops_the_ticker() {
+    for_each_seed(4, |mut rng| async move {
+        let period = rng.odd_ms(7, 400);
+        let n = 12;
+        let behavior = *rng.pick(&BEHAVIORS);
+        let gives_up = rng.odd_ms(period + 1, 5 * period);
+        let call = describe(period, n, behavior, 0);
+        let output = cancel_after(ms(gives_up), tick_times(ms(period), n, behavior, ms(0))).await;
+        assert!(
+            output.is_none(),
+            "{call} returned {output:?} after {gives_up}ms, before its 12th tick."
+        );
+        assert_nothing_left_running(
+            &format!(
+                "the caller gave up on {call} after {gives_up}ms (it dropped tick_times' future)"
+            ),
+            ms(60_000),
+        )
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn tick_times_waits_without_waking_up() {
+    for_each_seed(4, |mut rng| async move {
+        let period = rng.odd_ms(10_000, 20_000);
+        let behavior = *rng.pick(&BEHAVIORS);
+        let call = describe(period, 3, behavior, 0);
+        let wakeups = Wakeups::start();
+        let times = run(period, 3, behavior, 0).await;
+        assert_eq!(times, [0, period, 2 * period], "{call} returned {times:?}.");
+        // Two ticks to wait for, each a timer that costs a few wake-ups on
+        // its way down tokio's timer wheel.
+        wakeups.assert_at_most(
+            2 * ONE_TIMER,
+            ms(2 * period),
+            &format!("{call} was waiting for its ticks"),
+        );
+    })
+    .await;
 }

@@ -1,5 +1,5 @@
 //! Wrong: polls the future every 10ms and checks a std::time::Instant deadline; tokio's paused clock does not move std::time::Instant, so it never times out (a 5s future returns Ok after 5s, a hung future never returns).
-//! Caught by: a_slow_future_times_out_at_exactly_the_limit
+//! Caught by: a_slow_future_times_out_at_exactly_the_limit, a_future_that_never_finishes_still_times_out
 
 use std::fmt;
 use std::future::Future;

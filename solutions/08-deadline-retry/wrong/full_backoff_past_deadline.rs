@@ -1,4 +1,4 @@
-//! Wrong: sleeps the full backoff and only then looks at the deadline, so with the deadline at 1s it sleeps the 800ms backoff from 700ms to 1.5s before giving up.
+//! Wrong: sleeps the full backoff and only then looks at the deadline, so when the deadline falls inside a backoff it gives up at the end of the backoff, after the deadline.
 //! Caught by: gives_up_exactly_at_the_deadline_without_sleeping_past_it
 
 use std::fmt;

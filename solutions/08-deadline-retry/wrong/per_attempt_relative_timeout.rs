@@ -1,4 +1,4 @@
-//! Wrong: gives every attempt its own relative timeout (the time left when retry_until was called), so an attempt that starts late and hangs runs past the deadline: it gives up at 1.1s instead of 1s.
+//! Wrong: gives every attempt its own relative timeout (the time left when retry_until was called), so an attempt that starts late and hangs runs past the deadline before it is cut off.
 //! Caught by: an_attempt_still_running_at_the_deadline_is_cancelled
 
 use std::fmt;

@@ -1,4 +1,4 @@
-//! Wrong: backs off with std::thread::sleep, which blocks the runtime's thread for real and never moves tokio's clock: on the paused test clock the retries happen at 0ms of virtual time (and real time is wasted).
+//! Wrong: backs off with std::thread::sleep, which blocks the runtime's thread for real and never moves tokio's clock: on the paused test clock every retry happens at 0ms of virtual time (and real time is wasted).
 //! Caught by: retries_with_backoff_until_an_attempt_succeeds
 
 use std::fmt;

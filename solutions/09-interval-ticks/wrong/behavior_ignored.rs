@@ -1,5 +1,5 @@
 //! Wrong: never calls set_missed_tick_behavior, so every interval uses the default, Burst: after a stall, Delay and Skip fire the missed ticks all at once too.
-//! Caught by: delay_restarts_the_schedule_after_a_stall
+//! Caught by: delay_restarts_the_schedule_after_a_stall, skip_drops_the_missed_ticks_after_a_stall
 
 use std::time::Duration;
 

@@ -1,4 +1,4 @@
-//! Wrong: starts the interval one period late with interval_at(now + period, ..), so the first tick comes at 100ms instead of at once and every tick is one period late.
+//! Wrong: starts the interval one period late with interval_at(now + period, ..), so the first tick comes a period late instead of at once, and every tick with it.
 //! Caught by: the_first_tick_is_immediate
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Wrong: records the Instant that tick() returns, which is when the tick was scheduled, not when it arrived: after a stall, Burst's catch-up ticks read 100, 200, 300 although they all arrived at 350ms.
+//! Wrong: records the Instant that tick() returns, which is when the tick was scheduled, not when it arrived: after a stall, Burst's catch-up ticks read their due times although they all arrived when the stall ended.
 //! Caught by: burst_catches_up_after_a_stall
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Wrong: ticks with a loop that sleeps one period after each tick's work, so the schedule drifts by however long the work took: a 60ms stall puts every later tick 60ms late (0, 160, 260, 360).
+//! Wrong: ticks with a loop that sleeps one period after each tick's work, so the schedule drifts by however long the work took: a stall shorter than the period puts every later tick that much late.
 //! Caught by: a_short_stall_does_not_shift_the_schedule
 
 use std::time::Duration;

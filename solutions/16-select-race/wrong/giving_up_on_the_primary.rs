@@ -1,4 +1,4 @@
-//! Wrong: when the hedge timer fires it drops the primary and waits for the backup alone, throwing away the primary's head start: a primary answering at 400ms is ignored for a backup answering at 700ms.
+//! Wrong: when the hedge timer fires it drops the primary and waits for the backup alone, throwing away the primary's head start: a primary answering soon after the hedge is ignored for a slower backup.
 //! Caught by: the_primary_still_wins_if_it_answers_first_after_the_hedge
 
 use std::time::Duration;

@@ -1,5 +1,5 @@
 //! Wrong: both `select!`s leave out `biased;`, so they poll their branches in a random order and a tie (primary and timer, or primary and backup, ready at the same instant) goes either way.
-//! Caught by: a_tie_between_primary_and_backup_goes_to_the_primary
+//! Caught by: a_tie_between_primary_and_backup_goes_to_the_primary, a_primary_answering_exactly_at_the_hedge_time_needs_no_backup
 
 use std::time::Duration;
 

@@ -1,0 +1,91 @@
+//! Wrong: spawns each attempt and aborts it when the deadline comes, but when the caller drops retry_until mid-way, the JoinHandle is only dropped, which detaches the task: the attempt runs on.
+//! Caught by: dropping_retry_until_stops_retrying
+
+use std::fmt;
+use std::time::Duration;
+
+use futures::future::BoxFuture;
+use tokio::time::Instant;
+
+/// How long to wait after the first failure. Each later wait is twice the
+/// one before: 100 ms, 200 ms, 400 ms, 800 ms, ...
+pub const FIRST_BACKOFF: Duration = Duration::from_millis(100);
+
+/// Why `retry_until` gave up: the deadline came before any attempt
+/// succeeded.
+///
+/// Given to you: do not change it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetryError<E> {
+    /// How many attempts were started (including one cut off by the
+    /// deadline).
+    pub attempts: u32,
+    /// The error of the last attempt that failed, or `None` if no attempt
+    /// failed (there was none, or the only one was cut off by the deadline).
+    pub last_error: Option<E>,
+}
+
+impl<E: fmt::Display> fmt::Display for RetryError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "gave up at the deadline after {} attempt(s)",
+            self.attempts
+        )?;
+        if let Some(error) = &self.last_error {
+            write!(f, "; the last one failed with: {error}")?;
+        }
+        Ok(())
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for RetryError<E> {}
+
+// (Spawning needs `T: Send + 'static` and `E: Send + 'static`, which the
+// kata's signature does not have: a test file with other values does not
+// compile.)
+pub async fn retry_until<T, E>(
+    deadline: Instant,
+    mut op: impl FnMut() -> BoxFuture<'static, Result<T, E>>,
+) -> Result<T, RetryError<E>>
+where
+    T: Send + 'static,
+    E: Send + 'static,
+{
+    let mut attempts = 0;
+    let mut last_error = None;
+    let mut backoff = FIRST_BACKOFF;
+    loop {
+        if Instant::now() >= deadline {
+            return Err(RetryError {
+                attempts,
+                last_error,
+            });
+        }
+        attempts += 1;
+        // The mistake: the attempt lives in its own task. Only the deadline
+        // branch below stops it; a caller dropping this future does not.
+        let mut handle = tokio::spawn(op());
+        let result = tokio::select! {
+            biased;
+            joined = &mut handle => Some(joined.expect("an attempt panicked")),
+            () = tokio::time::sleep_until(deadline) => {
+                handle.abort();
+                let _ = handle.await;
+                None
+            }
+        };
+        match result {
+            Some(Ok(value)) => return Ok(value),
+            Some(Err(error)) => last_error = Some(error),
+            None => {
+                return Err(RetryError {
+                    attempts,
+                    last_error,
+                })
+            }
+        }
+        tokio::time::sleep_until((Instant::now() + backoff).min(deadline)).await;
+        backoff *= 2;
+    }
+}
