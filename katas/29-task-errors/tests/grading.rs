@@ -23,6 +23,7 @@
 //! | a payload that is not a string shown with `{:?}` (`Any { .. }`) | `error_messages_name_the_job_and_the_cause` |
 //! | the wrong job named for a panic (the id lost, guessed from `is_finished`) | `the_first_failure_in_time_wins_and_the_rest_are_dropped` |
 //! | a polling loop (`is_finished` + `sleep`) instead of awaiting completion | `the_first_failure_in_time_wins_and_the_rest_are_dropped` (odd times), `waiting_for_jobs_costs_no_wakeups` |
+//! | a spinning loop (`is_finished` + `yield_now`): never waits, time cannot move | `all_jobs_succeeding_return_every_value_in_input_order` and every test (`no_spin`) |
 //! | the jobs keep running when the caller drops `try_all` (a `Vec` of `JoinHandle`s) | `dropping_try_all_cancels_every_job` |
 
 use std::any::Any;
@@ -37,7 +38,7 @@ use std::sync::{Arc, Mutex};
 
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, DropFlag, DropProbe, Jitter, Rng, Stopwatch, Wakeups,
+    ms, no_hang, no_spin, DropFlag, DropProbe, Jitter, Rng, Stopwatch, Wakeups,
 };
 use tokio::sync::oneshot;
 use tokio::time::{sleep, Instant};
@@ -90,7 +91,8 @@ fn watched<T: Send + 'static>(name: &'static str, millis: u64, value: T) -> (Dro
 /// Runs `try_all` under the hang guard. If `try_all` itself panics, the
 /// test fails with an explanation instead of the bare panic.
 async fn run<T: Send + 'static>(what: &str, jobs: Vec<Job<T>>) -> Result<Vec<T>, JobError> {
-    match no_hang(what, AssertUnwindSafe(try_all(jobs)).catch_unwind()).await {
+    let guarded = no_spin(what, AssertUnwindSafe(try_all(jobs)).catch_unwind());
+    match no_hang(what, guarded).await {
         Ok(result) => result,
         Err(payload) => {
             let message = payload
@@ -705,7 +707,7 @@ async fn dropping_try_all_cancels_every_job() {
         );
         let seen = Seen::default();
         let (flags, jobs) = build(&plan, &Jitter::new(rng.next_u64()), &seen);
-        let output = cancel_after(ms(give_up), try_all(jobs)).await;
+        let output = cancel_after(ms(give_up), no_spin(&what, try_all(jobs))).await;
         assert!(
             output.is_none(),
             "{what}: try_all returned {} before the slowest job ({slowest}ms) was done.",
@@ -764,7 +766,7 @@ async fn waiting_for_jobs_costs_no_wakeups() {
             Ok(100 - i as u64 * 7)
         }));
     }
-    let batch = tokio::spawn(try_all(jobs));
+    let batch = tokio::spawn(no_spin("try_all", try_all(jobs)));
     Wakeups::assert_quiet_for(
         ms(60_000),
         0,
