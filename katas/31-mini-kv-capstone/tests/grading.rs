@@ -37,6 +37,7 @@
 //! | returns at shutdown without waiting for the connections | `shutdown_finishes_the_reply_in_flight_and_closes_every_connection` |
 //! | its own completion `Sender` kept: waits forever | `shutdown_finishes_the_reply_in_flight_and_closes_every_connection` |
 //! | waits for the connections by polling (a permit count, a counter, on a timer) | `serve_waits_quietly_and_stops_at_the_signal` |
+//! | waits for the connections by spinning (`yield_now` until the permits are back) | `shutdown_finishes_the_reply_in_flight_and_closes_every_connection`, `when_accepting_fails_for_good_open_connections_are_closed_gracefully` (`no_spin`) |
 //! | the signal not raced against the backoff wait | `shutdown_during_a_backoff_wait_returns_at_once` |
 //! | an accept error returned at once with `?`, skipping the graceful shutdown | `when_accepting_fails_for_good_open_connections_are_closed_gracefully` |
 //! | the accept loop in a detached task: it outlives a dropped `serve` | `dropping_serve_leaves_nothing_running` |
@@ -50,7 +51,7 @@ use std::time::Duration;
 use kata_31_mini_kv_capstone::{accept_with_backoff, handle_connection, serve, Db, Listener};
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, on_multi_thread, scripted, EventLog, Rng, Stopwatch, Wakeups,
+    ms, no_hang, no_spin, on_multi_thread, scripted, EventLog, Rng, Stopwatch, Wakeups,
 };
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, BufWriter, DuplexStream};
 use tokio::net::{TcpListener, TcpStream};
@@ -604,9 +605,12 @@ async fn the_limit_holds_for_any_max_and_any_order() {
         let stays: Vec<u64> = rng.distinct_odd_ms(n, 1, 3000);
         let (listener, clients) = fake_listener();
         let (stop, stopped) = oneshot::channel::<()>();
-        let server = tokio::spawn(serve(listener, Db::new(), max, async move {
-            let _ = stopped.await;
-        }));
+        let server = tokio::spawn(no_spin(
+            "serve",
+            serve(listener, Db::new(), max, async move {
+                let _ = stopped.await;
+            }),
+        ));
         let what = format!(
             "serve(max_connections = {max}) with {n} clients connecting at once, each \
              hanging up {stays:?}ms after its reply"
@@ -693,9 +697,12 @@ async fn every_accept_starts_a_fresh_backoff() {
         .collect();
     let listener = ScriptedListener::with_script(script, Then::WaitForever, &log);
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(serve(listener, Db::new(), 4, async move {
-        let _ = stopped.await;
-    }));
+    let server = tokio::spawn(no_spin(
+        "serve",
+        serve(listener, Db::new(), 4, async move {
+            let _ = stopped.await;
+        }),
+    ));
     sleep(ms(60_000)).await;
     stop.send(()).ok();
     let returned = no_hang("serve (after the shutdown signal)", server)
@@ -721,9 +728,12 @@ async fn every_accept_starts_a_fresh_backoff() {
 async fn serve_waits_quietly_and_stops_at_the_signal() {
     let (listener, clients) = fake_listener();
     let (stop, stopped) = oneshot::channel::<()>();
-    let mut server = tokio::spawn(serve(listener, Db::new(), 3, async move {
-        let _ = stopped.await;
-    }));
+    let mut server = tokio::spawn(no_spin(
+        "serve",
+        serve(listener, Db::new(), 3, async move {
+            let _ = stopped.await;
+        }),
+    ));
     let mut idle = Vec::new();
     for i in 0..3 {
         let mut client = clients.connect(64);
@@ -780,7 +790,7 @@ async fn shutdown_during_a_backoff_wait_returns_at_once() {
         let watch = Stopwatch::start();
         let returned = no_hang(
             "serve on a failing listener, with the shutdown signal during a backoff wait",
-            serve(listener, Db::new(), 4, sleep(ms(at))),
+            no_spin("serve", serve(listener, Db::new(), 4, sleep(ms(at)))),
         )
         .await;
         watch.assert_elapsed(
@@ -820,7 +830,10 @@ async fn when_accepting_fails_for_good_open_connections_are_closed_gracefully() 
     let big = "y".repeat(64);
     db.set("big", &big);
     let watch = Stopwatch::start();
-    let mut server = tokio::spawn(serve(listener, db.clone(), 4, std::future::pending()));
+    let mut server = tokio::spawn(no_spin(
+        "serve",
+        serve(listener, db.clone(), 4, std::future::pending()),
+    ));
     // While serve retries its accepts, the open connection is still served;
     // then the client asks for a long reply and does not read it yet.
     sleep(ms(50_021)).await;
@@ -1266,9 +1279,12 @@ async fn shutdown_finishes_the_reply_in_flight_and_closes_every_connection() {
     let big = "x".repeat(64);
     db.set("big", &big);
     let (stop, stopped) = oneshot::channel::<()>();
-    let server = tokio::spawn(serve(listener, db, 4, async move {
-        let _ = stopped.await;
-    }));
+    let server = tokio::spawn(no_spin(
+        "serve",
+        serve(listener, db, 4, async move {
+            let _ = stopped.await;
+        }),
+    ));
 
     // `busy` asks for a 70-byte reply through an 8-byte pipe and does not
     // read it yet: its connection is stuck writing the reply.
@@ -1342,7 +1358,10 @@ async fn serve_returns_the_error_when_accepting_fails_for_good() {
     let watch = Stopwatch::start();
     let returned = until_it_gives_up(
         "serve on a listener whose accepts always fail",
-        serve(listener, Db::new(), 4, std::future::pending()),
+        no_spin(
+            "serve",
+            serve(listener, Db::new(), 4, std::future::pending()),
+        ),
     )
     .await;
     assert!(
