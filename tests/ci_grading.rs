@@ -259,6 +259,15 @@ fn junit_classroom_and_github_outputs_describe_the_same_run() {
     assert_eq!(junit.suites.len(), 2);
     for suite in &junit.suites {
         let kata = kata(&report, &suite.name);
+        // One rule for points in every report.
+        for property in ["points", "max_points"] {
+            assert_eq!(
+                suite.properties.hashmap.get(property).map(String::as_str),
+                Some(kata[property].to_string().as_str()),
+                "{property} of {}",
+                suite.name
+            );
+        }
         assert_eq!(
             suite.cases.len(),
             kata["tests"].as_array().unwrap().len(),
@@ -340,6 +349,9 @@ fn junit_classroom_and_github_outputs_describe_the_same_run() {
     );
     assert_eq!(entry("07-")["status"], "fail");
     assert_eq!(entry("07-")["score"], 10 * passed / total);
+    assert_eq!(entry("07-")["score"], timeout["points"]);
+    assert_eq!(report["summary"]["points"], 10 + 10 * passed / total);
+    assert_eq!(report["summary"]["max_points"], 20);
     assert!(
         entry("07-")["score"].as_u64().unwrap() > 0,
         "partial credit for the tests that pass"

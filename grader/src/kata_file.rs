@@ -45,6 +45,10 @@ pub struct KataFile {
     pub target_time_limits: BTreeMap<String, u64>,
     /// Points in GitHub Classroom, shared out by the tests that pass.
     pub points: Option<u32>,
+    /// The tests (`target::name`) that the untouched starter code already
+    /// passes. They earn no points, and `verify` checks the list is exact.
+    #[serde(default)]
+    pub passes_on_starter: Vec<String>,
 }
 
 impl KataFile {
@@ -71,6 +75,18 @@ impl KataFile {
         }
         if let Some((target, _)) = file.target_time_limits.iter().find(|(_, secs)| **secs == 0) {
             bail!("field `target_time_limits.{target}` must be at least 1");
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for test in &file.passes_on_starter {
+            if !test.contains("::") {
+                bail!(
+                    "field `passes_on_starter`: `{test}` is not a test name; write it as \
+                     `<test file>::<test function>`, e.g. \"grading::{test}\""
+                );
+            }
+            if !seen.insert(test) {
+                bail!("field `passes_on_starter` lists `{test}` twice");
+            }
         }
         Ok(file)
     }
@@ -114,6 +130,22 @@ compile_checks = 300
     fn a_missing_field_names_the_field() {
         let err = KataFile::parse(&GOOD.replace("kind = \"todo\"", "")).unwrap_err();
         assert!(format!("{err:#}").contains("kind"), "{err:#}");
+    }
+
+    #[test]
+    fn passes_on_starter_defaults_to_none_and_wants_full_names() {
+        assert!(KataFile::parse(GOOD).unwrap().passes_on_starter.is_empty());
+        let listed = format!("passes_on_starter = [\"grading::a\", \"grading::b\"]\n{GOOD}");
+        assert_eq!(
+            KataFile::parse(&listed).unwrap().passes_on_starter,
+            ["grading::a", "grading::b"]
+        );
+        let bare = format!("passes_on_starter = [\"a\"]\n{GOOD}");
+        let err = KataFile::parse(&bare).unwrap_err();
+        assert!(format!("{err:#}").contains("grading::a"), "{err:#}");
+        let twice = format!("passes_on_starter = [\"grading::a\", \"grading::a\"]\n{GOOD}");
+        let err = KataFile::parse(&twice).unwrap_err();
+        assert!(format!("{err:#}").contains("twice"), "{err:#}");
     }
 
     #[test]

@@ -130,13 +130,28 @@ fn run(cli: Cli) -> Result<i32> {
             katas,
             discard_builds,
         }) => {
+            if matches!(cli.common.format, Format::Junit | Format::Classroom) {
+                return Err(UsageError(
+                    "verify reports as a table (the default) or as JSON (`--format json`)".into(),
+                )
+                .into());
+            }
+            if !cli.common.reports.is_empty() {
+                return Err(UsageError(
+                    "--report goes with grading, not verify: redirect `verify --format json` \
+                     to a file instead"
+                        .into(),
+                )
+                .into());
+            }
             let progress = Progress::new(ui::progress_wanted());
+            let named = !katas.is_empty();
             let (problems, names) = discover::select_problems(&repo, &katas);
             let katas = match names.is_empty() && !katas.is_empty() {
                 true => Vec::new(),
                 false => discover::select(&repo.katas, &names)?,
             };
-            let (report, ok) = verify::verify(
+            let checks = verify::verify(
                 &repo,
                 &katas,
                 &solutions_root,
@@ -144,16 +159,24 @@ fn run(cli: Cli) -> Result<i32> {
                 discard_builds,
                 &progress,
             )?;
-            anstream::print!("{report}");
+            let ok = verify::render::all_sound(&checks) && problems.is_empty();
+            match cli.common.format {
+                Format::Json => println!("{}", verify::render::json(&checks)),
+                _ => anstream::print!("{}", verify::render::human(&checks, named)),
+            }
             for problem in &problems {
                 let style = ui::RED;
-                anstream::println!(
+                let text = format!(
                     "\n{style}{}{style:#} cannot be checked\n  - {}",
-                    problem.id,
-                    problem.message
+                    problem.id, problem.message
                 );
+                // stdout holds the JSON document alone.
+                match cli.common.format {
+                    Format::Json => anstream::eprintln!("{text}"),
+                    _ => anstream::println!("{text}"),
+                }
             }
-            return Ok(if ok && problems.is_empty() { 0 } else { 1 });
+            return Ok(if ok { 0 } else { 1 });
         }
         Some(Command::Watch { kata }) => {
             return learner::watch::run(repo, kata, options);
@@ -246,8 +269,8 @@ fn run(cli: Cli) -> Result<i32> {
         report::github::in_actions() && cli.common.format == Format::Human,
     );
     match cli.common.format {
-        Format::Json => println!("{}", report::json::render(&results)),
-        Format::Junit => println!("{}", report::junit::render(&results)),
+        Format::Json => println!("{}", report::json::render(&katas, &results)),
+        Format::Junit => println!("{}", report::junit::render(&katas, &results)),
         Format::Classroom => println!("{}", report::classroom::render(&katas, &results)),
         Format::Human => {
             anstream::print!(

@@ -45,8 +45,8 @@ pub fn parse_report(text: &str) -> Result<(Format, PathBuf), String> {
 pub fn render(format: Format, run: &Run<'_>) -> String {
     match format {
         Format::Human => report::human::render(run.katas, run.results, run.named, run.title),
-        Format::Json => report::json::render(run.results),
-        Format::Junit => report::junit::render(run.results),
+        Format::Json => report::json::render(run.katas, run.results),
+        Format::Junit => report::junit::render(run.katas, run.results),
         Format::Classroom => report::classroom::render(run.katas, run.results),
     }
 }

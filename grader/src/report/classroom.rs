@@ -11,14 +11,16 @@
 //! ignored. The workflow base64-encodes this output into a step output.
 //!
 //! Classroom itself only gives all or nothing per test command; here every
-//! kata is one entry worth its `points` (`kata.toml`, default 10), earned in
-//! proportion to the tests that pass, rounded down, so the full points mean
-//! the kata passed. A tampered kata earns nothing.
+//! kata is one entry worth its `points` (`kata.toml`, default 10), earned as
+//! [`points`](super::points) rules for every report: in proportion to the
+//! learner's tests that pass (not those the starter code already passed),
+//! rounded down, full points only when the kata passed, nothing when it is
+//! tampered or does not compile.
 
 use serde::Serialize;
 
+use super::points;
 use crate::discover::Kata;
-use crate::kata_file::DEFAULT_POINTS;
 use crate::pipeline::{KataResult, KataStatus};
 
 #[derive(Serialize)]
@@ -42,38 +44,17 @@ struct Entry {
     duration: u64,
 }
 
-/// The points `result` earns out of `points`.
-pub fn score(result: &KataResult, points: u32) -> u32 {
-    match result.status {
-        KataStatus::Passed => points,
-        KataStatus::Tampered | KataStatus::CompileError => 0,
-        _ if result.tests.is_empty() => 0,
-        _ => {
-            let passed = result.passed_tests() as u64;
-            (u64::from(points) * passed / result.tests.len() as u64) as u32
-        }
-    }
-}
-
-pub fn points(katas: &[&Kata], id: &str) -> u32 {
-    katas
-        .iter()
-        .find(|k| k.id == id)
-        .and_then(|k| k.meta.points)
-        .unwrap_or(DEFAULT_POINTS)
-}
-
 pub fn render(katas: &[&Kata], results: &[KataResult]) -> String {
     let tests: Vec<Entry> = results
         .iter()
         .map(|result| {
-            let max = points(katas, &result.id);
+            let worth = points::of(katas, result);
             let passed = result.status == KataStatus::Passed;
             Entry {
                 name: format!("{} · {}", result.id, result.title),
                 status: if passed { "pass" } else { "fail" },
-                score: score(result, max),
-                max_score: max,
+                score: worth.points,
+                max_score: worth.max_points,
                 message: message(result),
                 test_code: format!("cargo run -p grader -- {:02}", result.number),
                 filename: format!("katas/{}/src/lib.rs", result.id),

@@ -20,7 +20,7 @@ use std::fmt::Write as _;
 use crate::discover::Kata;
 use crate::pipeline::{KataResult, KataStatus, TestStatus};
 
-use super::classroom;
+use super::points;
 
 /// Running as a GitHub Actions step.
 pub fn in_actions() -> bool {
@@ -166,22 +166,18 @@ pub fn summary(
         .iter()
         .filter(|r| r.status == KataStatus::Passed)
         .count();
-    let mut points = 0;
-    let mut max = 0;
-    for result in results {
-        let worth = classroom::points(katas, &result.id);
-        points += classroom::score(result, worth);
-        max += worth;
-    }
+    let total = points::total(katas, results);
     let _ = writeln!(out, "## {}\n", html(title));
     let _ = writeln!(
         out,
-        "**{passed}/{} katas passed · {points}/{max} points**\n",
-        results.len()
+        "**{passed}/{} katas passed · {}/{} points**\n",
+        results.len(),
+        total.points,
+        total.max_points
     );
     let _ = writeln!(out, "| Kata | Status | Tests | Points |\n|---|---|---|---|");
     for result in results {
-        let worth = classroom::points(katas, &result.id);
+        let worth = points::of(katas, result);
         let _ = writeln!(
             out,
             "| {} · {} | {} | {}/{} | {}/{} |",
@@ -190,8 +186,8 @@ pub fn summary(
             status_cell(result.status),
             result.passed_tests(),
             result.tests.len(),
-            classroom::score(result, worth),
-            worth
+            worth.points,
+            worth.max_points
         );
     }
     for result in results

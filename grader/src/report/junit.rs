@@ -5,17 +5,24 @@
 //! output as its text. A kata whose code does not compile carries rustc's
 //! errors in its suite's `system-err`; a tampered kata gets one more failing
 //! case, `grading_files_unchanged`, so no JUnit viewer shows it green.
+//! Each suite carries the kata's `points` and `max_points` as properties
+//! (the same rule as every report: see `points.rs`).
 
 use std::time::Duration;
 
-use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
+use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
+use super::points;
+use crate::discover::Kata;
 use crate::pipeline::{KataResult, KataStatus, TestStatus};
 
-pub fn render(results: &[KataResult]) -> String {
+pub fn render(katas: &[&Kata], results: &[KataResult]) -> String {
     let mut report = Report::new("tokio-katas");
     for result in results {
         let mut suite = TestSuite::new(result.id.as_str());
+        let worth = points::of(katas, result);
+        suite.add_property(Property::new("points", worth.points.to_string()));
+        suite.add_property(Property::new("max_points", worth.max_points.to_string()));
         for test in &result.tests {
             let status = match test.status {
                 TestStatus::Passed => TestCaseStatus::success(),

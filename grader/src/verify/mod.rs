@@ -1,0 +1,295 @@
+//! `verify`: the instructor's proof that every kata is sound.
+//!
+//! A kata is only worth grading if its tests tell right from wrong. For
+//! every kata this checks that the stub does not pass, the reference
+//! solution does, every known-wrong solution in `solutions/NN/wrong/` does
+//! not (caught by the very tests its header names), every correct solution
+//! written in another style in `solutions/NN/right/` does, and that every
+//! test is *proven*: some known-wrong solution (or a fix kata's starter
+//! code) makes it fail. All variants are built in one cargo invocation
+//! (through the overlay workspace) and run in parallel, like an ordinary
+//! grading run; [`proof`] then reads the verdicts, and [`render`] shows them
+//! to people or, with `--format json`, to machines.
+
+pub mod proof;
+pub mod render;
+
+use std::path::Path;
+
+use anyhow::Result;
+
+use crate::discover::{Kata, Repo};
+use crate::pipeline::{self, KataResult, KataStatus, RunOptions, Subject};
+use crate::ui::Progress;
+use proof::{SolutionFile, TestProof};
+
+/// Katas per build with `--discard-builds`: enough to keep both cores busy.
+const DISCARD_BATCH: usize = 6;
+
+/// Everything `verify` found out about one kata.
+pub struct KataCheck<'a> {
+    pub kata: &'a Kata,
+    pub stub: Option<KataStatus>,
+    pub solution: Option<KataStatus>,
+    pub wrongs: Vec<WrongCheck>,
+    pub rights: Vec<RightCheck>,
+    /// What proves each test, in the order the solution's run lists them;
+    /// `None` when the reference solution did not run its tests.
+    pub proofs: Option<Vec<TestProof>>,
+    /// The tests the starter code passes (`passes_on_starter` must match).
+    pub starter_passes: Vec<String>,
+    /// One line (or paragraph) per thing to fix; none means sound.
+    pub problems: Vec<String>,
+}
+
+impl KataCheck<'_> {
+    pub fn sound(&self) -> bool {
+        self.problems.is_empty()
+    }
+
+    pub fn unproven(&self) -> Vec<&str> {
+        self.proofs
+            .iter()
+            .flatten()
+            .filter(|p| !p.proven())
+            .map(|p| p.test.as_str())
+            .collect()
+    }
+
+    pub fn wrong_caught(&self) -> usize {
+        self.wrongs.iter().filter(|w| w.caught).count()
+    }
+
+    pub fn right_passed(&self) -> usize {
+        self.rights.iter().filter(|r| r.passed).count()
+    }
+}
+
+/// A known-wrong solution and whether it was caught as its header says.
+pub struct WrongCheck {
+    pub name: String,
+    pub what: Option<String>,
+    pub caught_by: Vec<String>,
+    pub caught: bool,
+}
+
+/// A correct solution in another style and whether it passed.
+pub struct RightCheck {
+    pub name: String,
+    pub style: Option<String>,
+    pub passed: bool,
+}
+
+/// What a graded subject is, for its kata.
+#[derive(Clone, Copy)]
+enum Role {
+    Stub,
+    Solution,
+    Wrong(usize),
+    Right(usize),
+}
+
+pub fn verify<'a>(
+    repo: &Repo,
+    katas: &[&'a Kata],
+    solutions_root: &Path,
+    options: &RunOptions,
+    discard_builds: bool,
+    progress: &Progress,
+) -> Result<Vec<KataCheck<'a>>> {
+    let mut subjects = Vec::new();
+    let mut roles = Vec::new();
+    let mut files: Vec<(Vec<SolutionFile>, Vec<SolutionFile>)> = Vec::new();
+    let mut checks: Vec<KataCheck> = Vec::new();
+    for (index, kata) in katas.iter().copied().enumerate() {
+        let mut check = KataCheck {
+            kata,
+            stub: None,
+            solution: None,
+            wrongs: Vec::new(),
+            rights: Vec::new(),
+            proofs: None,
+            starter_passes: Vec::new(),
+            problems: Vec::new(),
+        };
+        subjects.push(Subject::working(kata));
+        roles.push((index, Role::Stub));
+        let dir = kata.solution_dir(solutions_root);
+        let solution = dir.join("src").join("lib.rs");
+        if solution.is_file() {
+            subjects.push(Subject::file(kata, "solution", solution));
+            roles.push((index, Role::Solution));
+        } else {
+            check.problems.push(format!(
+                "no reference solution: {} is missing",
+                solution.display()
+            ));
+        }
+        let wrong = proof::solution_files(&dir.join("wrong"), "Wrong:")?;
+        if wrong.is_empty() {
+            check
+                .problems
+                .push("no known-wrong solutions in its wrong/ folder".into());
+        }
+        for (i, w) in wrong.iter().enumerate() {
+            subjects.push(Subject::file(
+                kata,
+                &format!("wrong-{}", w.name),
+                w.path.clone(),
+            ));
+            roles.push((index, Role::Wrong(i)));
+            if w.what.is_none() {
+                check.problems.push(format!(
+                    "wrong/{}.rs does not start with `//! Wrong: <what is wrong>`",
+                    w.name
+                ));
+            }
+        }
+        let right = proof::solution_files(&dir.join("right"), "Right:")?;
+        for (i, r) in right.iter().enumerate() {
+            subjects.push(Subject::file(
+                kata,
+                &format!("right-{}", r.name),
+                r.path.clone(),
+            ));
+            roles.push((index, Role::Right(i)));
+            if r.what.is_none() {
+                check.problems.push(format!(
+                    "right/{}.rs does not start with `//! Right: <the style it is written in>`",
+                    r.name
+                ));
+            }
+        }
+        files.push((wrong, right));
+        checks.push(check);
+    }
+    // Authors change grading files on purpose: no integrity check here.
+    // Verify is the proof that every kata is sound, so every test runs.
+    let options = RunOptions {
+        check_edits: false,
+        use_cache: false,
+        ..options.clone()
+    };
+    let results = if discard_builds {
+        // A few katas at a time, each batch's known-wrong and other-style
+        // builds deleted before the next is built: the disk holds one batch
+        // of them at most (about 5 MB per test binary, ~270 binaries in all).
+        let mut results = Vec::new();
+        let planned: Vec<(Subject, Role)> = subjects
+            .iter()
+            .cloned()
+            .zip(roles.iter().map(|(_, role)| *role))
+            .collect();
+        for batch in planned
+            .chunk_by(|a, b| a.0.kata.id == b.0.kata.id)
+            .collect::<Vec<_>>()
+            .chunks(DISCARD_BATCH)
+        {
+            let batch: Vec<&(Subject, Role)> = batch.iter().flat_map(|kata| kata.iter()).collect();
+            let graded: Vec<Subject> = batch.iter().map(|(s, _)| s.clone()).collect();
+            results.extend(pipeline::grade_all(repo, &graded, &options, progress)?);
+            for (subject, role) in batch {
+                if matches!(role, Role::Wrong(_) | Role::Right(_)) {
+                    pipeline::overlay::discard(repo, subject);
+                }
+            }
+        }
+        results
+    } else {
+        pipeline::grade_all(repo, &subjects, &options, progress)?
+    };
+    progress.finish();
+
+    let mut by_kata: Vec<Graded> = katas.iter().map(|_| Graded::default()).collect();
+    for ((index, role), result) in roles.into_iter().zip(results) {
+        let graded = &mut by_kata[index];
+        match role {
+            Role::Stub => graded.stub = Some(result),
+            Role::Solution => graded.solution = Some(result),
+            Role::Wrong(i) => graded.wrongs.push((i, result)),
+            Role::Right(i) => graded.rights.push((i, result)),
+        }
+    }
+    for ((check, graded), (wrong, right)) in checks.iter_mut().zip(&by_kata).zip(&files) {
+        judge(check, graded, wrong, right);
+    }
+    Ok(checks)
+}
+
+/// One kata's results, by role.
+#[derive(Default)]
+struct Graded {
+    stub: Option<KataResult>,
+    solution: Option<KataResult>,
+    wrongs: Vec<(usize, KataResult)>,
+    rights: Vec<(usize, KataResult)>,
+}
+
+/// Turns one kata's verdicts into its check: statuses, counts, proofs and
+/// a problem for everything that does not hold.
+fn judge(check: &mut KataCheck, graded: &Graded, wrong: &[SolutionFile], right: &[SolutionFile]) {
+    let kata = check.kata;
+    if let Some(stub) = &graded.stub {
+        check.stub = Some(stub.status);
+        if stub.status == KataStatus::Passed {
+            check.problems.push(format!(
+                "the stub in katas/{}/src/lib.rs passes: the tests do not check the kata (or the stub is already solved)",
+                kata.id
+            ));
+        }
+    }
+    if let Some(solution) = &graded.solution {
+        check.solution = Some(solution.status);
+        if solution.status != KataStatus::Passed {
+            check.problems.push(format!(
+                "the reference solution is {}: {}",
+                proof::status_word(solution.status),
+                proof::first_failure(solution)
+            ));
+        }
+    }
+    for (i, result) in &graded.wrongs {
+        let file = &wrong[*i];
+        let verdict = proof::wrong_verdict(file, result);
+        check.wrongs.push(WrongCheck {
+            name: file.name.clone(),
+            what: file.what.clone(),
+            caught_by: file.caught_by.clone(),
+            caught: verdict.is_ok(),
+        });
+        if let Err(problem) = verdict {
+            check.problems.push(problem);
+        }
+    }
+    for (i, result) in &graded.rights {
+        let file = &right[*i];
+        let verdict = proof::right_verdict(file, result);
+        check.rights.push(RightCheck {
+            name: file.name.clone(),
+            style: file.what.clone(),
+            passed: verdict.is_ok(),
+        });
+        if let Err(problem) = verdict {
+            check.problems.push(problem);
+        }
+    }
+    if let Some(stub) = &graded.stub {
+        check.starter_passes = proof::starter_passes(stub);
+        if let Some(problem) = proof::starter_problem(&kata.id, &kata.meta.passes_on_starter, stub)
+        {
+            check.problems.push(problem);
+        }
+    }
+    if let Some(solution) = graded.solution.as_ref().filter(|s| proof::solution_ran(s)) {
+        let wrongs: Vec<(&str, &KataResult)> = graded
+            .wrongs
+            .iter()
+            .map(|(i, result)| (wrong[*i].name.as_str(), result))
+            .collect();
+        let proofs = proof::proofs(kata.meta.kind, solution, graded.stub.as_ref(), &wrongs);
+        if let Some(problem) = proof::unproven_problem(&kata.id, &proofs) {
+            check.problems.push(problem);
+        }
+        check.proofs = Some(proofs);
+    }
+}
