@@ -29,6 +29,9 @@
 //! | the buffer drained before `close()`: a send waiting for room gets in after the signal | `sends_after_shutdown_are_refused` |
 //! | a signal that already fired taken as "stop now": buffered jobs dropped | `a_shutdown_that_already_fired_still_finishes_the_buffered_jobs` |
 //! | no limit on the workers, or jobs started late or out of order         | `senders_dropped_early_end_the_run`, `every_accepted_job_is_reported_exactly_once` |
+//! | the jobs drained after the signal spawned without waiting for a worker | `buffered_jobs_are_finished_after_shutdown` |
+//! | a momentarily empty channel taken for the end of the work (`try_recv` loop) | `every_accepted_job_is_reported_exactly_once` |
+//! | the report in completion order, not sorted                            | `senders_dropped_early_end_the_run` |
 //! | waiting by polling (`try_recv` + `sleep`, a `timeout` around `recv`, a flag checked on a ticker) | `an_idle_run_sleeps_until_shutdown` |
 //! | jobs still taken (a spawned dispatcher, long-lived workers holding the receiver) after the caller drops `run` | `dropping_run_stops_taking_jobs` |
 //! | a shutdown future that must be `Send`, `'static` or `Unpin` (spawned, or polled without pinning) | the test file `any_shutdown_future` does not compile |
@@ -603,6 +606,10 @@ async fn dropping_run_stops_taking_jobs() {
             "{what}: it returned {outcome:?} before it was dropped, although neither the \
              signal fired nor the Senders were dropped."
         );
+        // Let tasks it aborted on the way out be dropped (no time passes).
+        for _ in 0..8 {
+            tokio::task::yield_now().await;
+        }
         let late = tx.send(Job::new(4242, ms(10))).await;
         assert!(
             late.is_err(),

@@ -18,6 +18,7 @@
 //! | `read_exact` in the `select!`: bytes lost when the tick wins mid-frame | `a_frame_split_by_a_tick_is_not_lost`, `frames_survive_any_split` |
 //! | a partial frame kept inside the branch's own `async` block            | `a_frame_split_by_a_tick_is_not_lost`, `frames_survive_any_split` |
 //! | each read taken as one frame (reads are not frames)                   | `frames_survive_any_split` |
+//! | the partial frame kept outside, but cleared on every tick             | `frames_survive_any_split` |
 //! | the ticker's branch removed to "fix" the loss                          | `the_ticker_keeps_ticking_while_a_frame_trickles_in`, `every_tick_is_handled_while_frames_trickle_in` |
 //! | `sleep(tick)` inside the `select!`: a new timer each time round, reset by every read | `the_ticker_keeps_ticking_while_a_frame_trickles_in`, `every_tick_is_handled_while_frames_trickle_in` |
 //! | the first tick skipped (`interval_at(now + tick)`, a sleep-based ticker) | `every_tick_is_handled_while_frames_trickle_in` |

@@ -23,6 +23,8 @@
 //! | `futures::future::select_ok`: panics on no jobs, and a job's panic reaches the caller | `no_jobs_give_none_at_once`, `a_panicking_job_counts_as_a_failure` |
 //! | tasks spawned and their handles dropped: the losers keep running     | `the_other_jobs_are_aborted_once_one_succeeds` |
 //! | `select_all` over JoinHandles: the remaining handles are dropped, not aborted | `the_other_jobs_are_aborted_once_one_succeeds` |
+//! | `set.detach_all()` before returning: the losers keep running           | `the_other_jobs_are_aborted_once_one_succeeds` |
+//! | the losers awaited "to clean up" before answering                      | `the_other_jobs_are_aborted_once_one_succeeds` |
 //! | the losers aborted on return, but left running when the caller drops `first_ok` | `dropping_first_ok_stops_every_job` |
 //! | waiting by polling (`try_join_next` + `sleep` in a loop)              | `waiting_for_the_jobs_costs_no_wakeups` |
 //! | extra bounds on `T` or `E` (`Debug` to log a failure, `Clone`, `Sync`, `Unpin`) | the test file `outputs_need_only_send` does not compile |

@@ -18,6 +18,7 @@
 //! | waiting for the workers by polling (`tracker.is_empty()` every 10ms)  | `supervise_returns_when_the_last_worker_has_flushed` |
 //! | `tracker.close()` forgotten: `wait()` never completes                 | `supervise_returns_when_the_last_worker_has_flushed`, `no_workers_means_nothing_to_wait_for` |
 //! | exits in the order the workers finished                               | `exits_come_back_in_worker_order` |
+//! | supervise awaits the token itself before waiting for the workers (hangs with no workers) | `no_workers_means_nothing_to_wait_for` |
 //! | an already-cancelled token taken as "nothing to do": no worker, no flush | `an_already_cancelled_token_still_flushes_every_worker` |
 //! | workers left running forever when the caller drops `supervise`       | `dropping_supervise_stops_every_worker` |
 //! | the caller's own token cancelled by supervise (a drop guard on it instead of on a child) | `dropping_supervise_stops_every_worker` |

@@ -25,7 +25,7 @@
 //! | no limit (`join_all` of every fetch, a task per id)                  | `never_more_than_limit_fetches_at_once` |
 //! | one fetch at a time (`then`, a `for` loop)                            | `never_more_than_limit_fetches_at_once`, `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there` |
 //! | the whole stream collected before the first fetch                     | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there`, `fetching_starts_as_soon_as_the_first_id_arrives` |
-//! | fixed batches (`chunks(limit)` + `join_all`): slots idle             | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there` |
+//! | fixed batches (`chunks(limit)` or `ready_chunks(limit)` + `join_all`): slots idle | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there` |
 //! | a hand-made queue whose fetches are not polled while it waits for the next id | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there`, `fetching_starts_as_soon_as_the_first_id_arrives` |
 //! | waiting for ids or fetches by polling (`now_or_never` + `sleep` in a loop) | `waiting_for_the_next_id_costs_no_wakeups` |
 //! | fetches spawned as tasks, left running when the caller drops `fetch_all` | `dropping_fetch_all_stops_every_fetch` |

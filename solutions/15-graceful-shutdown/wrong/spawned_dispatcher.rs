@@ -1,9 +1,9 @@
-//! Wrong: moves the receiver into a spawned dispatcher task and tells it to stop through a oneshot when the signal fires; right when run completes, but when the caller drops run's future the dispatcher goes on taking and running jobs forever.
+//! Wrong: moves the receiver into a spawned dispatcher task and tells it to stop through an `Arc<Notify>` when the signal fires; right when run completes, but when the caller drops run's future the dispatcher goes on taking and running jobs forever.
 //! Caught by: dropping_run_stops_taking_jobs
 
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::oneshot;
+use tokio::sync::Notify;
 
 use tokio::sync::{mpsc, Semaphore};
 
@@ -39,11 +39,12 @@ pub async fn run(
 ) -> Report {
     let free_workers = Arc::new(Semaphore::new(workers));
     let (done_tx, mut done_rx) = mpsc::unbounded_channel::<u32>();
-    let (stop_tx, stop_rx) = oneshot::channel::<()>();
+    let stop = Arc::new(Notify::new());
+    let stop_rx = stop.clone();
     let dispatcher = tokio::spawn(async move {
         tokio::select! {
             biased;
-            _ = stop_rx => {}
+            _ = stop_rx.notified() => {}
             _ = dispatch(&mut jobs, &free_workers, &done_tx) => {}
         }
         jobs.close();
@@ -52,7 +53,7 @@ pub async fn run(
     let mut dispatcher = std::pin::pin!(dispatcher);
     tokio::select! {
         _ = shutdown => {
-            let _ = stop_tx.send(());
+            stop.notify_one();
             dispatcher.await.expect("the dispatcher panicked");
         }
         finished = &mut dispatcher => finished.expect("the dispatcher panicked"),
