@@ -2,19 +2,41 @@
 //!
 //! These are plain `#[test]`s, not `#[tokio::test]`s: the runtime under test
 //! is the one `block_on_current` builds. Inside it, the tests pause tokio's
-//! clock themselves (only a current-thread runtime allows that), so a 250ms
-//! sleep costs no real time.
+//! clock themselves (only a current-thread runtime allows that), so a sleep
+//! costs no real time.
+//!
+//! Each call runs on a helper thread of its own, which the test waits for
+//! at most a few seconds of real time: a runtime that is never driven (a
+//! future run with `Handle::block_on`, say) would otherwise hang the test
+//! forever instead of failing it. A correct call takes microseconds.
 //!
 //! If `block_on_current` panics (tokio panics when a driver the future
 //! needs is switched off), the test fails with tokio's message and what it
 //! usually means.
+//!
+//! `tests/block_on_takes_any_future.rs` checks, by compiling, that the
+//! future needs neither `Send` nor `'static`.
+//!
+//! | mistake a learner makes | test that catches it |
+//! |---|---|
+//! | no time driver (`enable_io` only) | `timers_work_inside_the_runtime` |
+//! | no I/O driver (`enable_time` only) | `io_works_inside_the_runtime` |
+//! | a multi-thread runtime (`new_multi_thread`, `Runtime::new`) | `a_spawned_task_runs_on_the_callers_thread`, `timers_work_inside_the_runtime` |
+//! | `start_paused(true)`: a testing switch, the clock is frozen | `timers_work_inside_the_runtime` |
+//! | `handle().block_on(f)`: nothing drives the runtime's drivers and tasks | `timers_work_inside_the_runtime`, `a_spawned_task_runs_on_the_callers_thread` |
+//! | one runtime kept and reused (a global): tasks outlive the call | `tasks_left_running_are_dropped_with_the_runtime` |
+//! | `Send + 'static` bounds (spawning `f`, then blocking on its handle) | `block_on_takes_any_future` (does not compile) |
 
-use std::future::Future;
-use std::rc::Rc;
-use std::thread;
+use std::sync::mpsc;
+use std::thread::{self, ThreadId};
+use std::time::Duration;
 
 use kata_02_runtime_by_hand::block_on_current;
-use kata_support::{catch_panic, fmt_duration, ms, Stopwatch};
+use kata_support::{catch_panic, fmt_duration, for_each_seed_sync, ms, DropFlag, Stopwatch};
+
+/// How long a call may take, in real time, before it counts as a hang. A
+/// correct one takes microseconds.
+const REAL_TIME_LIMIT: Duration = Duration::from_secs(2);
 
 /// What a panic from inside `block_on_current` usually means.
 fn advice(message: &str) -> &'static str {
@@ -31,8 +53,10 @@ fn advice(message: &str) -> &'static str {
          runtime can be paused: yours is a multi-thread runtime (Builder::new_multi_thread \
          or Runtime::new). Build it with Builder::new_current_thread()."
     } else if message.contains("already frozen") {
-        "Your runtime starts with its clock paused (`start_paused(true)`). That is a \
-         testing tool: block_on_current builds an ordinary runtime, whose clock runs."
+        "Your runtime's clock was already paused when the future started. Either the \
+         runtime starts paused (`start_paused(true)`, a testing tool: block_on_current \
+         builds an ordinary runtime, whose clock runs), or it is not a new runtime: an \
+         earlier call's future paused it (build a new runtime for every call)."
     } else if message.contains("no reactor running") {
         "The future ran outside any tokio runtime. Build one with \
          tokio::runtime::Builder and run the future with the runtime's block_on."
@@ -42,63 +66,82 @@ fn advice(message: &str) -> &'static str {
     }
 }
 
-/// `block_on_current(fut)`, with a panic turned into a learner's message.
-fn run<F: Future>(what: &str, fut: F) -> F::Output {
-    match catch_panic(|| block_on_current(fut)) {
-        Ok(output) => output,
-        Err(message) => panic!(
+/// Runs `call` (which calls `block_on_current`) on a thread of its own and
+/// returns its output, turning a panic into a learner's message and a hang
+/// into a failure after [`REAL_TIME_LIMIT`].
+fn on_own_thread<R: Send + 'static>(what: &str, call: impl FnOnce() -> R + Send + 'static) -> R {
+    let (done, outcome) = mpsc::channel();
+    let caller = thread::Builder::new()
+        .name("block_on_current's caller".to_string())
+        .spawn(move || {
+            // A `todo!()` is not caught: it unwinds this thread, and the
+            // test passes it on below.
+            let _ = done.send(catch_panic(call));
+        })
+        .expect("starting the caller's thread");
+    match outcome.recv_timeout(REAL_TIME_LIMIT) {
+        Ok(Ok(output)) => {
+            let _ = caller.join();
+            output
+        }
+        Ok(Err(message)) => panic!(
             "block_on_current({what}) panicked:\n    {message}\n{}",
             advice(&message)
+        ),
+        Err(mpsc::RecvTimeoutError::Disconnected) => match caller.join() {
+            Err(payload) => std::panic::resume_unwind(payload),
+            Ok(()) => unreachable!("the caller's thread always reports before it ends"),
+        },
+        Err(mpsc::RecvTimeoutError::Timeout) => panic!(
+            "block_on_current({what}) had not returned after {}s of real time, where it takes \
+             microseconds: the runtime is not driving the future. Runtime::block_on runs the \
+             future *and* the runtime (its timers, its I/O, the tasks spawned on it) on the \
+             calling thread. `runtime.handle().block_on(f)` (or any executor other than the \
+             runtime's own block_on) polls the future but never drives a current-thread \
+             runtime's timers or tasks, so a sleep, a read or a spawned task waits forever. \
+             Call block_on on the Runtime itself.",
+            REAL_TIME_LIMIT.as_secs()
         ),
     }
 }
 
 #[test]
-fn returns_the_output_of_the_future() {
-    // block_on runs the future right here, on this thread, so the future
-    // may borrow locals and hold values that are not Send (an Rc): unlike
-    // tokio::spawn, block_on needs neither Send nor 'static.
-    let words = ["tokio", "runs", "futures"];
-    let shared = Rc::new(100);
-    let output = run("a future that borrows a local and holds an Rc", async {
-        words.len() + *shared
-    });
-    assert_eq!(
-        output, 103,
-        "block_on_current(async {{ words.len() + *shared }}) returned {output}, expected \
-         103: block_on_current must return the future's own output."
-    );
-}
-
-#[test]
 fn timers_work_inside_the_runtime() {
-    let slept = run("a future that sleeps for 250ms", async {
-        // Pause this runtime's clock: the sleep then takes 250ms of virtual
-        // time and no real time at all.
-        tokio::time::pause();
-        let watch = Stopwatch::start();
-        tokio::time::sleep(ms(250)).await;
-        watch.elapsed()
+    for_each_seed_sync(8, |mut rng| {
+        let nap = ms(rng.odd_ms(20, 2000));
+        let what = format!("a future that sleeps for {}", fmt_duration(nap));
+        let slept = on_own_thread(&what, move || {
+            block_on_current(async move {
+                // Pause this runtime's clock: the sleep then takes virtual
+                // time and no real time at all.
+                tokio::time::pause();
+                let watch = Stopwatch::start();
+                tokio::time::sleep(nap).await;
+                watch.elapsed()
+            })
+        });
+        // tokio's timer counts whole milliseconds from the moment the
+        // runtime was built; the clock was paused a fraction of a
+        // millisecond later, so the sleep may end up to 1ms late on the
+        // virtual clock.
+        assert!(
+            nap <= slept && slept <= nap + ms(1),
+            "tokio::time::sleep({}) inside block_on_current took {} of virtual time, \
+             expected {} (give or take the timer's 1ms resolution): the sleep runs on \
+             your runtime's paused clock.",
+            fmt_duration(nap),
+            fmt_duration(slept),
+            fmt_duration(nap)
+        );
     });
-    // tokio's timer counts whole milliseconds from the moment the runtime
-    // was built; the clock was paused a fraction of a millisecond later, so
-    // the sleep may end up to 1ms late on the virtual clock.
-    assert!(
-        ms(250) <= slept && slept <= ms(251),
-        "tokio::time::sleep(250ms) inside block_on_current took {} of virtual time, \
-         expected 250ms (give or take the timer's 1ms resolution): the sleep runs on \
-         your runtime's paused clock.",
-        fmt_duration(slept)
-    );
 }
 
 #[cfg(unix)]
 #[test]
 fn io_works_inside_the_runtime() {
-    let received = run(
-        "a future that sends bytes through a pipe",
-        kata_support::pipe_round_trip(),
-    );
+    let received = on_own_thread("a future that sends bytes through a pipe", || {
+        block_on_current(kata_support::pipe_round_trip())
+    });
     assert_eq!(
         &received, b"ping",
         "bytes written into a pipe inside block_on_current came back as {received:?}."
@@ -107,16 +150,26 @@ fn io_works_inside_the_runtime() {
 
 #[test]
 fn a_spawned_task_runs_on_the_callers_thread() {
-    let caller = thread::current().id();
-    let (future_thread, task_thread, flavor) =
-        run("a future that spawns a task and awaits it", async {
-            let task = tokio::spawn(async {
-                tokio::task::yield_now().await;
-                thread::current().id()
+    let (caller, future_thread, task_threads, flavor) =
+        on_own_thread("a future that spawns tasks and awaits them", || {
+            let caller = thread::current().id();
+            let (future_thread, task_threads, flavor) = block_on_current(async {
+                let tasks: Vec<_> = (0..5)
+                    .map(|_| {
+                        tokio::spawn(async {
+                            tokio::task::yield_now().await;
+                            thread::current().id()
+                        })
+                    })
+                    .collect();
+                let mut task_threads: Vec<ThreadId> = Vec::new();
+                for task in tasks {
+                    task_threads.push(task.await.expect("a spawned task panicked"));
+                }
+                let flavor = tokio::runtime::Handle::current().runtime_flavor();
+                (thread::current().id(), task_threads, flavor)
             });
-            let task_thread = task.await.expect("the spawned task panicked");
-            let flavor = tokio::runtime::Handle::current().runtime_flavor();
-            (thread::current().id(), task_thread, flavor)
+            (caller, future_thread, task_threads, flavor)
         });
     assert_eq!(
         future_thread, caller,
@@ -124,13 +177,45 @@ fn a_spawned_task_runs_on_the_callers_thread() {
          block_on runs its future on the thread that calls it: do not start a thread \
          yourself."
     );
-    assert_eq!(
-        task_thread, caller,
-        "a task spawned inside block_on_current ran on thread {task_thread:?}, but the \
-         caller of block_on_current is thread {caller:?} (the runtime's flavor is \
-         {flavor:?}). A current-thread runtime runs every task on the one thread that \
-         calls block_on; a multi-thread runtime (Builder::new_multi_thread, \
-         Runtime::new, plain #[tokio::main]) starts worker threads and runs spawned \
-         tasks there. Build it with Builder::new_current_thread()."
-    );
+    for task_thread in task_threads {
+        assert_eq!(
+            task_thread, caller,
+            "a task spawned inside block_on_current ran on thread {task_thread:?}, but the \
+             caller of block_on_current is thread {caller:?} (the runtime's flavor is \
+             {flavor:?}). A current-thread runtime runs every task on the one thread that \
+             calls block_on; a multi-thread runtime (Builder::new_multi_thread, \
+             Runtime::new, plain #[tokio::main]) starts worker threads and runs spawned \
+             tasks there. Build it with Builder::new_current_thread()."
+        );
+    }
+}
+
+#[test]
+fn tasks_left_running_are_dropped_with_the_runtime() {
+    for call in 1..=3 {
+        let (flag, probe) = DropFlag::new();
+        // Checked on the caller's thread, right after block_on_current
+        // returns: the runtime it built must be gone by then.
+        let dropped = on_own_thread(
+            "a future that spawns a task that never finishes, and returns",
+            move || {
+                block_on_current(async move {
+                    drop(tokio::spawn(async move {
+                        let _probe = probe;
+                        std::future::pending::<()>().await;
+                    }));
+                });
+                flag.is_dropped()
+            },
+        );
+        assert!(
+            dropped,
+            "call number {call} to block_on_current returned, but a task its future spawned \
+             (and left running) was still alive afterwards. block_on_current builds a new \
+             runtime for the call; once block_on returns, the runtime is dropped, and \
+             dropping a runtime drops every task still on it. A runtime kept somewhere and \
+             reused (a global, a thread_local, a leaked Box) keeps those tasks alive from one \
+             call to the next."
+        );
+    }
 }

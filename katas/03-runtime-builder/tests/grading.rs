@@ -1,10 +1,28 @@
 //! Grading tests for kata 03: configure a runtime.
 //!
-//! Plain `#[test]`s: each builds a runtime with your `build` and looks at it
-//! from outside. These runtimes run real threads, so tokio's clock is never
-//! paused here, and no test waits for time to pass: where threads must run
-//! at the same time, they meet at a `std::sync::Barrier`, which takes
-//! microseconds.
+//! Plain `#[test]`s: each builds runtimes with your `build` and looks at
+//! them from outside. These runtimes run real threads, so tokio's clock is
+//! never paused here, and no test waits for time to pass: where threads
+//! must run at the same time, they meet at a `std::sync::Barrier`, which
+//! takes microseconds.
+//!
+//! The sizes and names asked for vary from case to case (seeded: a failure
+//! names its case and how to replay it), never with as many workers as
+//! blocking threads, so swapped arguments or a default that happens to
+//! match this machine's core count do not slip through.
+//! `tests/blocking_pool_size.rs` counts the blocking pool's threads exactly.
+//!
+//! | mistake a learner makes | test that catches it |
+//! |---|---|
+//! | the current-thread builder (always 1 worker) | `it_runs_the_requested_number_of_worker_threads` |
+//! | `worker_threads` forgotten (one per core) | `it_runs_the_requested_number_of_worker_threads` |
+//! | the caller counted as a worker (`workers - 1`) | `it_runs_the_requested_number_of_worker_threads` |
+//! | `workers` and `max_blocking` swapped | `it_runs_the_requested_number_of_worker_threads` |
+//! | `thread_name` forgotten ("tokio-rt-worker") | `every_thread_it_starts_carries_the_given_name` |
+//! | blocking pool smaller than asked (off by one) | `blocking_closures_never_run_more_than_max_blocking_at_once`, `the_blocking_pool_starts_exactly_max_blocking_threads` (blocking_pool_size.rs) |
+//! | blocking pool not capped (512), or capped at `max_blocking + workers` | `the_blocking_pool_starts_exactly_max_blocking_threads` (blocking_pool_size.rs) |
+//! | no drivers (`enable_all` forgotten) | `timers_are_enabled` |
+//! | only the time driver | `io_is_enabled` |
 
 use std::future::Future;
 use std::sync::mpsc;
@@ -13,7 +31,7 @@ use std::thread;
 use std::time::Duration;
 
 use kata_03_runtime_builder::build;
-use kata_support::{catch_panic, ConcurrencyProbe};
+use kata_support::{catch_panic, for_each_seed_sync, ConcurrencyProbe, Rng};
 use tokio::runtime::Runtime;
 
 /// `build(..)`, or a failed test that says why there is no runtime.
@@ -62,75 +80,128 @@ fn thread_name() -> String {
         .to_string()
 }
 
+/// A name for the runtime's threads, different in every case.
+fn some_name(rng: &mut Rng) -> String {
+    format!(
+        "{}-{}",
+        rng.pick(&["ingest", "kata", "db-pool", "render", "io"]),
+        rng.range(1, 999)
+    )
+}
+
+/// A number of blocking threads different from `workers`.
+fn other_than(rng: &mut Rng, workers: usize, lo: u64, hi: u64) -> usize {
+    loop {
+        let n = rng.range(lo, hi) as usize;
+        if n != workers {
+            return n;
+        }
+    }
+}
+
 #[test]
 fn it_runs_the_requested_number_of_worker_threads() {
-    for (workers, name) in [(3, "kata-three"), (1, "kata-one"), (2, "kata-two")] {
-        let runtime = runtime(workers, 2, name);
+    // One worker and three workers always, so that a runtime sized by the
+    // machine's core count (whatever it is) is wrong at least once.
+    let mut asked = vec![(1, 3), (3, 2)];
+    for_each_seed_sync(6, |mut rng| {
+        let workers = rng.range(1, 6) as usize;
+        asked.push((workers, other_than(&mut rng, workers, 1, 6)));
+    });
+    for (workers, max_blocking) in asked {
+        let name = format!("kata-{workers}w");
+        let runtime = runtime(workers, max_blocking, &name);
         let got = runtime.metrics().num_workers();
         assert_eq!(
-            got, workers,
-            "build({workers}, 2, {name:?}) made a runtime with {got} worker thread(s), \
-             expected {workers}. A current-thread runtime always has exactly 1, the thread \
-             that calls block_on, however many you ask for: use \
-             Builder::new_multi_thread() and set worker_threads(workers). (Without \
-             worker_threads, a multi-thread runtime starts one worker per CPU core.)"
+            got,
+            workers,
+            "build({workers}, {max_blocking}, {name:?}) made a runtime with {got} worker \
+             thread(s), expected {workers}. {}",
+            if got == 1 {
+                "A current-thread runtime always has exactly 1, the thread that calls \
+                 block_on, however many you ask for: use Builder::new_multi_thread() and \
+                 set worker_threads(workers)."
+            } else if got == max_blocking {
+                "That is max_blocking: are the two arguments swapped?"
+            } else if got + 1 == workers {
+                "The thread that calls block_on is not a worker of a multi-thread runtime: \
+                 it only waits for the future. worker_threads(workers) as it is."
+            } else {
+                "Without worker_threads, a multi-thread runtime starts one worker per CPU \
+                 core: set worker_threads(workers)."
+            }
         );
     }
 }
 
 #[test]
 fn every_thread_it_starts_carries_the_given_name() {
-    let runtime = runtime(2, 2, "kata-worker");
-    let (task_threads, blocking_thread) = on(
-        &runtime,
-        "spawning eight tasks and one blocking closure that report their thread's name",
-        async {
-            let tasks: Vec<_> = (0..8)
-                .map(|_| tokio::spawn(async { thread_name() }))
-                .collect();
-            let mut names = Vec::new();
-            for task in tasks {
-                names.push(
-                    task.await
-                        .expect("a task reporting its thread name panicked"),
-                );
-            }
-            let blocking = tokio::task::spawn_blocking(thread_name)
-                .await
-                .expect("a blocking closure reporting its thread name panicked");
-            (names, blocking)
-        },
-    );
-
-    for name in &task_threads {
-        assert_eq!(
-            name, "kata-worker",
-            "a task spawned on the runtime from build(2, 2, \"kata-worker\") ran on a \
-             thread named {name:?}, expected \"kata-worker\". Builder::thread_name names \
-             every thread the runtime starts. \"tokio-rt-worker\" is the default \
-             name: thread_name was not set. Any other name (this test's, or \"main\") is \
-             the thread that called block_on: tasks run there only on a current-thread \
-             runtime; a multi-thread runtime runs them on its workers."
+    for_each_seed_sync(4, |mut rng| {
+        let workers = rng.range(1, 4) as usize;
+        let max_blocking = other_than(&mut rng, workers, 1, 4);
+        let name = some_name(&mut rng);
+        let runtime = runtime(workers, max_blocking, &name);
+        let (task_threads, blocking_threads) = on(
+            &runtime,
+            "spawning tasks and blocking closures that report their thread's name",
+            async {
+                let tasks: Vec<_> = (0..12)
+                    .map(|_| tokio::spawn(async { thread_name() }))
+                    .collect();
+                let blocking: Vec<_> = (0..max_blocking)
+                    .map(|_| tokio::task::spawn_blocking(thread_name))
+                    .collect();
+                let mut task_threads = Vec::new();
+                for task in tasks {
+                    task_threads.push(
+                        task.await
+                            .expect("a task reporting its thread name panicked"),
+                    );
+                }
+                let mut blocking_threads = Vec::new();
+                for closure in blocking {
+                    blocking_threads.push(
+                        closure
+                            .await
+                            .expect("a blocking closure reporting its thread name panicked"),
+                    );
+                }
+                (task_threads, blocking_threads)
+            },
         );
-    }
-    assert_eq!(
-        blocking_thread, "kata-worker",
-        "a spawn_blocking closure on the runtime from build(2, 2, \"kata-worker\") ran on \
-         a thread named {blocking_thread:?}, expected \"kata-worker\": \
-         Builder::thread_name names the blocking pool's threads too."
-    );
+        let call = format!("build({workers}, {max_blocking}, {name:?})");
+        for got in &task_threads {
+            assert_eq!(
+                got, &name,
+                "a task spawned on the runtime from {call} ran on a thread named {got:?}, \
+                 expected {name:?}. Builder::thread_name names every thread the runtime \
+                 starts. \"tokio-rt-worker\" is the default name: thread_name was not set. \
+                 Any other name (this test's, or \"main\") is the thread that called \
+                 block_on: tasks run there only on a current-thread runtime; a multi-thread \
+                 runtime runs them on its workers."
+            );
+        }
+        for got in &blocking_threads {
+            assert_eq!(
+                got, &name,
+                "a spawn_blocking closure on the runtime from {call} ran on a thread named \
+                 {got:?}, expected {name:?}: Builder::thread_name names the blocking pool's \
+                 threads too."
+            );
+        }
+    });
 }
 
-#[test]
-fn blocking_closures_never_run_more_than_max_blocking_at_once() {
-    let max_blocking = 3;
+/// Hands `3 × max_blocking` closures to the runtime's blocking pool at
+/// once. Each waits at a barrier until `max_blocking` closures run at the
+/// same time, so a pool of `max_blocking` threads runs them in full waves,
+/// and a smaller one can never finish them.
+fn blocking_waves(workers: usize, max_blocking: usize, name: &str) {
     let total = 3 * max_blocking;
-    let runtime = runtime(2, max_blocking, "kata-blocking");
+    let runtime = runtime(workers, max_blocking, name);
+    let call = format!("build({workers}, {max_blocking}, {name:?})");
 
     let probe = ConcurrencyProbe::new();
-    // Each closure waits at this barrier until `max_blocking` closures are
-    // running at once, so a pool of `max_blocking` threads runs them in
-    // full waves of `max_blocking`, and a bigger pool runs more together.
     let wave = Arc::new(Barrier::new(max_blocking));
     // And none starts before all of them have been handed to the pool.
     let gate = Arc::new(RwLock::new(()));
@@ -160,11 +231,12 @@ fn blocking_closures_never_run_more_than_max_blocking_at_once() {
             runtime.shutdown_background();
             panic!(
                 "only {finished} of {total} spawn_blocking closures finished on the runtime \
-                 from build(2, {max_blocking}, \"kata-blocking\") within {}s of real time. \
-                 Each closure waits until {max_blocking} closures run at the same time, so \
-                 a blocking pool of {max_blocking} threads runs them in waves of \
-                 {max_blocking}; with fewer threads they can never all meet. Pass \
-                 max_blocking to Builder::max_blocking_threads as it is.",
+                 from {call} within {}s of real time. Each closure waits until \
+                 {max_blocking} closures run at the same time, so a blocking pool of \
+                 {max_blocking} threads runs them in waves of {max_blocking}; with fewer \
+                 threads they can never all meet. Pass max_blocking to \
+                 Builder::max_blocking_threads as it is: the blocking pool does not count \
+                 the workers.",
                 limit.as_secs()
             );
         }
@@ -172,10 +244,10 @@ fn blocking_closures_never_run_more_than_max_blocking_at_once() {
     let peak = probe.peak();
     assert!(
         peak <= max_blocking,
-        "{total} spawn_blocking closures on the runtime from build(2, {max_blocking}, \
-         \"kata-blocking\") ran up to {peak} at the same time, but at most {max_blocking} \
-         may. Builder::max_blocking_threads caps the blocking pool (the closures beyond \
-         it wait in a queue); without it the pool grows up to 512 threads."
+        "{total} spawn_blocking closures on the runtime from {call} ran up to {peak} at the \
+         same time, but at most {max_blocking} may. Builder::max_blocking_threads caps the \
+         blocking pool (the closures beyond it wait in a queue); without it the pool grows \
+         up to 512 threads."
     );
     assert_eq!(
         probe.started(),
@@ -186,8 +258,18 @@ fn blocking_closures_never_run_more_than_max_blocking_at_once() {
 }
 
 #[test]
+fn blocking_closures_never_run_more_than_max_blocking_at_once() {
+    blocking_waves(1, 3, "kata-blocking");
+    for_each_seed_sync(4, |mut rng| {
+        let workers = rng.range(1, 3) as usize;
+        let max_blocking = other_than(&mut rng, workers, 2, 5);
+        blocking_waves(workers, max_blocking, &some_name(&mut rng));
+    });
+}
+
+#[test]
 fn timers_are_enabled() {
-    let runtime = runtime(2, 2, "kata-timers");
+    let runtime = runtime(2, 3, "kata-timers");
     // A timeout creates a timer; the future inside is ready at once, so no
     // time passes.
     let result = on(
@@ -206,7 +288,7 @@ fn timers_are_enabled() {
 #[cfg(unix)]
 #[test]
 fn io_is_enabled() {
-    let runtime = runtime(2, 2, "kata-io");
+    let runtime = runtime(3, 2, "kata-io");
     let received = on(
         &runtime,
         "sending bytes through a pipe",

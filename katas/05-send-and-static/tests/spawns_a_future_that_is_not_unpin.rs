@@ -16,7 +16,7 @@ async fn a_future_that_must_stay_pinned_can_be_spawned() {
     let handle = spawn_named("pinned", async {
         let label = String::from("done");
         let borrowed = &label; // a borrow of the block's own local...
-        tokio::time::sleep(ms(10)).await; // ...held across an .await
+        tokio::time::sleep(ms(11)).await; // ...held across an .await
         borrowed.clone()
     });
     let output = no_hang("the task that is not Unpin", handle)

@@ -4,7 +4,7 @@
 //! threads (`!Sync`). A task is only ever polled by one thread at a time,
 //! so tokio::spawn does not need `Sync`, and neither may spawn_named. If
 //! this file does not compile, with "`Cell<u32>` cannot be shared between
-//! threads safely", your bounds ask for `Sync`: drop it.
+//! threads safely", your bounds ask for `Sync` on the future: drop it.
 
 use std::cell::Cell;
 
@@ -17,18 +17,13 @@ async fn a_future_holding_a_cell_across_await_can_be_spawned() {
         let count = Cell::new(0u32);
         for _ in 0..3 {
             count.set(count.get() + 1);
-            tokio::time::sleep(ms(10)).await; // `count` is held across this .await
+            tokio::time::sleep(ms(13)).await; // `count` is held across this .await
         }
-        count // the output is not Sync either
+        count.get()
     });
     let count = no_hang("the task holding a Cell", handle)
         .await
         .expect("the task holding a Cell panicked");
-    assert_eq!(
-        count.get(),
-        3,
-        "the counting task returned {}, expected 3.",
-        count.get()
-    );
+    assert_eq!(count, 3, "the counting task returned {count}, expected 3.");
     assert_no_leaked_tasks("the task finished").await;
 }

@@ -1,15 +1,41 @@
 //! Grading tests for kata 06: join futures concurrently.
 //!
-//! Every test runs on tokio's paused clock: a future that sleeps 300ms
-//! takes exactly 300ms of virtual time, so "were these futures awaited at
+//! Every test runs on tokio's paused clock: a future that sleeps 317ms
+//! takes exactly 317ms of virtual time, so "were these futures awaited at
 //! the same time?" is a question about exact elapsed time. Two futures of
-//! 300ms and 500ms take 500ms when joined, 800ms one after the other.
+//! 317ms and 503ms take 503ms when joined, 820ms one after the other.
+//!
+//! The inputs are irregular and seeded (a failure names its seed and how
+//! to replay it): odd durations, ids shuffled and repeated, and every call
+//! to `fetch` returns a value of its own, in no particular order, so
+//! results collected as the fetches finish, sorted afterwards, or looked up
+//! by id cannot pass for results in the order of `ids`. Fetches of equal
+//! length finish in a seeded order (`Jitter`), so ties do not always
+//! finish the same way.
+//!
+//! | mistake a learner makes | test that catches it |
+//! |---|---|
+//! | `a.await; b.await;` (the starter): one after the other | `both_waits_for_the_two_futures_at_the_same_time`, `all_fetches_every_id_at_the_same_time` |
+//! | all futures created first, then awaited in turn (futures are lazy) | `all_fetches_every_id_at_the_same_time` |
+//! | `select!` instead of `join!`: returns when the first is done | `both_waits_for_the_two_futures_at_the_same_time` |
+//! | outputs of `both` in the order they finish | `both_keeps_its_arguments_in_order` |
+//! | a loop that checks both futures every few ms | `both_sleeps_while_it_waits`, `both_waits_for_the_two_futures_at_the_same_time` |
+//! | `FuturesUnordered`: results in completion order | `all_returns_results_in_the_order_of_ids` |
+//! | results sorted by value afterwards | `all_returns_results_in_the_order_of_ids` |
+//! | results looked up by id (a map): repeated ids get one result | `all_returns_results_in_the_order_of_ids` |
+//! | a fixed concurrency limit (`buffered(4)`) | `all_fetches_every_id_at_the_same_time` |
+//! | fetches spawned as tasks: they outlive a caller who gives up | `dropping_all_drops_every_fetch` |
 
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures::future::BoxFuture;
 use kata_06_join_concurrently::{all, both};
-use kata_support::{assert_no_leaked_tasks, ms, no_hang, ConcurrencyProbe, Stopwatch};
+use kata_support::{
+    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
+    ms, no_hang, ConcurrencyProbe, DropFlag, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
+};
 use tokio::time::sleep;
 
 /// A lazy future that finishes `millis` after it is first polled.
@@ -18,167 +44,339 @@ async fn after(millis: u64, value: u32) -> u32 {
     value
 }
 
-/// The test's fetch for `all`: id N takes (11 - N) × 100ms and returns
-/// N × 10, so ids 1 to 10 finish in the reverse of their order. It counts
-/// its calls and how many fetches are in flight at once.
-#[derive(Clone, Default)]
+const WHY_SEQUENTIAL: &str = "An `.await` waits for one future before the next line runs, \
+     so `a.await; b.await;` starts b only when a is done. Await both at once from this task: \
+     tokio::join!(a, b).";
+
+/// Two different odd durations, the first shorter than the second.
+fn two_times(rng: &mut Rng) -> (u64, u64) {
+    let mut times = rng.distinct_odd_ms(2, 20, 3000);
+    times.sort_unstable();
+    (times[0], times[1])
+}
+
+/// `both(after(first..), after(second..))`, checked for time and outputs.
+async fn check_both(first: (u64, u32), second: (u64, u32)) {
+    let what = format!(
+        "both(a {} future returning {}, a {} future returning {})",
+        fmt_duration(ms(first.0)),
+        first.1,
+        fmt_duration(ms(second.0)),
+        second.1
+    );
+    let watch = Stopwatch::start();
+    let outputs = no_hang(
+        &what,
+        both(after(first.0, first.1), after(second.0, second.1)),
+    )
+    .await;
+    assert_eq!(
+        outputs,
+        (first.1, second.1),
+        "{what} returned {outputs:?}, expected {:?}: both waits for the two futures, and \
+         gives their outputs in the order of the arguments, not in the order the futures \
+         finish. (A select! returns as soon as one of them is done: join! waits for both.)",
+        (first.1, second.1)
+    );
+    let slower = first.0.max(second.0);
+    watch.assert_elapsed(
+        ms(slower),
+        &what,
+        &format!(
+            "Awaited at the same time, the two futures take as long as the slower one: {}. \
+             {} is {} + {}: one after the other. {WHY_SEQUENTIAL} (A little more than {} \
+             means the futures are checked on a timer instead of awaited.)",
+            fmt_duration(ms(slower)),
+            fmt_duration(ms(first.0 + second.0)),
+            fmt_duration(ms(first.0)),
+            fmt_duration(ms(second.0)),
+            fmt_duration(ms(slower)),
+        ),
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn both_waits_for_the_two_futures_at_the_same_time() {
+    for_each_seed(16, |mut rng| async move {
+        // The first argument is the faster one here.
+        let (fast, slow) = two_times(&mut rng);
+        let values = (rng.range(0, 999) as u32, rng.range(0, 999) as u32);
+        check_both((fast, values.0), (slow, values.1)).await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn both_keeps_its_arguments_in_order() {
+    for_each_seed(16, |mut rng| async move {
+        // This time the first argument is the slower one.
+        let (fast, slow) = two_times(&mut rng);
+        let values = (rng.range(0, 999) as u32, rng.range(0, 999) as u32);
+        check_both((slow, values.0), (fast, values.1)).await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn both_sleeps_while_it_waits() {
+    for_each_seed(4, |mut rng| async move {
+        let a = rng.odd_ms(30_000, 55_000);
+        let b = rng.odd_ms(30_000, 55_000);
+        let what = format!(
+            "both(a {} future, a {} future) waited",
+            fmt_duration(ms(a)),
+            fmt_duration(ms(b))
+        );
+        let wakeups = Wakeups::start();
+        let watch = Stopwatch::start();
+        no_hang(&what, both(after(a, 1), after(b, 2))).await;
+        // The two futures' timers, and the test's own hang guard, may each
+        // wake the runtime a few times on their way; nothing else should.
+        wakeups.assert_at_most(3 * ONE_TIMER, watch.elapsed(), &what);
+    })
+    .await;
+}
+
+/// The test's `fetch` for `all`. Every call gets a duration and a value of
+/// its own (in the order the calls are made), and records what happened.
+#[derive(Clone)]
 struct Fetcher {
+    /// (duration, value) for call number k.
+    plan: Arc<Vec<(u64, u32)>>,
+    /// The ids fetch was called with, and the call's value, in call order.
+    calls: Arc<Mutex<Vec<(u32, u32)>>>,
     probe: ConcurrencyProbe,
-    calls: Arc<Mutex<Vec<u32>>>,
+    finished: Arc<AtomicUsize>,
+    dropped: Arc<Mutex<Vec<DropFlag>>>,
+    jitter: Jitter,
 }
 
 impl Fetcher {
-    fn takes(id: u32) -> u64 {
-        (11 - u64::from(id)) * 100
+    fn new(rng: &mut Rng, calls: usize) -> Fetcher {
+        // Durations repeat now and then (ties), values never do.
+        let pool = rng.distinct_odd_ms(calls.div_ceil(2).max(1), 20, 2500);
+        let durations: Vec<u64> = (0..calls).map(|_| *rng.pick(&pool)).collect();
+        let mut values: Vec<u32> = Vec::new();
+        while values.len() < calls {
+            let value = rng.range(1, 9999) as u32;
+            if !values.contains(&value) {
+                values.push(value);
+            }
+        }
+        Fetcher {
+            plan: Arc::new(durations.into_iter().zip(values).collect()),
+            calls: Arc::default(),
+            probe: ConcurrencyProbe::new(),
+            finished: Arc::default(),
+            dropped: Arc::default(),
+            jitter: Jitter::new(rng.next_u64()),
+        }
     }
 
     fn fetch(&self) -> impl Fn(u32) -> BoxFuture<'static, u32> {
         let this = self.clone();
         move |id| {
-            this.calls.lock().unwrap().push(id);
-            let probe = this.probe.clone();
+            let mut calls = this.calls.lock().unwrap();
+            let call = calls.len();
+            // More calls than ids: the plan runs out; such a call takes
+            // no time and returns 0 (and the call count shows the mistake).
+            let (millis, value) = this.plan.get(call).copied().unwrap_or((0, 0));
+            calls.push((id, value));
+            let (flag, probe) = DropFlag::new();
+            this.dropped.lock().unwrap().push(flag);
+            let (concurrency, finished) = (this.probe.clone(), this.finished.clone());
+            let jitter = this.jitter.clone();
             Box::pin(async move {
-                let _in_flight = probe.enter();
-                sleep(ms(Fetcher::takes(id))).await;
-                id * 10
+                let _probe = probe;
+                let _in_flight = concurrency.enter();
+                sleep(ms(millis)).await;
+                // Fetches whose timers fire together finish in a seeded
+                // order. (A pause, not `Jitter::wrap`: join_all polls every
+                // future on each wake, and wrapped futures would keep
+                // waking each other, starving the paused clock.)
+                jitter.pause().await;
+                finished.fetch_add(1, Ordering::SeqCst);
+                value
             })
         }
     }
 
-    fn calls(&self) -> Vec<u32> {
-        let mut calls = self.calls.lock().unwrap().clone();
-        calls.sort_unstable();
-        calls
+    fn calls(&self) -> Vec<(u32, u32)> {
+        self.calls.lock().unwrap().clone()
+    }
+
+    fn longest(&self) -> u64 {
+        self.plan
+            .iter()
+            .map(|(millis, _)| *millis)
+            .max()
+            .unwrap_or(0)
     }
 }
 
-const WHY_SEQUENTIAL: &str = "An `.await` waits for one future before the next line runs, \
-     so `a.await; b.await;` starts b only when a is done. Await both at once from this task: \
-     tokio::join!(a, b).";
-
-#[tokio::test(start_paused = true)]
-async fn both_waits_for_the_two_futures_at_the_same_time() {
-    let watch = Stopwatch::start();
-    let outputs = no_hang(
-        "both(a 300ms future, a 500ms future)",
-        both(after(300, 1), after(500, 2)),
-    )
-    .await;
-    watch.assert_elapsed(
-        ms(500),
-        "both(a 300ms future, a 500ms future)",
-        &format!(
-            "Awaited at the same time, the two futures take as long as the slower one: \
-             500ms. 800ms is 300ms + 500ms: one after the other. {WHY_SEQUENTIAL}"
-        ),
-    );
-    assert_eq!(
-        outputs,
-        (1, 2),
-        "both(a future returning 1, a future returning 2) returned {outputs:?}."
-    );
+/// Shuffled ids, some of them repeated.
+fn some_ids(rng: &mut Rng, n: usize) -> Vec<u32> {
+    let mut ids: Vec<u32> = Vec::with_capacity(n);
+    for _ in 0..n {
+        if !ids.is_empty() && rng.chance(1, 4) {
+            let again = *rng.pick(&ids);
+            ids.push(again);
+        } else {
+            ids.push(rng.range(1, 500) as u32);
+        }
+    }
+    rng.shuffle(&mut ids);
+    ids
 }
 
-#[tokio::test(start_paused = true)]
-async fn both_keeps_its_arguments_in_order() {
+fn sorted<T: Ord + Clone>(items: &[T]) -> Vec<T> {
+    let mut items = items.to_vec();
+    items.sort();
+    items
+}
+
+/// `all(ids, fetch)` for `n` seeded ids, checked for calls, time and
+/// concurrency.
+async fn check_all_at_once(rng: &mut Rng, n: usize) {
+    let ids = some_ids(rng, n);
+    let fetcher = Fetcher::new(rng, n);
+    let what = format!("all({n} ids, fetch)");
     let watch = Stopwatch::start();
-    // This time the first future is the slower one.
-    let outputs = no_hang(
-        "both(a 500ms future, a 300ms future)",
-        both(after(500, 1), after(300, 2)),
-    )
-    .await;
+    let results = no_hang(&what, all(ids.clone(), fetcher.fetch())).await;
+
+    let called: Vec<u32> = fetcher.calls().iter().map(|(id, _)| *id).collect();
     assert_eq!(
-        outputs,
-        (1, 2),
-        "both(a 500ms future returning 1, a 300ms future returning 2) returned \
-         {outputs:?}, expected (1, 2): the outputs come back in the order of the \
-         arguments, not in the order the futures finish."
+        sorted(&called),
+        sorted(&ids),
+        "{what} called fetch for {} ids ({called:?}), expected once for each of {ids:?} (a \
+         repeated id is fetched again).",
+        called.len()
     );
     watch.assert_elapsed(
-        ms(500),
-        "both(a 500ms future, a 300ms future)",
-        &format!("Both futures must be awaited to the end, at the same time. {WHY_SEQUENTIAL}"),
+        ms(fetcher.longest()),
+        &format!(
+            "{what}, whose slowest fetch takes {}",
+            fmt_duration(ms(fetcher.longest()))
+        ),
+        "Awaited at the same time, the fetches take as long as the slowest one. Much more \
+         (the sum) means each fetch started only when the previous one was done: creating a \
+         future does not start it, awaiting it one at a time runs one at a time. Collect the \
+         futures, then await them all at once: futures::future::join_all.",
     );
+    assert_eq!(
+        fetcher.probe.peak(),
+        n,
+        "at most {} of the {n} fetches of {what} were in flight at once; all of them should \
+         be: every fetch is waiting on its own timer, so nothing stops them all from waiting \
+         together. A limit (buffered, buffer_unordered, chunks) is not what all promises.",
+        fetcher.probe.peak()
+    );
+    assert_eq!(
+        results.len(),
+        n,
+        "{what} returned {} results, expected {n}.",
+        results.len()
+    );
+    assert_no_leaked_tasks("all returned").await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn all_fetches_every_id_at_the_same_time() {
-    let fetcher = Fetcher::default();
-    let ids: Vec<u32> = (1..=10).collect();
-    let watch = Stopwatch::start();
-    let results = no_hang("all(ids 1 to 10, fetch)", all(ids.clone(), fetcher.fetch())).await;
-
-    assert_eq!(
-        fetcher.calls(),
-        ids,
-        "all(ids 1 to 10, fetch) called fetch for {:?}: it must call it exactly once per id.",
-        fetcher.calls()
-    );
-    watch.assert_elapsed(
-        ms(1000),
-        "all(ids 1 to 10, fetch), whose fetches take 1000ms down to 100ms,",
-        "Awaited at the same time, ten fetches take as long as the slowest one: 1000ms. \
-         5.5s is the sum: each fetch started only when the previous one was done. Collect \
-         the futures first, then await them all at once: futures::future::join_all.",
-    );
-    assert_eq!(
-        fetcher.probe.peak(),
-        10,
-        "at most {} of the ten fetches were in flight at once; all ten should be: every \
-         fetch is waiting on its own timer, so nothing stops them all from waiting together.",
-        fetcher.probe.peak()
-    );
-    assert_eq!(results.len(), 10, "all(ids 1 to 10) returned {results:?}.");
-    assert_no_leaked_tasks("all returned").await;
+    for_each_seed(16, |mut rng| async move {
+        // A dozen ids or so, a couple of hundred (more than tokio's
+        // cooperative budget of 128 at once), and none at all.
+        let n = rng.range(5, 14) as usize;
+        check_all_at_once(&mut rng, n).await;
+        check_all_at_once(&mut rng, 200).await;
+        check_all_at_once(&mut rng, 0).await;
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn all_returns_results_in_the_order_of_ids() {
-    let fetcher = Fetcher::default();
-    let ids: Vec<u32> = (1..=10).collect();
-    let watch = Stopwatch::start();
-    let results = no_hang("all(ids 1 to 10, fetch)", all(ids.clone(), fetcher.fetch())).await;
+    for_each_seed(32, |mut rng| async move {
+        let n = rng.range(3, 12) as usize;
+        let ids = some_ids(&mut rng, n);
+        let fetcher = Fetcher::new(&mut rng, n);
+        let what = format!("all({ids:?}, fetch)");
+        let results = no_hang(&what, all(ids.clone(), fetcher.fetch())).await;
 
-    let mut report = format!(
-        "all(ids 1 to 10, fetch) returned at: {}ms\n",
-        watch.elapsed_ms()
-    );
-    for (index, id) in ids.iter().enumerate() {
-        let got = results
-            .get(index)
-            .map_or("missing".to_string(), |r| r.to_string());
-        report.push_str(&format!(
-            "result {index}: {got} (id {id}, fetched in {}ms)\n",
-            Fetcher::takes(*id)
-        ));
-    }
-    insta::with_settings!({
-        description => "all(ids 1 to 10, fetch), where fetching id N takes (11 - N) x 100ms \
-            and returns N x 10: the fetches finish in the reverse of the ids' order. All of \
-            them run at the same time, so all returns after the slowest (1000ms), with the \
-            results in the order of the ids: 10, 20, ..., 100. Results in the reverse order \
-            come from collecting them as they finish (FuturesUnordered, buffer_unordered); \
-            join_all keeps the input order.",
-        omit_expression => true,
-    }, {
-        insta::assert_snapshot!("all_results", report);
-    });
-    assert_no_leaked_tasks("all returned").await;
+        // Result i must come from a fetch of ids[i]. A repeated id is
+        // fetched once per occurrence, and each of its fetches' values must
+        // show up once among that id's places (in any order among them).
+        let mut fetched: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (id, value) in fetcher.calls() {
+            fetched.entry(id).or_default().push(value);
+        }
+        let mut placed: BTreeMap<u32, Vec<u32>> = BTreeMap::new();
+        for (id, value) in ids.iter().zip(&results) {
+            placed.entry(*id).or_default().push(*value);
+        }
+        let fetched: BTreeMap<u32, Vec<u32>> = fetched
+            .into_iter()
+            .map(|(id, v)| (id, sorted(&v)))
+            .collect();
+        let placed: BTreeMap<u32, Vec<u32>> =
+            placed.into_iter().map(|(id, v)| (id, sorted(&v))).collect();
+        let table: String = fetcher
+            .calls()
+            .iter()
+            .zip(fetcher.plan.iter())
+            .map(|((id, value), (millis, _))| {
+                format!(
+                    "\n  fetch({id}) returned {value} after {}",
+                    fmt_duration(ms(*millis))
+                )
+            })
+            .collect();
+        assert!(
+            results.len() == n && fetched == placed,
+            "{what} returned {results:?}. The fetches:{table}\n\
+             Result number i must be the value of the fetch of ids[i]: the results come back \
+             in the order of the ids, not in the order the fetches finished (FuturesUnordered, \
+             buffer_unordered), not sorted, and not looked up by id (the same id fetched twice \
+             can give two different values). join_all keeps the input order."
+        );
+        assert_no_leaked_tasks("all returned").await;
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
-async fn all_of_no_ids_returns_at_once() {
-    let fetcher = Fetcher::default();
-    let watch = Stopwatch::start();
-    let results = no_hang("all(no ids, fetch)", all(Vec::new(), fetcher.fetch())).await;
-    assert!(
-        results.is_empty(),
-        "all(no ids, fetch) returned {results:?}, expected no results."
-    );
-    watch.assert_elapsed(
-        ms(0),
-        "all(no ids, fetch)",
-        "With nothing to fetch there is nothing to wait for.",
-    );
+async fn dropping_all_drops_every_fetch() {
+    for_each_seed(16, |mut rng| async move {
+        let n = rng.range(1, 10) as usize;
+        let ids = some_ids(&mut rng, n);
+        let fetcher = Fetcher::new(&mut rng, n);
+        // Give up at once, or part-way. A multiple of 5ms never ties with a
+        // fetch's end (those never are).
+        let give_up = if rng.chance(1, 4) {
+            0
+        } else {
+            5 * rng.range(2, 500)
+        };
+        let what = format!(
+            "dropping all({ids:?}, fetch) after {}",
+            fmt_duration(ms(give_up))
+        );
+        let _ = cancel_after(ms(give_up), all(ids, fetcher.fetch())).await;
+        let done_before = fetcher.finished.load(Ordering::SeqCst);
+        // Nothing may still run: no task alive, no timer left to fire.
+        assert_nothing_left_running(&what, ms(60_000)).await;
+        for flag in fetcher.dropped.lock().unwrap().iter() {
+            flag.assert_dropped(&format!(
+                "{what}: a fetch (all's futures are dropped with it; a spawned task is not)"
+            ));
+        }
+        let finished = fetcher.finished.load(Ordering::SeqCst);
+        assert_eq!(
+            finished, done_before,
+            "{what}: {finished} fetches ran to the end, but only {done_before} were done when \
+             the caller gave up: the others went on after all was dropped. all waits for its \
+             futures in its own task, so dropping all drops them; fetches handed to \
+             tokio::spawn keep running for nobody."
+        );
+    })
+    .await;
 }

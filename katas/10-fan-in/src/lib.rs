@@ -6,7 +6,9 @@
 //!
 //! It compiles, it fetches everything, and then it never returns: the
 //! receive loop waits for `recv()` to return `None`, which only happens
-//! once every `Sender` is gone, and one of them never goes.
+//! once every `Sender` is gone, and one of them never goes. And when its
+//! caller gives up on it (drops its future, as a timeout does), the fetch
+//! tasks it started keep running, with nobody left to read their values.
 //!
 //! Fix `gather`. Keep its signature and the `Fetcher` type: the tests use
 //! them. README.md explains the pattern.
@@ -29,6 +31,8 @@ pub async fn gather(ids: Vec<u32>, fetch: Fetcher) -> Vec<u32> {
         // it finishes.
         let tx = tx.clone();
         let fetch = fetch.clone();
+        // BUG: nobody keeps this task. If gather's future is dropped, the
+        // JoinHandle is dropped with it, which detaches the task: it runs on.
         tokio::spawn(async move {
             if let Some(value) = fetch(id).await {
                 // Only fails if the receiver is gone: nobody wants the value.

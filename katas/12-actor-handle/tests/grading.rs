@@ -1,22 +1,54 @@
 //! Grading tests for kata 12: an actor and its handle.
 //!
-//! Every test runs on tokio's current-thread runtime with a paused clock:
-//! an actor that never answers, or never stops, leaves the runtime idle,
-//! and the hang guard turns that into a failure after 60s of virtual time,
-//! in microseconds. The runtime counts live tasks, which is how these tests
-//! see the actor task itself.
+//! Every test but one runs on tokio's current-thread runtime with a paused
+//! clock: an actor that never answers, or never stops, leaves the runtime
+//! idle, and the hang guard turns that into a failure after 60s of virtual
+//! time, in microseconds. The runtime counts live tasks, which is how these
+//! tests see the actor task itself, and its wake-ups, which is how they see
+//! an actor that polls. One test runs on a multi-thread runtime, where
+//! callers really run at the same time. Increments and the number of
+//! callers are generated from fixed seeds (a failure prints the seed and a
+//! command that replays it).
+//!
+//! | mistake a learner makes | the test that catches it |
+//! |---|---|
+//! | replies before applying the message (the old count) | `incr_returns_the_new_count_and_get_reads_it` |
+//! | the state shared behind an `Arc<Mutex<..>>`, no actor task at all | `the_count_lives_in_one_actor_task` |
+//! | `get()` answered from a copy kept in the handle, not by the actor | `clones_share_one_counter` |
+//! | the count in a global (`static`) instead of in the actor | `two_counters_are_independent` |
+//! | `try_send` into the mailbox: a request that finds it full is lost | `concurrent_increments_sum_exactly` |
+//! | a task per message doing read-then-write on shared state (lost updates when two run in parallel) | `concurrent_increments_sum_exactly_on_a_multi_thread_runtime`, when the race happens: not reliably on a busy 2-core machine, so no known-wrong solution names it |
+//! | a handle that only works on one thread (global state, a clone's `Drop` stopping the actor) | `concurrent_increments_sum_exactly_on_a_multi_thread_runtime` |
+//! | the actor keeps a `Sender` to its own mailbox, so it never stops | `the_actor_stops_when_every_handle_is_dropped` |
+//! | the handle aborts the actor in its `Drop`, so dropping one clone kills it for all | `the_actor_stops_when_every_handle_is_dropped` |
+//! | the actor polls its mailbox on a timer (`try_recv` + `sleep`, a housekeeping tick) | `an_idle_actor_never_wakes_up` |
+//! | the actor stops after a quiet spell (`timeout` around `recv`) | `an_idle_actor_never_wakes_up` |
+//! | `reply.send(..).unwrap()` in the actor: a caller that gave up kills it | `a_caller_that_gives_up_does_not_break_the_actor` |
+//! | `Rc`/`RefCell` in the handle (not `Send`/`Sync`) | `counter_handle_is_clone_send_and_sync` (tests/shareable.rs, at run time) |
+//! | a `std::sync::MutexGuard` held across `.await` in `incr`/`get` (a non-`Send` future) | `incr_and_get_can_be_awaited_in_a_spawned_task` (tests/shareable.rs, at run time) |
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 use kata_12_actor_handle::CounterHandle;
-use kata_support::{assert_no_leaked_tasks, ms, no_hang};
+use kata_support::{
+    assert_no_leaked_tasks, for_each_seed, ms, no_hang, on_multi_thread, panic_message,
+    quiet_panics, Jitter, Wakeups,
+};
 use tokio::runtime::Handle;
 use tokio::time::sleep;
 
 /// Tasks alive on this runtime, after letting every ready task run.
 async fn alive_tasks() -> usize {
+    settle().await;
+    Handle::current().metrics().num_alive_tasks()
+}
+
+/// Lets every ready task run, without moving the clock.
+async fn settle() {
     for _ in 0..8 {
         tokio::task::yield_now().await;
     }
-    Handle::current().metrics().num_alive_tasks()
 }
 
 /// Waits (in virtual time, under the hang guard) until no task is alive.
@@ -29,87 +61,251 @@ async fn wait_for_the_actor_to_stop(after: &str) {
     .await;
 }
 
+/// Runs `call` in a task of its own, so that a panic in the handle (an
+/// `expect` on a reply that never came) is reported with what it means.
+async fn ask<T: Send + 'static>(
+    what: &str,
+    meaning: &str,
+    call: impl std::future::Future<Output = T> + Send + 'static,
+) -> T {
+    match no_hang(what, tokio::spawn(quiet_panics(call))).await {
+        Ok(value) => value,
+        Err(error) => panic!(
+            "{what} panicked: {:?}\n{meaning}",
+            error
+                .try_into_panic()
+                .map(|payload| panic_message(&*payload))
+                .unwrap_or_else(|error| error.to_string())
+        ),
+    }
+}
+
 #[tokio::test(start_paused = true)]
 async fn incr_returns_the_new_count_and_get_reads_it() {
-    let counter = CounterHandle::new();
-    let first = no_hang("counter.incr(5)", counter.incr(5)).await;
-    let second = no_hang("counter.incr(2)", counter.incr(2)).await;
-    let now = no_hang("counter.get()", counter.get()).await;
-    let again = no_hang("counter.get() a second time", counter.get()).await;
-    assert_eq!(
-        (first, second, now, again),
-        (5, 7, 7, 7),
-        "on a new counter, incr(5), incr(2), get(), get() returned {first}, {second}, \
-         {now}, {again}; expected 5, 7, 7, 7. The count starts at 0, incr replies with \
-         the count after the addition, and get does not change it."
-    );
-    drop(counter);
-    wait_for_the_actor_to_stop("its only handle was dropped").await;
+    for_each_seed(16, |mut rng| async move {
+        let counter = CounterHandle::new();
+        let mut expected = 0u64;
+        let mut calls = Vec::new();
+        for _ in 0..rng.range(3, 12) {
+            if rng.chance(1, 3) {
+                let got = no_hang("counter.get()", counter.get()).await;
+                calls.push(format!("get() -> {got}"));
+                assert_eq!(
+                    got,
+                    expected,
+                    "on a new counter, {} returned {got}; expected {expected}: get returns \
+                     the count, which starts at 0 and is the sum of every increment so far.",
+                    calls.join(", ")
+                );
+            } else {
+                // Increments of 0 and big ones too.
+                let any = rng.range(1, 500);
+                let by = *rng.pick(&[0, 1, 2, 7, 38, 1_000_003, any]);
+                let got = no_hang(&format!("counter.incr({by})"), counter.incr(by)).await;
+                expected += by;
+                calls.push(format!("incr({by}) -> {got}"));
+                assert_eq!(
+                    got,
+                    expected,
+                    "on a new counter, {} returned {got}; expected {expected}: incr replies \
+                     with the count after the addition (reply after updating the count, not \
+                     before).",
+                    calls.join(", ")
+                );
+            }
+        }
+        drop(counter);
+        wait_for_the_actor_to_stop("its only handle was dropped").await;
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn clones_share_one_counter() {
-    let counter = CounterHandle::new();
-    let clone = counter.clone();
-    no_hang("clone.incr(3)", clone.incr(3)).await;
-    no_hang("counter.incr(4)", counter.incr(4)).await;
-    let (seen_by_original, seen_by_clone) = no_hang("get() on both handles", async {
-        (counter.get().await, clone.get().await)
+    for_each_seed(16, |mut rng| async move {
+        let original = CounterHandle::new();
+        let handles: Vec<CounterHandle> = (0..rng.range(2, 5)).map(|_| original.clone()).collect();
+        let mut expected = 0;
+        let mut calls = Vec::new();
+        for _ in 0..rng.range(4, 12) {
+            let which = rng.below(handles.len() as u64) as usize;
+            let handle = &handles[which];
+            if rng.chance(1, 2) {
+                let by = rng.range(1, 99);
+                let got = no_hang("incr on a clone", handle.incr(by)).await;
+                expected += by;
+                calls.push(format!("clone {which}: incr({by}) -> {got}"));
+                assert_eq!(got, expected, "{}", shared_message(&calls, got, expected));
+            } else {
+                let got = no_hang("get on a clone", handle.get()).await;
+                calls.push(format!("clone {which}: get() -> {got}"));
+                assert_eq!(got, expected, "{}", shared_message(&calls, got, expected));
+            }
+        }
+        drop((original, handles));
+        wait_for_the_actor_to_stop("every handle was dropped").await;
     })
     .await;
-    assert_eq!(
-        (seen_by_original, seen_by_clone),
-        (7, 7),
-        "after clone.incr(3) and counter.incr(4), get() returned {seen_by_original} on \
-         the original and {seen_by_clone} on the clone, expected 7 on both: a clone of \
-         the handle talks to the same actor (it clones the Sender, not the counter)."
-    );
-    drop((counter, clone));
-    wait_for_the_actor_to_stop("both handles were dropped").await;
+}
+
+fn shared_message(calls: &[String], got: u64, expected: u64) -> String {
+    format!(
+        "calls on clones of one CounterHandle:\n  {}\nThe last one returned {got}, expected \
+         {expected}: every clone talks to the same actor (cloning the handle clones the \
+         Sender, not the counter), and the actor answers every question itself, with the \
+         one count it owns.",
+        calls.join("\n  ")
+    )
+}
+
+#[tokio::test(start_paused = true)]
+async fn two_counters_are_independent() {
+    for_each_seed(4, |mut rng| async move {
+        let first = CounterHandle::new();
+        let by = rng.range(1, 999);
+        no_hang("first.incr", first.incr(by)).await;
+        let second = CounterHandle::new();
+        let fresh = no_hang("second.get()", second.get()).await;
+        assert_eq!(
+            fresh, 0,
+            "after first.incr({by}), a second CounterHandle::new() started at {fresh}, \
+             expected 0: each new() is a new actor with its own count. Is the count kept in \
+             a global (a static) instead of in the actor?"
+        );
+        let other = no_hang("second.incr(1)", second.incr(1)).await;
+        let mine = no_hang("first.get()", first.get()).await;
+        assert_eq!(
+            (other, mine),
+            (1, by),
+            "two counters, first.incr({by}) then second.incr(1): second replied {other} and \
+             first.get() returned {mine}, expected 1 and {by}."
+        );
+        drop((first, second));
+        wait_for_the_actor_to_stop("every handle was dropped").await;
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn concurrent_increments_sum_exactly() {
-    let counter = CounterHandle::new();
-    // 100 tasks, each with its own clone of the handle, each adding 1 ten
-    // times and keeping the counts it was told.
-    let tasks: Vec<_> = (0..100)
-        .map(|_| {
+    for_each_seed(4, |mut rng| async move {
+        let counter = CounterHandle::new();
+        // Many callers at once, more than a small mailbox holds, each with
+        // its own clone of the handle and its own increments.
+        let callers = rng.range(150, 300) as usize;
+        let jitter = Jitter::new(rng.next_u64());
+        let mut total = 0;
+        let mut tasks = Vec::new();
+        for _ in 0..callers {
+            let incs: Vec<u64> = (0..rng.range(1, 6)).map(|_| rng.range(1, 9)).collect();
+            total += incs.iter().sum::<u64>();
             let counter = counter.clone();
-            tokio::spawn(async move {
+            // The jitter changes who gets in between whom, from seed to seed.
+            let jitter = jitter.clone();
+            tasks.push(tokio::spawn(quiet_panics(async move {
                 let mut seen = Vec::new();
-                for _ in 0..10 {
-                    seen.push(counter.incr(1).await);
+                for by in incs {
+                    jitter.pause().await;
+                    seen.push(jitter.wrap(counter.incr(by)).await);
                 }
                 seen
-            })
-        })
-        .collect();
-    let mut replies = Vec::new();
-    for task in tasks {
-        let seen = no_hang("a task calling incr(1) ten times", task)
-            .await
-            .expect("a task calling counter.incr panicked");
-        replies.extend(seen);
-    }
-    let total = no_hang("counter.get()", counter.get()).await;
-    assert_eq!(
-        total, 1000,
-        "100 tasks each called incr(1) ten times, and get() returned {total}, expected \
-         1000. Every message must be applied to the one count the actor owns."
+            })));
+        }
+        let meaning = "Every request must reach the actor: send(..).await waits for room in \
+                       the mailbox. A try_send into a full mailbox loses the request, and its \
+                       caller waits for a reply that never comes.";
+        let mut replies = Vec::new();
+        for task in tasks {
+            let seen = match no_hang(&format!("{callers} callers of incr at once"), task).await {
+                Ok(seen) => seen,
+                Err(error) => panic!(
+                    "with {callers} tasks calling incr at the same time, one of them \
+                     panicked: {:?}\n{meaning}",
+                    error
+                        .try_into_panic()
+                        .map(|payload| panic_message(&*payload))
+                        .unwrap_or_else(|error| error.to_string())
+                ),
+            };
+            assert!(
+                seen.windows(2).all(|pair| pair[0] < pair[1]),
+                "one caller's increments were answered {seen:?}: each reply is the count \
+                 after that caller's increment, so they can only grow."
+            );
+            replies.extend(seen);
+        }
+        let count = no_hang("counter.get()", counter.get()).await;
+        assert_eq!(
+            count, total,
+            "{callers} tasks incremented one counter at the same time by {total} in all, \
+             but get() returned {count}. {meaning}"
+        );
+        replies.sort_unstable();
+        let distinct = {
+            let mut d = replies.clone();
+            d.dedup();
+            d.len()
+        };
+        assert!(
+            distinct == replies.len() && replies.last() == Some(&total),
+            "the replies to concurrent increments should all be different (the actor \
+             applies one message at a time, so no two increments see the same count) and \
+             the largest should be the total, {total}."
+        );
+        drop(counter);
+        wait_for_the_actor_to_stop("every handle was dropped").await;
+        assert_no_leaked_tasks("every handle was dropped").await;
+    })
+    .await;
+}
+
+const RUNS: u32 = 8;
+const CALLERS: u64 = 8;
+const CALLS: u64 = 50;
+
+#[test]
+fn concurrent_increments_sum_exactly_on_a_multi_thread_runtime() {
+    on_multi_thread(
+        RUNS,
+        2,
+        "many tasks calling incr at once",
+        |run| async move {
+            let counter = CounterHandle::new();
+            let total = Arc::new(AtomicU64::new(0));
+            let tasks: Vec<_> = (0..CALLERS)
+                .map(|t| {
+                    let (counter, total) = (counter.clone(), total.clone());
+                    tokio::spawn(async move {
+                        let mut seen = Vec::new();
+                        for k in 0..CALLS {
+                            let by = 1 + (t * 7 + k + u64::from(run)) % 5;
+                            total.fetch_add(by, Ordering::Relaxed);
+                            seen.push(counter.incr(by).await);
+                        }
+                        seen
+                    })
+                })
+                .collect();
+            let mut replies = Vec::new();
+            for task in tasks {
+                replies.extend(task.await.expect("a caller panicked"));
+            }
+            let total = total.load(Ordering::Relaxed);
+            let count = counter.get().await;
+            replies.sort_unstable();
+            let before = replies.len();
+            replies.dedup();
+            assert!(
+                count == total && replies.len() == before,
+                "{CALLERS} tasks on a multi-thread runtime incremented one counter by {total} in \
+                 all; get() returned {count}, and {} of the {before} replies were \
+                 duplicates. Increments got lost or interleaved: the count must be owned by \
+                 one task, the actor, which applies one message after the other. A task per \
+                 message reading and writing a shared value lets two of them run at once.",
+                before - replies.len()
+            );
+        },
     );
-    replies.sort_unstable();
-    let expected: Vec<u64> = (1..=1000).collect();
-    assert!(
-        replies == expected,
-        "the 1000 incr(1) calls should have been told every count from 1 to 1000 exactly \
-         once (the actor applies one message at a time), but they were not (sorted, \
-         the first ones were {:?}).",
-        &replies[..replies.len().min(12)]
-    );
-    drop(counter);
-    wait_for_the_actor_to_stop("every handle was dropped").await;
-    assert_no_leaked_tasks("every handle was dropped").await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -139,19 +335,26 @@ async fn the_count_lives_in_one_actor_task() {
 async fn the_actor_stops_when_every_handle_is_dropped() {
     let counter = CounterHandle::new();
     let clone = counter.clone();
-    no_hang("counter.incr(1)", counter.incr(1)).await;
+    no_hang("counter.incr(3)", counter.incr(3)).await;
 
     // One handle left: the actor must still be there, and still answer.
     drop(counter);
-    let count = no_hang(
+    let count = ask(
         "clone.get() after the other handle was dropped",
-        clone.get(),
+        "Dropping one handle must not stop the actor while another handle exists: is the \
+         actor aborted in the handle's Drop? It stops by itself when its mailbox closes, \
+         which happens when the last Sender, the last handle, is gone.",
+        async move {
+            let count = clone.get().await;
+            (clone, count)
+        },
     )
     .await;
+    let (clone, count) = count;
     assert_eq!(
-        count, 1,
+        count, 3,
         "after dropping one of two handles, get() on the other returned {count}, \
-         expected 1: the actor lives as long as any handle does."
+         expected 3: the actor lives as long as any handle does."
     );
     let alive = alive_tasks().await;
     assert_eq!(
@@ -167,4 +370,89 @@ async fn the_actor_stops_when_every_handle_is_dropped() {
     )
     .await;
     assert_no_leaked_tasks("every CounterHandle was dropped").await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_idle_actor_never_wakes_up() {
+    for_each_seed(4, |mut rng| async move {
+        let counter = CounterHandle::new();
+        let by = rng.range(1, 999);
+        no_hang("counter.incr", counter.incr(by)).await;
+
+        Wakeups::assert_quiet_for(
+            ms(60_000),
+            0,
+            "the actor waited for its next message (a handle alive, nothing sent)",
+        )
+        .await;
+
+        let more = rng.range(1, 99);
+        let later = counter.clone();
+        let got = ask(
+            &format!("counter.incr({more}) after a quiet minute"),
+            "The actor must wait for messages for as long as a handle exists, however long \
+             nothing comes: does it stop after a while without messages (a timeout around \
+             recv())?",
+            async move { later.incr(more).await },
+        )
+        .await;
+        assert_eq!(
+            got,
+            by + more,
+            "after incr({by}), a quiet minute, then incr({more}): it returned {got}, expected {}.",
+            by + more
+        );
+        drop(counter);
+        wait_for_the_actor_to_stop("its handle was dropped").await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_caller_that_gives_up_does_not_break_the_actor() {
+    for_each_seed(4, |mut rng| async move {
+        let counter = CounterHandle::new();
+        let start = rng.range(1, 500);
+        no_hang("counter.incr", counter.incr(start)).await;
+
+        // Two callers give up after their request went out, before the reply
+        // came back (their future is dropped, as a timeout would).
+        let by = rng.range(1, 500);
+        {
+            let mut gave_up = tokio_test::task::spawn(counter.incr(by));
+            let _ = gave_up.poll();
+        }
+        settle().await;
+        {
+            let mut gave_up = tokio_test::task::spawn(counter.get());
+            let _ = gave_up.poll();
+        }
+        settle().await;
+
+        let more = rng.range(1, 500);
+        let still = counter.clone();
+        let got = ask(
+            &format!("counter.incr({more}) after two callers gave up waiting for a reply"),
+            "A caller may stop waiting for its reply (a timeout drops its future): then the \
+             reply's Receiver is gone and `reply.send(..)` returns Err. That is not an error \
+             for the actor, whose job goes on: ignore it (`let _ = reply.send(..)`) instead \
+             of unwrap()ing it, which panics and kills the actor for every other caller.",
+            async move { still.incr(more).await },
+        )
+        .await;
+        // The increment whose caller gave up may or may not have been
+        // applied (it depends on whether its message was sent before the
+        // caller left), so both are right.
+        assert!(
+            got == start + more || got == start + by + more,
+            "incr({start}), then incr({by}) and get() whose callers gave up, then \
+             incr({more}) returned {got}: expected {} (or {} if the abandoned increment was \
+             not sent).",
+            start + by + more,
+            start + more
+        );
+        drop(counter);
+        wait_for_the_actor_to_stop("its handle was dropped").await;
+    })
+    .await;
 }

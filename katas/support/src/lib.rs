@@ -19,7 +19,8 @@
 //! that can be replayed by seed; [`Jitter`] and [`on_multi_thread`] try
 //! more than one schedule; [`Wakeups`], [`count_polls`] and
 //! [`cancel_after`] check what code does while it waits, and after its
-//! caller gave up on it.
+//! caller gave up on it; [`no_spin`] turns code that never waits (and so
+//! would hang the paused clock in real time) into a failure that says so.
 
 mod cancel;
 mod clock;
@@ -35,6 +36,7 @@ mod panics;
 mod schedule;
 mod scripted;
 mod seeded;
+mod spin;
 mod tasks;
 
 pub use cancel::{assert_nothing_left_running, cancel_after};
@@ -54,6 +56,7 @@ pub use scripted::{scripted, Recorder, SESSION_LIMIT};
 pub use seeded::{
     for_each_seed, for_each_seed_sync, replay_command, seed_for, seeds, Rng, SEED_ENV,
 };
+pub use spin::{no_spin, no_spin_within, NoSpin, SPIN_LIMIT};
 pub use tasks::assert_no_leaked_tasks;
 
 /// Shorthand for `Duration::from_millis`, which grading tests use constantly.

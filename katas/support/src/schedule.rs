@@ -20,8 +20,9 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
-use std::task::{Context, Poll};
+use std::task::{Context, Poll, Wake, Waker};
 use std::time::Duration;
 
 use crate::seeded::Rng;
@@ -68,14 +69,44 @@ impl Jitter {
         }
     }
 
-    /// Wraps `fut` so that before each of its polls it may yield first
-    /// (0 to `most` times): whatever `fut` races against gets a chance to
-    /// run first, in an order chosen by the seed.
+    /// Wraps `fut` so that each time it is woken (and before its first
+    /// poll) it may yield first, 0 to `most` times: whatever `fut` races
+    /// against gets a chance to run first, in an order chosen by the seed.
+    ///
+    /// Only a real wake-up of `fut` draws new yields. A combinator that
+    /// polls all its children on every wake (`join_all`, `select!`) would
+    /// otherwise keep the wrapped futures yielding to each other forever,
+    /// and the paused clock never gets to move.
     pub fn wrap<F: Future>(&self, fut: F) -> Jittered<F> {
+        let woken = Arc::new(WokenFlag::default());
         Jittered {
             fut: Box::pin(fut),
             jitter: self.clone(),
-            owed: None,
+            owed: 0,
+            draw_next: true,
+            inner_waker: Waker::from(woken.clone()),
+            woken,
+        }
+    }
+}
+
+/// The waker `Jittered` gives its inner future: it notes that the inner
+/// future was woken, then wakes whoever polls the `Jittered`.
+#[derive(Default)]
+struct WokenFlag {
+    woken: AtomicBool,
+    outer: Mutex<Option<Waker>>,
+}
+
+impl Wake for WokenFlag {
+    fn wake(self: Arc<Self>) {
+        self.wake_by_ref();
+    }
+
+    fn wake_by_ref(self: &Arc<Self>) {
+        self.woken.store(true, Ordering::SeqCst);
+        if let Some(outer) = self.outer.lock().unwrap().as_ref() {
+            outer.wake_by_ref();
         }
     }
 }
@@ -85,7 +116,11 @@ pub struct Jittered<F> {
     fut: Pin<Box<F>>,
     jitter: Jitter,
     /// Yields still to make before the next poll of `fut`.
-    owed: Option<u64>,
+    owed: u64,
+    /// The next poll starts with a fresh draw (first poll, or `fut` woke).
+    draw_next: bool,
+    woken: Arc<WokenFlag>,
+    inner_waker: Waker,
 }
 
 impl<F: Future> Future for Jittered<F> {
@@ -94,14 +129,21 @@ impl<F: Future> Future for Jittered<F> {
     fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
         // Every field is Unpin (the inner future is boxed).
         let this = self.get_mut();
-        let owed = *this.owed.get_or_insert_with(|| this.jitter.draw());
-        if owed > 0 {
-            this.owed = Some(owed - 1);
+        *this.woken.outer.lock().unwrap() = Some(cx.waker().clone());
+        if this.woken.woken.swap(false, Ordering::SeqCst) {
+            this.draw_next = true;
+        }
+        if this.draw_next {
+            this.draw_next = false;
+            this.owed = this.jitter.draw();
+        }
+        if this.owed > 0 {
+            this.owed -= 1;
             cx.waker().wake_by_ref();
             return Poll::Pending;
         }
-        this.owed = None;
-        this.fut.as_mut().poll(cx)
+        let mut inner_cx = Context::from_waker(&this.inner_waker);
+        this.fut.as_mut().poll(&mut inner_cx)
     }
 }
 
@@ -161,7 +203,7 @@ where
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::atomic::AtomicUsize;
 
     /// Two tasks appending to one log: the interleaving depends on the seed.
     async fn interleaving(seed: u64) -> Vec<&'static str> {
@@ -211,6 +253,43 @@ mod tests {
             .await;
         assert_eq!(value, 7);
         assert_eq!(start.elapsed(), Duration::from_millis(317));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn wrapped_futures_joined_together_let_the_clock_move() {
+        // join_all polls every child on each wake: wrapped children must
+        // not keep waking each other.
+        let start = tokio::time::Instant::now();
+        let jitter = Jitter::with_most(9, 3);
+        let sleeps = (1..=40u64).map(|i| {
+            jitter.wrap(async move {
+                tokio::time::sleep(Duration::from_millis(i * 7)).await;
+                i
+            })
+        });
+        let outputs = futures_join_all(sleeps.collect()).await;
+        assert_eq!(outputs, (1..=40).collect::<Vec<_>>());
+        assert_eq!(start.elapsed(), Duration::from_millis(280));
+    }
+
+    /// A join_all that polls every child on each wake, like futures' does.
+    async fn futures_join_all<F: Future + Unpin>(mut futs: Vec<F>) -> Vec<F::Output> {
+        let mut outputs: Vec<Option<F::Output>> = futs.iter().map(|_| None).collect();
+        std::future::poll_fn(move |cx| {
+            for (fut, out) in futs.iter_mut().zip(outputs.iter_mut()) {
+                if out.is_none() {
+                    if let Poll::Ready(v) = Pin::new(&mut *fut).poll(cx) {
+                        *out = Some(v);
+                    }
+                }
+            }
+            if outputs.iter().all(Option::is_some) {
+                Poll::Ready(outputs.drain(..).map(Option::unwrap).collect())
+            } else {
+                Poll::Pending
+            }
+        })
+        .await
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Wrong: Countdown returns Pending without waking its waker, so an executor never polls it again and `Countdown { remaining: 5 }.await` hangs forever.
-//! Caught by: countdown_wakes_its_waker_every_time_it_is_pending
+//! Caught by: countdown_wakes_its_waker_every_time_it_is_pending, countdown_runs_to_liftoff_when_awaited_on_tokio
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,5 +1,5 @@
 //! Wrong: make_lazy writes "ran" to the log when it is called and returns an already finished future, so the work happens even if the future is never polled.
-//! Caught by: make_lazy_does_nothing_until_polled
+//! Caught by: make_lazy_does_nothing_until_polled, a_lazy_future_that_is_never_polled_never_runs
 
 use std::future::Future;
 use std::pin::Pin;

@@ -1,5 +1,5 @@
 //! Wrong: builds the runtime with only the I/O driver (`enable_io`), so the first `tokio::time::sleep` panics: timers are disabled.
-//! Caught by: timers_work_inside_the_runtime
+//! Caught by: timers_work_inside_the_runtime, a_future_that_borrows_locals_and_holds_an_rc_runs
 
 use std::future::Future;
 

@@ -1,5 +1,5 @@
 //! Wrong: caps the blocking pool at one thread less than asked, so `max_blocking` closures can never run at the same time.
-//! Caught by: blocking_closures_never_run_more_than_max_blocking_at_once
+//! Caught by: blocking_closures_never_run_more_than_max_blocking_at_once, the_blocking_pool_starts_exactly_max_blocking_threads
 
 use tokio::runtime::Runtime;
 

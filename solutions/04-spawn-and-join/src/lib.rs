@@ -3,7 +3,7 @@
 use std::any::Any;
 
 use futures::future::BoxFuture;
-use tokio::task::JoinError;
+use tokio::task::{JoinError, JoinHandle};
 
 /// A job: some async work that produces a number.
 pub type Job = BoxFuture<'static, u64>;
@@ -17,6 +17,21 @@ pub enum JobFailure {
     Cancelled,
 }
 
+/// The jobs' tasks. Dropping a `JoinHandle` does not stop its task (it
+/// only detaches it), so if `run_jobs` is dropped before it has collected
+/// every result (its caller gave up on it: a timeout, a `select!`), this
+/// aborts the tasks that are still running. Aborting a finished task does
+/// nothing, so dropping it after a normal return costs nothing.
+struct Tasks(Vec<JoinHandle<u64>>);
+
+impl Drop for Tasks {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
+        }
+    }
+}
+
 /// Runs every job as its own task, all at the same time, and returns one
 /// result per job, in the order of `jobs`.
 pub async fn run_jobs(jobs: Vec<Job>) -> Vec<Result<u64, JobFailure>> {
@@ -24,14 +39,15 @@ pub async fn run_jobs(jobs: Vec<Job>) -> Vec<Result<u64, JobFailure>> {
     // spawned, so by the end of this line every job is under way. Awaiting
     // each handle right after its spawn would instead start a job only when
     // the previous one is done: the sum of the durations, not the maximum.
-    let handles: Vec<_> = jobs.into_iter().map(tokio::spawn).collect();
+    let mut tasks = Tasks(jobs.into_iter().map(tokio::spawn).collect());
 
     // Then collect, in job order. Waiting for the first handle does not hold
     // the others back: they are running already, and a handle whose task
     // finished early just hands over its stored result when we get to it.
-    // We await every handle before returning, so no task outlives the call.
-    let mut results = Vec::with_capacity(handles.len());
-    for handle in handles {
+    // (`&mut JoinHandle` is a future too, so the handles stay in `tasks`,
+    // ready to be aborted if we are dropped half-way.)
+    let mut results = Vec::with_capacity(tasks.0.len());
+    for handle in &mut tasks.0 {
         // A panic inside a job does not unwind into this function: the task
         // catches it and the handle returns `Err(JoinError)`. Unwrapping it
         // here would re-panic and lose every later job's result.

@@ -1,5 +1,5 @@
 //! Wrong: requires `Send` but not `'static` of the future, so it could borrow from its caller and outlive it: tokio::spawn refuses it and the crate does not compile.
-//! Caught by: grading
+//! Caught by: compile_checks
 
 use std::future::Future;
 

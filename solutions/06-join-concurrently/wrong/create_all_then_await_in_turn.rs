@@ -1,4 +1,4 @@
-//! Wrong: `all` creates every fetch future first and then awaits them in turn, believing they already run; futures are lazy, so each only starts when awaited and the fetches still take 5.5s.
+//! Wrong: `all` creates every fetch future first and then awaits them in turn, believing they already run; futures are lazy, so each only starts when awaited and the fetches still take the sum of their times.
 //! Caught by: all_fetches_every_id_at_the_same_time
 
 use std::future::Future;

@@ -1,5 +1,5 @@
-//! Wrong: awaits the futures one after the other (the starter code), so each starts only when the previous one is done: 300ms + 500ms take 800ms, ten fetches 5.5s.
-//! Caught by: both_waits_for_the_two_futures_at_the_same_time
+//! Wrong: awaits the futures one after the other (the starter code), so each starts only when the previous one is done: they take the sum of their times, not the longest.
+//! Caught by: both_waits_for_the_two_futures_at_the_same_time, all_fetches_every_id_at_the_same_time
 
 use std::future::Future;
 

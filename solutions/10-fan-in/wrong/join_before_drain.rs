@@ -1,5 +1,5 @@
 //! Wrong: awaits every task's JoinHandle before receiving anything; with a bounded channel, a task whose value does not fit in the buffer waits for the receiver, which waits for that task: a deadlock.
-//! Caught by: gather_returns_once_every_fetch_is_done
+//! Caught by: a_burst_of_values_at_the_same_instant_all_arrive
 
 use std::sync::Arc;
 

@@ -1,5 +1,5 @@
 //! Wrong: drops gather's own Sender only after the receive loop, which is too late: while gather waits in the loop its Sender is alive, recv() never returns None, and gather hangs.
-//! Caught by: gather_returns_once_every_fetch_is_done
+//! Caught by: gather_returns_the_values_in_the_order_they_arrived
 
 use std::sync::Arc;
 

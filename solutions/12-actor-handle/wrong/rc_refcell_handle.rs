@@ -1,9 +1,8 @@
 //! Wrong: the handle shares the count as an Rc<RefCell<u64>>, which is neither Send nor Sync, so the handle cannot be sent to another task (tokio::spawn refuses it).
-//! Caught by: shareable
+//! Caught by: counter_handle_is_clone_send_and_sync
 //!
-//! The test target `shareable` fails to compile: `Rc<RefCell<u64>>` cannot
-//! be sent between threads safely. (`grading` does not compile either: it
-//! moves handles into spawned tasks.)
+//! `shareable` finds the handle neither Send nor Sync. (`grading` does not
+//! even compile: it moves handles into spawned tasks.)
 
 use std::cell::RefCell;
 use std::rc::Rc;

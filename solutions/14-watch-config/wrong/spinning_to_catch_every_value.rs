@@ -1,5 +1,5 @@
 //! Wrong: tries not to miss any value by checking `has_changed()` in a tight loop with `yield_now()`; it never registers with the channel, so a send does not wake it (it only finds changes by spinning, and values overwritten before it looks are lost anyway).
-//! Caught by: a_send_wakes_the_waiting_reader
+//! Caught by: a_send_wakes_the_waiting_reader, the_reader_follows_changes_as_they_happen
 
 use tokio::sync::watch;
 
