@@ -11,7 +11,7 @@
 use std::rc::Rc;
 
 use kata_15_graceful_shutdown::{run, Job};
-use kata_support::{assert_no_leaked_tasks, ms, no_hang, Stopwatch};
+use kata_support::{assert_no_leaked_tasks, ms, no_hang, no_spin, Stopwatch};
 use tokio::sync::{mpsc, Notify};
 
 #[tokio::test(start_paused = true)]
@@ -29,7 +29,7 @@ async fn a_shutdown_future_that_is_neither_send_nor_static_is_accepted() {
     let what = "run(jobs 5 (1013ms) and 9 (211ms), 1 worker, a shutdown signal at 317ms that \
                 borrows a local)";
     let watch = Stopwatch::start();
-    let (report, ()) = tokio::join!(no_hang(what, run(rx, shutdown, 1)), async {
+    let (report, ()) = tokio::join!(no_hang(what, no_spin(what, run(rx, shutdown, 1))), async {
         tokio::time::sleep(ms(317)).await;
         signal.notify_one();
     });

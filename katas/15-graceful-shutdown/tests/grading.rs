@@ -32,7 +32,7 @@
 //! | the jobs drained after the signal spawned without waiting for a worker | `buffered_jobs_are_finished_after_shutdown` |
 //! | a momentarily empty channel taken for the end of the work (`try_recv` loop) | `every_accepted_job_is_reported_exactly_once` |
 //! | the report in completion order, not sorted                            | `senders_dropped_early_end_the_run` |
-//! | waiting by polling (`try_recv` + `sleep`, a `timeout` around `recv`, a flag checked on a ticker) | `an_idle_run_sleeps_until_shutdown` |
+//! | waiting by polling (`try_recv` + `sleep` or `yield_now`, a `timeout` around `recv`, a flag checked on a ticker) | `an_idle_run_sleeps_until_shutdown` |
 //! | jobs still taken (a spawned dispatcher, long-lived workers holding the receiver) after the caller drops `run` | `dropping_run_stops_taking_jobs` |
 //! | a shutdown future that must be `Send`, `'static` or `Unpin` (spawned, or polled without pinning) | the test file `any_shutdown_future` does not compile |
 
@@ -43,12 +43,20 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kata_15_graceful_shutdown::{run, Job, Report};
+use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
     ms, no_hang, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
 };
 use tokio::sync::mpsc;
 use tokio::time::{sleep, sleep_until, Instant};
+
+/// Awaits a call of `run`: a hang (a `Sender` alive somewhere) and code
+/// that never waits (a loop that keeps asking) both fail with an
+/// explanation instead of hanging.
+async fn guarded<F: std::future::Future>(what: &str, call: F) -> F::Output {
+    no_hang(what, no_spin(what, call)).await
+}
 
 /// Sends `(id, work in ms)` jobs into a fresh channel before `run` starts.
 async fn prefilled(
@@ -162,7 +170,7 @@ async fn senders_dropped_early_end_the_run() {
         );
 
         let watch = Stopwatch::start();
-        let report = no_hang(&what, run(rx, pending(), workers)).await;
+        let report = guarded(&what, run(rx, pending(), workers)).await;
 
         let ids: Vec<u32> = jobs.iter().map(|(id, _)| *id).collect();
         assert_reports_exactly(
@@ -198,7 +206,7 @@ async fn an_idle_run_returns_as_soon_as_shutdown_fires() {
         );
 
         let watch = Stopwatch::start();
-        let report = no_hang(&what, run(rx, sleep(ms(at)), 2)).await;
+        let report = guarded(&what, run(rx, sleep(ms(at)), 2)).await;
 
         assert_reports_exactly(&what, &report, &[], "");
         watch.assert_elapsed(
@@ -218,7 +226,8 @@ async fn an_idle_run_sleeps_until_shutdown() {
     // The producer stays alive and sends nothing for almost a minute.
     let (tx, rx) = mpsc::channel::<Job>(8);
     let what = "run with an idle producer, 3 workers and a shutdown signal at 57011ms";
-    let (report, ()) = tokio::join!(no_hang(what, run(rx, sleep(ms(57_011)), 3)), async {
+    let call = no_spin(what, run(rx, sleep(ms(57_011)), 3));
+    let (report, ()) = tokio::join!(no_hang(what, call), async {
         // The signal's own timer may cost the wheel a few wake-ups.
         Wakeups::assert_quiet_for(ms(50_000), ONE_TIMER, &format!("{what} waited")).await;
     });
@@ -235,7 +244,7 @@ async fn jobs_in_flight_at_shutdown_are_finished() {
     let what = "run(jobs 41 (1013ms) and 7 (809ms), 2 workers, shutdown at 317ms)";
 
     let watch = Stopwatch::start();
-    let report = no_hang(what, run(rx, sleep(ms(317)), 2)).await;
+    let report = guarded(what, run(rx, sleep(ms(317)), 2)).await;
 
     assert_reports_exactly(
         what,
@@ -264,7 +273,7 @@ async fn buffered_jobs_are_finished_after_shutdown() {
     let what = "run(jobs 5 (1013ms), 3 (601ms) and 9 (211ms), 1 worker, shutdown at 317ms)";
 
     let watch = Stopwatch::start();
-    let report = no_hang(what, run(rx, sleep(ms(317)), 1)).await;
+    let report = guarded(what, run(rx, sleep(ms(317)), 1)).await;
 
     assert_reports_exactly(
         what,
@@ -320,7 +329,7 @@ async fn sends_after_shutdown_are_refused() {
                 shutdown at 317ms, job 4 sent at 701ms)";
 
     let watch = Stopwatch::start();
-    let report = no_hang(what, run(rx, sleep(ms(317)), 1)).await;
+    let report = guarded(what, run(rx, sleep(ms(317)), 1)).await;
     let returned_at = watch.elapsed();
     producers.await.expect("the test's producers panicked");
 
@@ -385,7 +394,7 @@ async fn a_shutdown_that_already_fired_still_finishes_the_buffered_jobs() {
                 signal that had already fired)";
 
     let watch = Stopwatch::start();
-    let report = no_hang(what, run(rx, ready(()), 2)).await;
+    let report = guarded(what, run(rx, ready(()), 2)).await;
 
     assert_reports_exactly(
         what,
@@ -411,7 +420,7 @@ async fn a_shutdown_that_already_fired_still_finishes_the_buffered_jobs() {
     let (tx, rx) = prefilled(300, &jobs).await;
     let what = "run(a full buffer of 300 short jobs, 500 workers, a signal that had already fired)";
     let watch = Stopwatch::start();
-    let report = no_hang(what, run(rx, ready(()), 500)).await;
+    let report = guarded(what, run(rx, ready(()), 500)).await;
     let ids: Vec<u32> = jobs.iter().map(|(id, _)| *id).collect();
     assert_reports_exactly(
         what,
@@ -475,7 +484,7 @@ async fn with_producer(
     );
 
     let watch = Stopwatch::start();
-    let report = no_hang(&what, run(rx, sleep(ms(shutdown_at)), workers)).await;
+    let report = guarded(&what, run(rx, sleep(ms(shutdown_at)), workers)).await;
     let returned_at = watch.elapsed();
     let (accepted, refused) = producer.await.expect("the test's producer task panicked");
 
@@ -600,7 +609,7 @@ async fn dropping_run_stops_taking_jobs() {
              that never fires), dropped by its caller after {}",
             fmt_duration(ms(drop_at))
         );
-        let outcome = cancel_after(ms(drop_at), run(rx, pending(), workers)).await;
+        let outcome = cancel_after(ms(drop_at), no_spin(&what, run(rx, pending(), workers))).await;
         assert!(
             outcome.is_none(),
             "{what}: it returned {outcome:?} before it was dropped, although neither the \

@@ -24,12 +24,14 @@
 //! | the first tick skipped (`interval_at(now + tick)`, a sleep-based ticker) | `every_tick_is_handled_while_frames_trickle_in` |
 //! | a read error taken as a clean end, or its kind lost                    | `a_read_error_ends_the_stream_after_the_frames_so_far` |
 //! | the read wrapped in a short `timeout` (or another polling loop) that wakes between ticks | `waiting_for_data_wakes_only_for_its_ticks` |
+//! | a "default" branch that yields, always ready: the loop spins instead of waiting | `waiting_for_data_wakes_only_for_its_ticks` (and every test, through `no_spin`) |
 //! | a ticker spawned as a task and left running (after returning, or when the caller drops `frames`) | `frames_survive_any_split`, `dropping_frames_stops_everything` |
 
 use std::io;
 use std::time::Duration;
 
 use kata_17_cancel_safe_select::{frames, Received, FRAME_LEN};
+use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
     ms, no_hang, Rng, Stopwatch, Wakeups, ONE_TIMER,
@@ -136,7 +138,7 @@ async fn run(script: &[Step], tick: u64) -> Run {
     );
     let mut stream = mock(script);
     let watch = Stopwatch::start();
-    let received = no_hang(&what, frames(&mut stream, ms(tick))).await;
+    let received = no_hang(&what, no_spin(&what, frames(&mut stream, ms(tick)))).await;
     Run {
         elapsed: watch.elapsed(),
         what,
@@ -368,7 +370,8 @@ async fn waiting_for_data_wakes_only_for_its_ticks() {
     };
 
     let mut stream = mock(&script);
-    let (received, ()) = tokio::join!(no_hang(what, frames(&mut stream, ms(1009))), async {
+    let call = no_spin(what, frames(&mut stream, ms(1009)));
+    let (received, ()) = tokio::join!(no_hang(what, call), async {
         tokio::time::sleep(ms(1)).await;
         // 40 seconds: the ticks, and the wait's own timer, which may cost the
         // wheel a few wake-ups.
@@ -410,7 +413,8 @@ async fn dropping_frames_stops_everything() {
             }
             client
         });
-        let outcome = cancel_after(ms(drop_at), frames(&mut server, ms(tick))).await;
+        let outcome =
+            cancel_after(ms(drop_at), no_spin(&what, frames(&mut server, ms(tick)))).await;
         assert!(
             outcome.is_none(),
             "{what}: it returned {outcome:?} before the stream ended at {}.",

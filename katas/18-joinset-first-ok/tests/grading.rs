@@ -26,7 +26,7 @@
 //! | `set.detach_all()` before returning: the losers keep running           | `the_other_jobs_are_aborted_once_one_succeeds` |
 //! | the losers awaited "to clean up" before answering                      | `the_other_jobs_are_aborted_once_one_succeeds` |
 //! | the losers aborted on return, but left running when the caller drops `first_ok` | `dropping_first_ok_stops_every_job` |
-//! | waiting by polling (`try_join_next` + `sleep` in a loop)              | `waiting_for_the_jobs_costs_no_wakeups` |
+//! | waiting by polling (`try_join_next` + `sleep` or `yield_now` in a loop) | `waiting_for_the_jobs_costs_no_wakeups` |
 //! | extra bounds on `T` or `E` (`Debug` to log a failure, `Clone`, `Sync`, `Unpin`) | the test file `outputs_need_only_send` does not compile |
 //! | jobs that need not be `'static` or `Send` (futures polled in place instead of tasks) | `compile_checks` |
 
@@ -36,6 +36,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use kata_18_joinset_first_ok::first_ok;
+use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
     ms, no_hang, quiet_panics, track_drop, DropFlag, Rng, Stopwatch, Wakeups, ONE_TIMER,
@@ -153,7 +154,7 @@ impl Jobs {
 /// Runs `first_ok` under a hang guard; returns its answer and when.
 async fn run(what: &str, jobs: Vec<Job>) -> (Option<u32>, Duration) {
     let watch = Stopwatch::start();
-    let answer = no_hang(what, first_ok(jobs)).await;
+    let answer = no_hang(what, no_spin(what, first_ok(jobs))).await;
     (answer, watch.elapsed())
 }
 
@@ -387,7 +388,7 @@ async fn dropping_first_ok_stops_every_job() {
             jobs.what(),
             fmt_duration(ms(cancel_at))
         );
-        let outcome = cancel_after(ms(cancel_at), first_ok(futures)).await;
+        let outcome = cancel_after(ms(cancel_at), no_spin(&what, first_ok(futures))).await;
         assert!(
             outcome.is_none(),
             "{what}: it returned {outcome:?} before it was dropped, before any job had finished."

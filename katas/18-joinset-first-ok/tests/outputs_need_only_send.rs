@@ -15,7 +15,7 @@ use std::marker::{PhantomData, PhantomPinned};
 
 use futures::future::BoxFuture;
 use kata_18_joinset_first_ok::first_ok;
-use kata_support::{assert_no_leaked_tasks, ms, no_hang, Stopwatch};
+use kata_support::{assert_no_leaked_tasks, ms, no_hang, no_spin, Stopwatch};
 
 /// Only `Send + 'static`.
 struct Answer {
@@ -53,7 +53,7 @@ async fn an_answer_and_a_failure_with_no_other_traits_are_accepted() {
     let watch = Stopwatch::start();
     let answer = no_hang(
         "first_ok([Ok(mirror 1) after 41ms, Err after 13ms, Ok(mirror 2) after 29ms])",
-        first_ok(jobs),
+        no_spin("first_ok", first_ok(jobs)),
     )
     .await;
     let mirror = answer.map(|answer| answer.mirror);

@@ -24,7 +24,7 @@
 //! | `buffered(limit)`: a finished job keeps its slot until the jobs before it finish | `each_job_starts_as_soon_as_a_slot_is_free`, `six_jobs_at_limit_two_end_at_four_seconds` |
 //! | jobs started out of order (a worker pool that pops from the end)     | `each_job_starts_as_soon_as_a_slot_is_free` |
 //! | outputs in completion order                                          | `results_come_back_in_input_order` |
-//! | waiting for a free slot by polling (`try_acquire` + `sleep` in a loop) | `waiting_for_a_slot_costs_no_wakeups` |
+//! | waiting for a free slot by polling (`try_acquire` + `sleep` or `yield_now` in a loop) | `waiting_for_a_slot_costs_no_wakeups` |
 //! | spawned jobs left running when the caller drops `run_limited` (detached `JoinHandle`s) | `dropping_run_limited_stops_every_job` |
 //! | a channel or buffer sized by the number of jobs (`mpsc::channel(0)` panics) | `no_jobs_return_at_once` |
 //! | extra bounds on `T` (`Clone` for `vec![None; n]`, `Debug`, `Default`, `Sync`, `Unpin`) | the test file `outputs_need_only_send` does not compile |
@@ -42,6 +42,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use kata_20_semaphore_limit::run_limited;
+use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
     ms, no_hang, ConcurrencyProbe, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
@@ -138,7 +139,9 @@ impl Batch {
     /// Runs the batch; returns the outputs and when run_limited returned.
     async fn run(&self) -> (Vec<u64>, Duration) {
         let watch = Stopwatch::start();
-        let outputs = no_hang(&self.what(), run_limited(self.jobs(), self.limit)).await;
+        let what = self.what();
+        let call = no_spin(&what, run_limited(self.jobs(), self.limit));
+        let outputs = no_hang(&what, call).await;
         (outputs, watch.elapsed())
     }
 
@@ -383,7 +386,11 @@ async fn dropping_run_limited_stops_every_job() {
             batch.what(),
             fmt_duration(ms(cancel_at))
         );
-        let outcome = cancel_after(ms(cancel_at), run_limited(batch.jobs(), limit)).await;
+        let outcome = cancel_after(
+            ms(cancel_at),
+            no_spin(&what, run_limited(batch.jobs(), limit)),
+        )
+        .await;
         assert!(
             outcome.is_none(),
             "{what}: it returned before it was dropped, at {cancel_at}ms, although the jobs \

@@ -14,7 +14,7 @@ use std::marker::{PhantomData, PhantomPinned};
 
 use futures::future::BoxFuture;
 use kata_20_semaphore_limit::run_limited;
-use kata_support::{assert_no_leaked_tasks, ms, no_hang};
+use kata_support::{assert_no_leaked_tasks, ms, no_hang, no_spin};
 
 /// Only `Send + 'static`.
 struct Receipt {
@@ -42,7 +42,7 @@ async fn an_output_with_no_other_traits_comes_back_in_order() {
         .collect();
     let receipts = no_hang(
         "run_limited(five jobs whose output is only Send, limit 2)",
-        run_limited(jobs, 2),
+        no_spin("run_limited", run_limited(jobs, 2)),
     )
     .await;
     let order: Vec<usize> = receipts.iter().map(|r| r.job).collect();

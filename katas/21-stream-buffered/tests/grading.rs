@@ -27,7 +27,7 @@
 //! | the whole stream collected before the first fetch                     | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there`, `fetching_starts_as_soon_as_the_first_id_arrives` |
 //! | fixed batches (`chunks(limit)` or `ready_chunks(limit)` + `join_all`): slots idle | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there` |
 //! | a hand-made queue whose fetches are not polled while it waits for the next id | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there`, `fetching_starts_as_soon_as_the_first_id_arrives` |
-//! | waiting for ids or fetches by polling (`now_or_never` + `sleep` in a loop) | `waiting_for_the_next_id_costs_no_wakeups` |
+//! | waiting for ids or fetches by polling (`now_or_never` + `sleep` or `yield_now` in a loop) | `waiting_for_the_next_id_costs_no_wakeups` |
 //! | fetches spawned as tasks, left running when the caller drops `fetch_all` | `dropping_fetch_all_stops_every_fetch` |
 //! | extra bounds (`Unpin` or `Send` on the stream, `Send + 'static` on the futures, `Fn`/`Clone` on `fetch`) | the test file `inputs_need_no_extra_traits` does not compile |
 
@@ -38,6 +38,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt};
 use kata_21_stream_buffered::fetch_all;
+use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
     ms, no_hang, ConcurrencyProbe, EventLog, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
@@ -224,11 +225,9 @@ impl Case {
 
     async fn run(&self) -> (Vec<u32>, Duration) {
         let watch = Stopwatch::start();
-        let results = no_hang(
-            &self.what(),
-            fetch_all(self.stream(), self.limit, self.fetch()),
-        )
-        .await;
+        let what = self.what();
+        let call = no_spin(&what, fetch_all(self.stream(), self.limit, self.fetch()));
+        let results = no_hang(&what, call).await;
         (results, watch.elapsed())
     }
 
@@ -491,11 +490,8 @@ async fn dropping_fetch_all_stops_every_fetch() {
             case.what(),
             fmt_duration(ms(cancel_at))
         );
-        let outcome = cancel_after(
-            ms(cancel_at),
-            fetch_all(case.stream(), case.limit, case.fetch()),
-        )
-        .await;
+        let call = no_spin(&what, fetch_all(case.stream(), case.limit, case.fetch()));
+        let outcome = cancel_after(ms(cancel_at), call).await;
         assert!(
             outcome.is_none(),
             "{what}: it returned before it was dropped, although the fetches take longer."

@@ -17,7 +17,7 @@ use std::rc::Rc;
 
 use futures::stream;
 use kata_21_stream_buffered::fetch_all;
-use kata_support::{assert_no_leaked_tasks, ms, no_hang};
+use kata_support::{assert_no_leaked_tasks, ms, no_hang, no_spin};
 
 #[tokio::test(start_paused = true)]
 async fn a_stream_and_fetch_with_no_other_traits_are_accepted() {
@@ -47,7 +47,7 @@ async fn a_stream_and_fetch_with_no_other_traits_are_accepted() {
     let results = no_hang(
         "fetch_all(a stream that is neither Send nor Unpin, limit 2, an FnMut fetch whose \
          futures borrow a local)",
-        fetch_all(stream_of_ids, 2, fetch),
+        no_spin("fetch_all", fetch_all(stream_of_ids, 2, fetch)),
     )
     .await;
     assert_eq!(
