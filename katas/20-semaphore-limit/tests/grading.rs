@@ -85,7 +85,7 @@ impl Batch {
         }
     }
 
-    /// A seeded batch: 0 to 12 jobs of unequal odd durations (some repeated),
+    /// A seeded batch: 3 to 12 jobs of unequal odd durations (two may be equal),
     /// labels in no particular order, a limit chosen by `shape`.
     fn seeded(rng: &mut Rng, shape: u32) -> Self {
         let n = rng.range(3, 12) as usize;
