@@ -35,6 +35,7 @@
 //! | shutdown ignored, or only checked when a connection arrives | `serve_echoes_every_client_at_once_and_stops_on_shutdown`, `serve_sleeps_while_idle_and_stops_the_moment_it_is_told` |
 //! | at shutdown, waits for open connections to end instead of closing them | `serve_echoes_every_client_at_once_and_stops_on_shutdown`, `serve_sleeps_while_idle_and_stops_the_moment_it_is_told` |
 //! | one connection's error (a client reset) ends the whole server | `serve_echoes_every_client_at_once_and_stops_on_shutdown` |
+//! | connections kept as JoinHandles (a `Vec`, or detached): they outlive a dropped `serve` | `dropping_serve_closes_every_connection` |
 //! | `accept` in a `timeout` loop (or any timer) to check for shutdown: wakes up on its own | `serve_sleeps_while_idle_and_stops_the_moment_it_is_told` |
 //!
 //! Not graded: what `serve` does when `accept` itself fails. The listener is
@@ -47,8 +48,8 @@ use std::time::Duration;
 
 use kata_28_tcp_echo::{handle, serve};
 use kata_support::{
-    assert_no_leaked_tasks, fmt_duration, for_each_seed, ms, no_hang, scripted, Rng, Stopwatch,
-    Wakeups,
+    assert_no_leaked_tasks, assert_nothing_left_running, fmt_duration, for_each_seed, ms, no_hang,
+    scripted, Rng, Stopwatch, Wakeups,
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufWriter, DuplexStream};
 use tokio::net::{TcpListener, TcpStream};
@@ -722,4 +723,56 @@ async fn serve_sleeps_while_idle_and_stops_the_moment_it_is_told() {
          JoinSet::shutdown, or drop the JoinSet)",
     )
     .await;
+}
+
+// As above: real sockets on the real clock first, then the paused clock
+// for the checks that wait.
+#[tokio::test]
+async fn dropping_serve_closes_every_connection() {
+    let listener = TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("the test could not bind a listener on 127.0.0.1");
+    let addr = listener.local_addr().expect("the listener has an address");
+    let mut run = EndToEnd {
+        deadline: tokio::time::Instant::now() + END_TO_END_LIMIT,
+        server: tokio::spawn(serve(listener, std::future::pending())),
+    };
+    let mut clients = Vec::new();
+    for who in ["client A", "client B"] {
+        let mut client = run
+            .step(&format!("{who} connecting"), "", TcpStream::connect(addr))
+            .await
+            .unwrap_or_else(|e| panic!("{who} could not connect to serve's listener: {e}"));
+        run.echo(
+            who,
+            &mut client,
+            b"still here\n",
+            "serve accepted nothing, or handle did not echo (is the write flushed?).",
+        )
+        .await;
+        clients.push(client);
+    }
+
+    // The caller gives up on serve: its future is dropped, mid-way, with
+    // two clients connected and silent.
+    tokio::time::pause();
+    run.server.abort();
+    let _ = (&mut run.server).await;
+    assert_nothing_left_running(
+        "serve's future was dropped by its caller with two clients connected. Dropping \
+         serve must close its connections too: a JoinSet owned by serve aborts its tasks \
+         when it is dropped, wherever serve was; JoinHandles in a Vec, or a bare \
+         tokio::spawn, leave them running, detached",
+        ms(60_000),
+    )
+    .await;
+    for (who, client) in ["client A", "client B"].into_iter().zip(&mut clients) {
+        let mut byte = [0u8; 1];
+        let read = client.read(&mut byte).await;
+        assert!(
+            matches!(read, Ok(0) | Err(_)),
+            "{who} read {read:?} after serve was dropped, expected its connection to be \
+             closed (end of file)."
+        );
+    }
 }
