@@ -147,12 +147,23 @@ impl PipeClient {
     /// `handle` read in small pieces, and makes each of its writes accept
     /// only as much as fits.
     fn start(inbound: usize, outbound: usize) -> PipeClient {
+        PipeClient::start_with(inbound, outbound, false)
+    }
+
+    /// The same, with a `BufWriter` between `handle` and the pipe back when
+    /// `buffered`.
+    fn start_with(inbound: usize, outbound: usize, buffered: bool) -> PipeClient {
         let (to_server, server_reader) = tokio::io::duplex(inbound);
         let (server_writer, from_server) = tokio::io::duplex(outbound);
+        let server = if buffered {
+            tokio::spawn(handle(server_reader, BufWriter::new(server_writer)))
+        } else {
+            tokio::spawn(handle(server_reader, server_writer))
+        };
         PipeClient {
             to_server: Some(to_server),
             from_server,
-            server: tokio::spawn(handle(server_reader, server_writer)),
+            server,
         }
     }
 
@@ -300,7 +311,8 @@ async fn echoes_irregular_bytes_exactly_and_at_once() {
             })
             .collect();
         let sizes: Vec<usize> = messages.iter().map(Vec::len).collect();
-        let mut client = PipeClient::start(inbound, outbound);
+        let buffered = rng.chance(1, 3);
+        let mut client = PipeClient::start_with(inbound, outbound, buffered);
         let mut echoed = 0u64;
         for (i, message) in messages.iter().enumerate() {
             // Sometimes at once, sometimes after an odd pause.
@@ -309,9 +321,14 @@ async fn echoes_irregular_bytes_exactly_and_at_once() {
             }
             let what = format!(
                 "message {} of {count} ({} bytes of binary data, no line structure; the \
-                 client's messages are {sizes:?} bytes)",
+                 client's messages are {sizes:?} bytes{})",
                 i + 1,
-                message.len()
+                message.len(),
+                if buffered {
+                    "; handle writes through a BufWriter"
+                } else {
+                    ""
+                }
             );
             let echo = client.exchange(&what, message).await;
             if echo != *message {
