@@ -1,39 +1,160 @@
 //! Grading tests for kata 18: take the first success with a `JoinSet`.
 //!
-//! Every test runs on a paused clock, so a job that "takes 300ms" takes
-//! exactly 300ms of virtual time, and the instant `first_ok` returns shows
-//! whether it waited for the right job. Jobs carry drop flags, so a test can
-//! tell whether the jobs that lost were really cancelled.
+//! Every test runs on a paused clock, so a job that "takes 317ms" takes
+//! exactly 317ms of virtual time, and the instant `first_ok` returns shows
+//! whether it waited for the right job. Every job carries a drop flag (was
+//! it cancelled?) and counts itself in a shared counter when it finishes,
+//! so a test can tell whether the jobs that lost were really stopped.
+//!
+//! Inputs are seeded: jobs of distinct odd durations in a shuffled order,
+//! successes with labels that do not sort like the jobs, failures, jobs that
+//! panic (with a `&str`, a `String` or a non-string payload) and jobs that
+//! never finish; the first job to finish is often a failure, and the first
+//! job in the list is rarely the first to succeed.
+//!
+//! | mistake a learner makes                                              | the test that catches it |
+//! |----------------------------------------------------------------------|--------------------------|
+//! | jobs awaited one after another, in the order given                   | `returns_at_the_first_success` |
+//! | every job waited for before answering (`join_all`, a loop to the end) | `returns_at_the_first_success`, `the_other_jobs_are_aborted_once_one_succeeds` |
+//! | the first job to finish returned, even when it failed                | `returns_at_the_first_success`, `all_failures_give_none_when_the_last_one_fails` |
+//! | `None` before the last failure (a failure taken as the end)           | `all_failures_give_none_when_the_last_one_fails` |
+//! | a `JoinError` unwrapped: a panicking job takes down the caller        | `a_panicking_job_counts_as_a_failure` |
+//! | `while let Some(Ok(..)) = set.join_next()`: a panic ends the search   | `a_panicking_job_counts_as_a_failure` |
+//! | `futures::future::select_ok`: panics on no jobs, and a job's panic reaches the caller | `no_jobs_give_none_at_once`, `a_panicking_job_counts_as_a_failure` |
+//! | tasks spawned and their handles dropped: the losers keep running     | `the_other_jobs_are_aborted_once_one_succeeds` |
+//! | `select_all` over JoinHandles: the remaining handles are dropped, not aborted | `the_other_jobs_are_aborted_once_one_succeeds` |
+//! | `set.detach_all()` before returning: the losers keep running           | `the_other_jobs_are_aborted_once_one_succeeds` |
+//! | the losers awaited "to clean up" before answering                      | `the_other_jobs_are_aborted_once_one_succeeds` |
+//! | the losers aborted on return, but left running when the caller drops `first_ok` | `dropping_first_ok_stops_every_job` |
+//! | waiting by polling (`try_join_next` + `sleep` or `yield_now` in a loop) | `waiting_for_the_jobs_costs_no_wakeups` |
+//! | extra bounds on `T` or `E` (`Debug` to log a failure, `Clone`, `Sync`, `Unpin`) | the test file `outputs_need_only_send` does not compile |
+//! | jobs that need not be `'static` or `Send` (futures polled in place instead of tasks) | `compile_checks` |
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::Duration;
 
 use futures::future::BoxFuture;
 use kata_18_joinset_first_ok::first_ok;
+use kata_support::no_spin;
 use kata_support::{
-    assert_no_leaked_tasks, fmt_duration, ms, no_hang, track_drop, DropFlag, Stopwatch, HANG_LIMIT,
+    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
+    ms, no_hang, quiet_panics, track_drop, DropFlag, Rng, Stopwatch, Wakeups, ONE_TIMER,
 };
 
 type Job = BoxFuture<'static, Result<u32, String>>;
 
-/// A job that takes `takes` ms and then returns `outcome`.
-fn job(takes: u64, outcome: Result<u32, &str>) -> Job {
-    let outcome = outcome.map_err(str::to_string);
-    Box::pin(async move {
-        tokio::time::sleep(ms(takes)).await;
-        outcome
-    })
+/// What one job does.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Spec {
+    /// Succeeds with this value after this many ms.
+    Ok(u64, u32),
+    /// Fails after this many ms.
+    Err(u64),
+    /// Panics after this many ms, with a `&'static str` (0), a `String` (1)
+    /// or a non-string payload (2).
+    Panic(u64, u8),
+    /// Never finishes.
+    Never,
 }
 
-/// The same job, with a flag that is set once the job has been dropped.
-fn tracked(takes: u64, outcome: Result<u32, &str>) -> (DropFlag, Job) {
-    let (flag, job) = track_drop(job(takes, outcome));
-    (flag, Box::pin(job))
+impl Spec {
+    fn takes(&self) -> Option<u64> {
+        match *self {
+            Spec::Ok(takes, _) | Spec::Err(takes) | Spec::Panic(takes, _) => Some(takes),
+            Spec::Never => None,
+        }
+    }
+
+    fn describe(&self) -> String {
+        match *self {
+            Spec::Ok(takes, value) => format!("Ok({value}) after {}", fmt_duration(ms(takes))),
+            Spec::Err(takes) => format!("Err after {}", fmt_duration(ms(takes))),
+            Spec::Panic(takes, _) => format!("a panic after {}", fmt_duration(ms(takes))),
+            Spec::Never => "a job that never finishes".to_string(),
+        }
+    }
 }
 
-/// Runs `first_ok` under a hang guard and returns its answer and when.
+/// A set of jobs and what they leave behind.
+struct Jobs {
+    specs: Vec<Spec>,
+    flags: Vec<DropFlag>,
+    finished: Arc<AtomicUsize>,
+}
+
+impl Jobs {
+    fn new(specs: &[Spec]) -> (Jobs, Vec<Job>) {
+        let finished = Arc::new(AtomicUsize::new(0));
+        let mut flags = Vec::new();
+        let mut jobs = Vec::new();
+        for &spec in specs {
+            let (flag, job) = track_drop(Self::job(spec, finished.clone()));
+            flags.push(flag);
+            jobs.push(Box::pin(job) as Job);
+        }
+        let set = Jobs {
+            specs: specs.to_vec(),
+            flags,
+            finished,
+        };
+        (set, jobs)
+    }
+
+    fn job(spec: Spec, finished: Arc<AtomicUsize>) -> Job {
+        let Some(takes) = spec.takes() else {
+            return Box::pin(std::future::pending());
+        };
+        Box::pin(quiet_panics(async move {
+            tokio::time::sleep(ms(takes)).await;
+            finished.fetch_add(1, Ordering::SeqCst);
+            match spec {
+                Spec::Ok(_, value) => Ok(value),
+                Spec::Panic(_, 0) => panic!("this job panics on purpose (a &str payload)"),
+                Spec::Panic(_, 1) => {
+                    panic!("this job panics on purpose ({} payload)", "a String")
+                }
+                Spec::Panic(..) => std::panic::panic_any(17u8),
+                _ => Err(format!("job of {takes}ms failed")),
+            }
+        }))
+    }
+
+    fn what(&self) -> String {
+        let specs: Vec<String> = self.specs.iter().map(Spec::describe).collect();
+        format!("first_ok([{}])", specs.join(", "))
+    }
+
+    /// The answer and when: the earliest success, or None when the last
+    /// failure is in (and never, if a job never finishes).
+    fn expected(&self) -> (Option<u32>, Option<u64>) {
+        let first_ok = self
+            .specs
+            .iter()
+            .filter_map(|spec| match *spec {
+                Spec::Ok(takes, value) => Some((takes, value)),
+                _ => None,
+            })
+            .min();
+        match first_ok {
+            Some((takes, value)) => (Some(value), Some(takes)),
+            None if self.specs.contains(&Spec::Never) => (None, None),
+            None => (
+                None,
+                Some(self.specs.iter().filter_map(Spec::takes).max().unwrap_or(0)),
+            ),
+        }
+    }
+
+    fn finished(&self) -> usize {
+        self.finished.load(Ordering::SeqCst)
+    }
+}
+
+/// Runs `first_ok` under a hang guard; returns its answer and when.
 async fn run(what: &str, jobs: Vec<Job>) -> (Option<u32>, Duration) {
     let watch = Stopwatch::start();
-    let answer = no_hang(what, first_ok(jobs)).await;
+    let answer = no_hang(what, no_spin(what, first_ok(jobs))).await;
     (answer, watch.elapsed())
 }
 
@@ -41,79 +162,105 @@ async fn run(what: &str, jobs: Vec<Job>) -> (Option<u32>, Duration) {
 fn assert_answer(
     what: &str,
     got: (Option<u32>, Duration),
-    expected: Option<u32>,
-    at: u64,
+    expected: (Option<u32>, u64),
     why: &str,
 ) {
     let (answer, elapsed) = got;
     assert!(
-        answer == expected && elapsed == ms(at),
-        "{what} returned {answer:?} after {} of virtual time, expected {expected:?} after \
-         exactly {}.\n{why}",
+        answer == expected.0 && elapsed == ms(expected.1),
+        "{what} returned {answer:?} after {} of virtual time, expected {:?} after exactly \
+         {}.\n{why}",
         fmt_duration(elapsed),
-        fmt_duration(ms(at))
+        expected.0,
+        fmt_duration(ms(expected.1))
     );
 }
+
+/// Seeded jobs: 2 to 8 of them, distinct odd durations, with at least one
+/// success if `success` (whose labels do not sort like the jobs).
+fn seeded_specs(rng: &mut Rng, success: bool) -> Vec<Spec> {
+    let n = rng.range(2, 8) as usize;
+    let takes = rng.distinct_odd_ms(n, 11, 1999);
+    let mut specs: Vec<Spec> = takes
+        .iter()
+        .map(|&takes| match rng.below(6) {
+            0..=2 if success => Spec::Ok(takes, rng.range(1, 99_999) as u32),
+            0..=3 => Spec::Err(takes),
+            4 => Spec::Panic(takes, rng.below(3) as u8),
+            _ => Spec::Err(takes),
+        })
+        .collect();
+    if success && !specs.iter().any(|s| matches!(s, Spec::Ok(..))) {
+        let slowest = (0..n).max_by_key(|&i| takes[i]).unwrap();
+        specs[slowest] = Spec::Ok(takes[slowest], rng.range(1, 99_999) as u32);
+    }
+    if rng.chance(1, 2) {
+        // The fastest job fails: the first result in is not the answer.
+        let fastest = (0..n).min_by_key(|&i| takes[i]).unwrap();
+        if specs.iter().filter(|s| matches!(s, Spec::Ok(..))).count() > 1 || !success {
+            specs[fastest] = Spec::Err(takes[fastest]);
+        }
+    }
+    specs
+}
+
+const WHY_FIRST_SUCCESS: &str = "All the jobs run at the same time, so the answer is the \
+    success that finishes first, returned the moment it finishes. Later means first_ok waited \
+    for more jobs than it needed (every job, or the jobs in the order given); another value \
+    means it took a job that was not the first success (the jobs in the order given, or the \
+    first job to finish although it failed). Take results in the order they finish with \
+    `join_next()` and return at the first `Ok(Ok(value))`.";
 
 #[tokio::test(start_paused = true)]
 async fn returns_at_the_first_success() {
-    let what = "first_ok([Ok(1) after 300ms, Ok(2) after 100ms, Err after 50ms, Ok(3) after 1s])";
-    let jobs = vec![
-        job(300, Ok(1)),
-        job(100, Ok(2)),
-        job(50, Err("mirror down")),
-        job(1000, Ok(3)),
+    // The example of the README first, then seeded cases.
+    let readme = [
+        Spec::Ok(300, 1),
+        Spec::Ok(100, 2),
+        Spec::Err(50),
+        Spec::Ok(1000, 3),
     ];
-    let got = run(what, jobs).await;
-    assert_answer(
-        what,
-        got,
-        Some(2),
-        100,
-        "All jobs run at the same time, so the first success is job 1's, at 100ms. \
-         Returning at 1s means first_ok waited for every job before answering; return as \
-         soon as `join_next()` hands you an Ok. Some(1) at 300ms means the jobs were \
-         awaited in the order given, not in the order they finish.",
-    );
+    let (jobs, futures) = Jobs::new(&readme);
+    let got = run(&jobs.what(), futures).await;
+    assert_answer(&jobs.what(), got, (Some(2), 100), WHY_FIRST_SUCCESS);
     assert_no_leaked_tasks("first_ok returned").await;
-}
 
-#[tokio::test(start_paused = true)]
-async fn failures_are_skipped_until_a_success() {
-    let what = "first_ok([Err after 10ms, Err after 20ms, Ok(7) after 300ms])";
-    let jobs = vec![
-        job(10, Err("timeout")),
-        job(20, Err("refused")),
-        job(300, Ok(7)),
-    ];
-    let got = run(what, jobs).await;
-    assert_answer(
-        what,
-        got,
-        Some(7),
-        300,
-        "The first two jobs to finish fail; a failure is not the answer, just one job less \
-         to wait for. Keep taking results with `join_next()` until one is `Ok(Ok(value))`. \
-         (None at 10ms: the first result to arrive was returned, error or not.)",
-    );
-    assert_no_leaked_tasks("first_ok returned").await;
+    for_each_seed(48, |mut rng| async move {
+        let specs = seeded_specs(&mut rng, true);
+        let (jobs, futures) = Jobs::new(&specs);
+        let what = jobs.what();
+        let (answer, at) = jobs.expected();
+        let got = run(&what, futures).await;
+        assert_answer(
+            &what,
+            got,
+            (answer, at.expect("a success")),
+            WHY_FIRST_SUCCESS,
+        );
+        assert_no_leaked_tasks("first_ok returned").await;
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn all_failures_give_none_when_the_last_one_fails() {
-    let what = "first_ok([Err after 100ms, Err after 200ms, Err after 50ms])";
-    let jobs = vec![job(100, Err("a")), job(200, Err("b")), job(50, Err("c"))];
-    let got = run(what, jobs).await;
-    assert_answer(
-        what,
-        got,
-        None,
-        200,
-        "Every job fails, so there is no answer: None, returned once the last job has \
-         failed (at 200ms) and not before, since until then a success was still possible. \
-         `join_next()` returns None when the set is empty.",
-    );
-    assert_no_leaked_tasks("first_ok returned").await;
+    for_each_seed(32, |mut rng| async move {
+        let specs = seeded_specs(&mut rng, false);
+        let (jobs, futures) = Jobs::new(&specs);
+        let what = jobs.what();
+        let (answer, at) = jobs.expected();
+        let got = run(&what, futures).await;
+        assert_answer(
+            &what,
+            got,
+            (answer, at.expect("every job finishes")),
+            "Every job fails (a panic is a failure too), so there is no answer: None, \
+             returned once the last job has failed and not before, since until then a \
+             success was still possible. `join_next()` returns None when the set is empty.",
+        );
+        assert_no_leaked_tasks("first_ok returned").await;
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -122,75 +269,167 @@ async fn no_jobs_give_none_at_once() {
     assert_answer(
         "first_ok(no jobs)",
         got,
-        None,
-        0,
-        "With no jobs there is nothing to wait for: None, at once.",
+        (None, 0),
+        "With no jobs there is nothing to wait for: None, at once. (`futures::future::select_ok` \
+         panics on an empty list; a JoinSet's `join_next()` returns None at once.)",
     );
+    assert_no_leaked_tasks("first_ok returned").await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn a_panicking_job_counts_as_a_failure() {
-    let what = "first_ok([a job that panics after 10ms, Ok(5) after 20ms])";
-    // (Rust's panic hook prints this panic's message in the test output:
-    // that is expected, the panic happens inside a task.)
-    let exploding: Job = Box::pin(async {
-        tokio::time::sleep(ms(10)).await;
-        panic!(
-            "this job panics on purpose, to test first_ok: a panicking job must count as a \
-             failed job (skip its JoinError), not crash the caller"
+    // Each kind of panic payload, first alone before a success, then mixed.
+    for payload in 0..3 {
+        let specs = [
+            Spec::Panic(13, payload),
+            Spec::Err(7),
+            Spec::Ok(29, 5),
+            Spec::Ok(71, 6),
+        ];
+        let (jobs, futures) = Jobs::new(&specs);
+        let what = jobs.what();
+        let got = run(&what, futures).await;
+        assert_answer(
+            &what,
+            got,
+            (Some(5), 29),
+            "A job that panics is a failed job: `join_next()` returns it as \
+             `Some(Err(JoinError))`, the panic caught at the task's boundary. Skip it like a \
+             job's own `Err`, and keep looking. (If this test itself panicked, the JoinError \
+             was unwrapped, which re-raises the job's panic in the caller; if None came back, \
+             the loop stopped at the JoinError, as `while let Some(Ok(..)) = \
+             set.join_next().await` does.)",
         );
-    });
-    let jobs = vec![exploding, job(20, Ok(5))];
-    let got = run(what, jobs).await;
+        assert_no_leaked_tasks("first_ok returned").await;
+    }
+    let specs = [
+        Spec::Panic(101, 1),
+        Spec::Panic(53, 2),
+        Spec::Err(37),
+        Spec::Panic(211, 0),
+    ];
+    let (jobs, futures) = Jobs::new(&specs);
+    let what = jobs.what();
+    let got = run(&what, futures).await;
     assert_answer(
-        what,
+        &what,
         got,
-        Some(5),
-        20,
-        "A job that panics is a failed job: `join_next()` returns it as \
-         `Some(Err(JoinError))`, with the panic caught at the task's boundary. Skip it like \
-         a job's own `Err`. (If this test itself panicked, the JoinError was unwrapped, \
-         which re-raises the job's panic in the caller.)",
+        (None, 211),
+        "Every job failed or panicked: None, once the last one has.",
     );
     assert_no_leaked_tasks("first_ok returned").await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn the_other_jobs_are_aborted_once_one_succeeds() {
-    let what =
-        "first_ok([Ok(1) after 100ms, Ok(2) after 1s, Err after 2s, a job that never finishes])";
-    let (fast, fast_job) = tracked(100, Ok(1));
-    let (slow, slow_job) = tracked(1000, Ok(2));
-    let (failing, failing_job) = tracked(2000, Err("late"));
-    let (stuck, stuck_job) = {
-        let (flag, never) = track_drop(std::future::pending::<Result<u32, String>>());
-        (flag, Box::pin(never) as Job)
-    };
-    let watch = Stopwatch::start();
-    let call = first_ok(vec![fast_job, slow_job, failing_job, stuck_job]);
-    let Ok(answer) = tokio::time::timeout(HANG_LIMIT, call).await else {
-        panic!(
-            "{what} was still running after {} of virtual time, although a job succeeded \
-             at 100ms. One of these jobs never finishes: first_ok must return at the first \
-             success, not wait for every job.",
-            fmt_duration(HANG_LIMIT)
-        );
-    };
-    let got = (answer, watch.elapsed());
-    assert_answer(
-        what,
-        got,
-        Some(1),
-        100,
-        "The first job succeeds at 100ms, and that is the answer.",
-    );
+    for_each_seed(32, |mut rng| async move {
+        let mut specs = seeded_specs(&mut rng, true);
+        // A job that never finishes, somewhere: first_ok must not wait for it.
+        let at = rng.below(specs.len() as u64 + 1) as usize;
+        specs.insert(at, Spec::Never);
+        let (jobs, futures) = Jobs::new(&specs);
+        let what = jobs.what();
+        let (answer, at) = jobs.expected();
+        let at = at.expect("a success");
+        let got = run(&what, futures).await;
+        assert_answer(&what, got, (answer, at), "The first success is the answer.");
+        let finished_by_then = specs
+            .iter()
+            .filter(|s| s.takes().is_some_and(|takes| takes <= at))
+            .count();
 
-    // Aborted tasks are dropped the next time the runtime looks at them:
-    // this check yields a few times (no virtual time passes), then counts
-    // the tasks still alive.
-    assert_no_leaked_tasks("first_ok returned its answer").await;
-    fast.assert_dropped("the job that succeeded");
-    slow.assert_dropped("the job that would have succeeded after 1s");
-    failing.assert_dropped("the job that would have failed after 2s");
-    stuck.assert_dropped("the job that never finishes");
+        // Aborted tasks are dropped the next time the runtime looks at them:
+        // this yields a few times (no virtual time passes), counts the tasks
+        // still alive, then waits a minute in which nothing may wake up.
+        assert_nothing_left_running(&format!("{what} returned"), ms(60_000)).await;
+        let never_dropped: Vec<String> = jobs
+            .flags
+            .iter()
+            .zip(&specs)
+            .filter(|(flag, _)| !flag.is_dropped())
+            .map(|(_, spec)| spec.describe())
+            .collect();
+        assert!(
+            never_dropped.is_empty() && jobs.finished() == finished_by_then,
+            "{what} returned {answer:?} at {}ms, but the jobs it no longer needed were not \
+             stopped: {} job(s) finished after it returned, and these were never dropped: \
+             {never_dropped:?}.\nDropping a JoinHandle does not stop its task; a JoinSet \
+             aborts every task still in it when it is dropped (returning from first_ok drops \
+             it). With JoinHandles of your own, abort() each one you no longer need.",
+            at,
+            jobs.finished() - finished_by_then
+        );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_first_ok_stops_every_job() {
+    for_each_seed(16, |mut rng| async move {
+        let n = rng.range(2, 6) as usize;
+        let takes = rng.distinct_odd_ms(n, 401, 1999);
+        let mut specs: Vec<Spec> = takes
+            .iter()
+            .map(|&takes| {
+                if rng.chance(1, 2) {
+                    Spec::Ok(takes, rng.range(1, 999) as u32)
+                } else {
+                    Spec::Err(takes)
+                }
+            })
+            .collect();
+        specs.push(Spec::Never);
+        rng.shuffle(&mut specs);
+        let (jobs, futures) = Jobs::new(&specs);
+        // Before any job has finished.
+        let cancel_at = rng.odd_ms(11, 399);
+        let what = format!(
+            "{}, dropped by its caller after {}",
+            jobs.what(),
+            fmt_duration(ms(cancel_at))
+        );
+        let outcome = cancel_after(ms(cancel_at), no_spin(&what, first_ok(futures))).await;
+        assert!(
+            outcome.is_none(),
+            "{what}: it returned {outcome:?} before it was dropped, before any job had finished."
+        );
+        assert_nothing_left_running(&what, ms(60_000)).await;
+        let never_dropped = jobs.flags.iter().filter(|flag| !flag.is_dropped()).count();
+        assert!(
+            never_dropped == 0 && jobs.finished() == 0,
+            "{what}: after the caller dropped first_ok's future, {} job(s) still finished and \
+             {never_dropped} were never dropped. When a future is dropped, everything it \
+             started must stop: tasks spawned with tokio::spawn keep running when their \
+             JoinHandles are dropped (aborting them on the way out of first_ok is not enough: \
+             a dropped future never gets there). Spawn them into a JoinSet, which aborts its \
+             tasks when it is dropped.",
+            jobs.finished()
+        );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_for_the_jobs_costs_no_wakeups() {
+    let specs = [Spec::Err(317), Spec::Never, Spec::Ok(57_011, 9)];
+    let (jobs, futures) = Jobs::new(&specs);
+    let what = jobs.what();
+    let (got, ()) = tokio::join!(run(&what, futures), async {
+        // The failure is in at 317ms; from 1s on nothing happens until the
+        // success, whose own timer may cost the wheel a few wake-ups.
+        tokio::time::sleep(ms(1000)).await;
+        Wakeups::assert_quiet_for(
+            ms(50_000),
+            ONE_TIMER,
+            &format!("{what} waited for a job to finish"),
+        )
+        .await;
+    });
+    assert_answer(
+        &what,
+        got,
+        (Some(9), 57_011),
+        "The only success is the answer.",
+    );
+    assert_no_leaked_tasks("first_ok returned").await;
 }

@@ -49,7 +49,10 @@ pub async fn flush(worker: usize) {
 ///   item in progress then is abandoned (not counted). Then it calls
 ///   `flush(w)` and returns `Exit { worker: w, items }`.
 /// - Spawn the workers on a `TaskTracker`, and wait for them with it.
-/// - Never abort a worker and never cancel the token here.
+/// - Never abort a worker and never cancel the caller's token here.
+/// - If the caller drops `supervise`'s future before it returns, the workers
+///   must not run on forever: they stop and flush as if the token had been
+///   cancelled (README.md, "When the caller gives up").
 pub async fn supervise(n: usize, token: CancellationToken) -> Vec<Exit> {
     // Each worker: `tokio::select!` between `token.cancelled()` and
     // `process_item(w)` in a loop, then `flush(w)`. Here: spawn them on a

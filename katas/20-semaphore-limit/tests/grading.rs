@@ -1,78 +1,107 @@
 //! Grading tests for kata 20: limit concurrency with a `Semaphore`.
 //!
-//! Every test runs on a paused clock, so a job of 3s takes exactly 3s of
-//! virtual time, and the moment `run_limited` returns tells how the jobs
-//! were scheduled. Each job also enters a `ConcurrencyProbe` while it runs,
-//! which remembers the most jobs that were ever running at the same time.
+//! Every test runs on a paused clock, so a job of 317ms takes exactly 317ms
+//! of virtual time, and the instant each job starts tells how the jobs were
+//! scheduled. Each job enters a `ConcurrencyProbe` while it runs (from its
+//! first poll to its end), which remembers the most jobs ever running at
+//! once, and records when it started and finished.
+//!
+//! Inputs are seeded and irregular: job times are odd (never a multiple of
+//! 5ms) and unequal, so completion order is not input order; the limit is
+//! sometimes 1, sometimes above the number of jobs; outputs are labels that
+//! do not sort back into input order. The jobs pause on a seeded `Jitter`
+//! as they start and end, which changes the order in which jobs that start
+//! or end at the same instant get there, without moving the clock: a
+//! correct pool does not depend on it.
+//!
+//! | mistake a learner makes                                              | the test that catches it |
+//! |----------------------------------------------------------------------|--------------------------|
+//! | no limit at all (`join_all` every job, a task per job)              | `never_more_than_limit_jobs_run_at_once` |
+//! | `let _ = semaphore.acquire().await`: the permit is dropped at once   | `never_more_than_limit_jobs_run_at_once` |
+//! | every job spawned first, the semaphore only around awaiting handles  | `never_more_than_limit_jobs_run_at_once` |
+//! | one job at a time (the limit ignored the other way)                  | `never_more_than_limit_jobs_run_at_once`, `each_job_starts_as_soon_as_a_slot_is_free` |
+//! | fixed batches of `limit` (`chunks` + `join_all`): slots idle         | `each_job_starts_as_soon_as_a_slot_is_free`, `six_jobs_at_limit_two_end_at_four_seconds` |
+//! | `buffered(limit)`: a finished job keeps its slot until the jobs before it finish | `each_job_starts_as_soon_as_a_slot_is_free`, `six_jobs_at_limit_two_end_at_four_seconds` |
+//! | jobs started out of order (a worker pool that pops from the end)     | `each_job_starts_as_soon_as_a_slot_is_free` |
+//! | outputs in completion order                                          | `results_come_back_in_input_order` |
+//! | waiting for a free slot by polling (`try_acquire` + `sleep` or `yield_now` in a loop) | `waiting_for_a_slot_costs_no_wakeups` |
+//! | spawned jobs left running when the caller drops `run_limited` (detached `JoinHandle`s) | `dropping_run_limited_stops_every_job` |
+//! | a channel or buffer sized by the number of jobs (`mpsc::channel(0)` panics) | `no_jobs_return_at_once` |
+//! | extra bounds on `T` (`Clone` for `vec![None; n]`, `Debug`, `Default`, `Sync`, `Unpin`) | the test file `outputs_need_only_send` does not compile |
+//!
+//! Not tested on a multi-thread runtime: a race in hand-made shared state
+//! (a `try_lock` on the results) needs two threads to meet in a window of
+//! nanoseconds, which no test can make happen reliably on a small machine,
+//! and everything else a pool does is decided by the semaphore, which the
+//! virtual-time tests see exactly.
 
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::future::BoxFuture;
 use kata_20_semaphore_limit::run_limited;
+use kata_support::no_spin;
 use kata_support::{
-    assert_no_leaked_tasks, fmt_duration, ms, no_hang, ConcurrencyProbe, Stopwatch,
+    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
+    ms, no_hang, ConcurrencyProbe, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
 };
 use tokio::time::Instant;
 
 /// When one job started (was first polled) and finished, in virtual ms.
 type Span = (Option<u64>, Option<u64>);
 
-/// The span of every job of a call.
-#[derive(Clone)]
-struct Timeline {
-    start: Instant,
-    spans: Arc<Mutex<Vec<Span>>>,
-}
-
-impl Timeline {
-    fn new(jobs: usize) -> Self {
-        Timeline {
-            start: Instant::now(),
-            spans: Arc::new(Mutex::new(vec![(None, None); jobs])),
-        }
-    }
-
-    fn now(&self) -> u64 {
-        self.start.elapsed().as_millis() as u64
-    }
-
-    fn describe(&self, takes: &[u64]) -> String {
-        let spans = self.spans.lock().unwrap();
-        let show = |at: Option<u64>| at.map_or("never".to_string(), |at| fmt_duration(ms(at)));
-        takes
-            .iter()
-            .zip(spans.iter())
-            .enumerate()
-            .map(|(index, (takes, (started, finished)))| {
-                format!(
-                    "job {index} (takes {}): started at {}, finished at {}\n",
-                    fmt_duration(ms(*takes)),
-                    show(*started),
-                    show(*finished)
-                )
-            })
-            .collect()
-    }
-}
-
-/// The setup of one call: jobs that take `takes[i]` ms each and return
-/// `i * 10`, all watched by one probe and one timeline.
+/// The setup of one call: job `i` takes `takes[i]` ms and returns
+/// `labels[i]`; all of them are watched by one probe and one timeline.
 struct Batch {
     takes: Vec<u64>,
+    labels: Vec<u64>,
     limit: usize,
     probe: ConcurrencyProbe,
-    timeline: Timeline,
+    start: Instant,
+    spans: Arc<Mutex<Vec<Span>>>,
+    jitter: Jitter,
 }
 
 impl Batch {
     fn new(takes: &[u64], limit: usize) -> Self {
+        // Labels that do not sort into input order.
+        let labels = (0..takes.len() as u64)
+            .map(|i| (i * 37 + 11) % 53)
+            .collect();
+        Batch::with(takes, labels, limit, Jitter::none())
+    }
+
+    fn with(takes: &[u64], labels: Vec<u64>, limit: usize, jitter: Jitter) -> Self {
         Batch {
             takes: takes.to_vec(),
+            labels,
             limit,
             probe: ConcurrencyProbe::new(),
-            timeline: Timeline::new(takes.len()),
+            start: Instant::now(),
+            spans: Arc::new(Mutex::new(vec![(None, None); takes.len()])),
+            jitter,
         }
+    }
+
+    /// A seeded batch: 3 to 12 jobs of unequal odd durations (two may be equal),
+    /// labels in no particular order, a limit chosen by `shape`.
+    fn seeded(rng: &mut Rng, shape: u32) -> Self {
+        let n = rng.range(3, 12) as usize;
+        let mut takes = rng.distinct_odd_ms(n, 101, 1999);
+        if rng.chance(1, 3) {
+            // The same duration twice: two jobs end at the same instant.
+            let (from, to) = (rng.below(n as u64) as usize, rng.below(n as u64) as usize);
+            takes[to] = takes[from];
+        }
+        let limit = match shape % 4 {
+            0 => 1,
+            1 => n + rng.range(0, 3) as usize,
+            _ => rng.range(2, n as u64 - 1) as usize,
+        };
+        let labels = (0..n).map(|_| rng.range(1, 999_999)).collect();
+        Batch::with(&takes, labels, limit, Jitter::new(rng.next_u64()))
     }
 
     fn what(&self) -> String {
@@ -84,28 +113,93 @@ impl Batch {
         )
     }
 
-    fn jobs(&self) -> Vec<BoxFuture<'static, usize>> {
-        self.takes
-            .iter()
-            .enumerate()
-            .map(|(index, &takes)| -> BoxFuture<'static, usize> {
-                let (probe, timeline) = (self.probe.clone(), self.timeline.clone());
-                Box::pin(async move {
-                    let _running = probe.enter();
-                    timeline.spans.lock().unwrap()[index].0 = Some(timeline.now());
-                    tokio::time::sleep(ms(takes)).await;
-                    timeline.spans.lock().unwrap()[index].1 = Some(timeline.now());
-                    index * 10
-                })
-            })
-            .collect()
+    fn jobs(&self) -> Vec<BoxFuture<'static, u64>> {
+        (0..self.takes.len()).map(|index| self.job(index)).collect()
+    }
+
+    fn job(&self, index: usize) -> BoxFuture<'static, u64> {
+        let (probe, spans, start) = (self.probe.clone(), self.spans.clone(), self.start);
+        let (takes, label) = (self.takes[index], self.labels[index]);
+        let now = move || (Instant::now() - start).as_millis() as u64;
+        let jitter = self.jitter.clone();
+        Box::pin(async move {
+            // A few seeded yields (no virtual time) at the start and the end
+            // of the job: jobs that start or end at the same instant do so
+            // in an order that depends on the seed.
+            jitter.pause().await;
+            let _running = probe.enter();
+            spans.lock().unwrap()[index].0 = Some(now());
+            tokio::time::sleep(ms(takes)).await;
+            jitter.pause().await;
+            spans.lock().unwrap()[index].1 = Some(now());
+            label
+        })
     }
 
     /// Runs the batch; returns the outputs and when run_limited returned.
-    async fn run(&self) -> (Vec<usize>, Duration) {
+    async fn run(&self) -> (Vec<u64>, Duration) {
         let watch = Stopwatch::start();
-        let outputs = no_hang(&self.what(), run_limited(self.jobs(), self.limit)).await;
+        let what = self.what();
+        let call = no_spin(&what, run_limited(self.jobs(), self.limit));
+        let outputs = no_hang(&what, call).await;
         (outputs, watch.elapsed())
+    }
+
+    fn spans(&self) -> Vec<Span> {
+        self.spans.lock().unwrap().clone()
+    }
+
+    /// When each job must start: the moment a slot is free, in input order
+    /// (a fair semaphore hands permits out first come, first served).
+    fn expected_starts(&self) -> Vec<u64> {
+        let mut ends: BinaryHeap<Reverse<u64>> = BinaryHeap::new();
+        let mut previous = 0;
+        let mut starts = Vec::new();
+        for &takes in &self.takes {
+            let free_at = if ends.len() < self.limit {
+                0
+            } else {
+                ends.pop().expect("a running job").0
+            };
+            let start = free_at.max(previous);
+            starts.push(start);
+            ends.push(Reverse(start + takes));
+            previous = start;
+        }
+        starts
+    }
+
+    fn expected_end(&self) -> u64 {
+        self.expected_starts()
+            .iter()
+            .zip(&self.takes)
+            .map(|(start, takes)| start + takes)
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// One line per job: how long it takes, when it started and finished,
+    /// and when it should have started.
+    fn describe(&self) -> String {
+        let show = |at: Option<u64>| at.map_or("never".to_string(), |at| fmt_duration(ms(at)));
+        let expected = self.expected_starts();
+        self.spans()
+            .iter()
+            .enumerate()
+            .map(|(index, (started, finished))| {
+                format!(
+                    "  job {index} (takes {}): started at {}, finished at {}{}\n",
+                    fmt_duration(ms(self.takes[index])),
+                    show(*started),
+                    show(*finished),
+                    if *started == Some(expected[index]) {
+                        String::new()
+                    } else {
+                        format!(" (should have started at {})", show(Some(expected[index])))
+                    }
+                )
+            })
+            .collect()
     }
 }
 
@@ -115,50 +209,26 @@ const SIX_JOBS: [u64; 6] = [3000, 1000, 1000, 1000, 1000, 1000];
 #[tokio::test(start_paused = true)]
 async fn six_jobs_at_limit_two_end_at_four_seconds() {
     let batch = Batch::new(&SIX_JOBS, 2);
-    let (_, elapsed) = batch.run().await;
+    let (outputs, elapsed) = batch.run().await;
     assert_eq!(
         elapsed,
         ms(4000),
         "{} returned after {} of virtual time, expected exactly 4s.\n\
          With 2 slots, job 0 (3s) holds one slot while jobs 1, 2 and 3 run one after \
          another in the other; jobs 4 and 5 start together at 3s and end at 4s. \
-         5s means fixed batches: a batch waits for its slowest job while the other slot \
-         sits idle; instead, start the next job the moment any job finishes (each job \
-         holds a Semaphore permit only while it runs). 3s means nothing was limited. 8s \
-         means one job at a time.\n\
-         When each job ran:\n{}",
+         5s means a slot sat idle: fixed batches (a batch waits for its slowest job), or \
+         `buffered(limit)` (a finished job keeps its slot until every job before it is \
+         done). Start the next job the moment any job finishes: each job holds a Semaphore \
+         permit only while it runs. 3s means nothing was limited. 8s means one job at a \
+         time.\nWhen each job ran:\n{}",
         batch.what(),
         fmt_duration(elapsed),
-        batch.timeline.describe(&batch.takes)
+        batch.describe()
     );
-    assert_no_leaked_tasks("run_limited returned").await;
-}
-
-#[tokio::test(start_paused = true)]
-async fn never_more_than_limit_jobs_run_at_once() {
-    let batch = Batch::new(&SIX_JOBS, 2);
-    let _ = batch.run().await;
-    batch.probe.assert_peak_at_most(2, &batch.what());
-    assert_eq!(
-        batch.probe.peak(),
-        2,
-        "{}: at most {} job(s) ever ran at the same time, but 2 slots were allowed and \
-         there was always work waiting. The limit is a maximum to use, not a speed bump: \
-         the jobs must run concurrently, up to 2 at once.",
-        batch.what(),
-        batch.probe.peak()
-    );
-    assert_no_leaked_tasks("run_limited returned").await;
-}
-
-#[tokio::test(start_paused = true)]
-async fn each_job_starts_as_soon_as_a_slot_is_free() {
-    let batch = Batch::new(&SIX_JOBS, 2);
-    let (outputs, elapsed) = batch.run().await;
     let report = format!(
         "{}\n{}returned {:?} at {}, peak {} running at once\n",
         batch.what(),
-        batch.timeline.describe(&batch.takes),
+        batch.describe(),
         outputs,
         fmt_duration(elapsed),
         batch.probe.peak()
@@ -167,7 +237,7 @@ async fn each_job_starts_as_soon_as_a_slot_is_free() {
         description => "run_limited(six jobs of 3s, 1s, 1s, 1s, 1s, 1s, limit 2). Jobs start in \
             order, each as soon as a slot is free: jobs 0 and 1 at once, job 2 when job 1 \
             ends (1s), job 3 at 2s, jobs 4 and 5 at 3s when jobs 0 and 3 end. Everything \
-            is done at 4s, never more than 2 running.",
+            is done at 4s, never more than 2 running. Each job returns its label.",
         omit_expression => true,
     }, {
         insta::assert_snapshot!("six_jobs_timeline", report);
@@ -176,71 +246,191 @@ async fn each_job_starts_as_soon_as_a_slot_is_free() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn each_job_starts_as_soon_as_a_slot_is_free() {
+    let mut shape = 0;
+    for_each_seed(48, |mut rng| {
+        shape += 1;
+        let batch = Batch::seeded(&mut rng, shape);
+        async move {
+            let (_, elapsed) = batch.run().await;
+            let starts: Vec<Option<u64>> = batch.spans().iter().map(|s| s.0).collect();
+            let expected: Vec<Option<u64>> =
+                batch.expected_starts().into_iter().map(Some).collect();
+            assert!(
+                starts == expected && elapsed == ms(batch.expected_end()),
+                "{} returned after {}, expected exactly {}, with every job starting the \
+                 moment a slot is free, in the order of the jobs.\nWhen each job ran:\n{}\
+                 A job that started late means a slot sat idle: fixed batches (a batch waits \
+                 for its slowest job), `buffered(limit)` (a finished job keeps its slot until \
+                 the jobs before it are done), one job at a time, or a loop that checks for a \
+                 free slot now and then instead of awaiting `acquire()`. A job that started \
+                 early means the limit was not held, or jobs were taken out of order (the \
+                 jobs must start in the order of the Vec).",
+                batch.what(),
+                fmt_duration(elapsed),
+                fmt_duration(ms(batch.expected_end())),
+                batch.describe()
+            );
+            assert_no_leaked_tasks("run_limited returned").await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn never_more_than_limit_jobs_run_at_once() {
+    let mut shape = 0;
+    for_each_seed(48, |mut rng| {
+        shape += 1;
+        let batch = Batch::seeded(&mut rng, shape);
+        async move {
+            let _ = batch.run().await;
+            batch.probe.assert_peak_at_most(
+                batch.limit,
+                &format!(
+                    "{} (a job runs from its first poll to its end; `let _ = \
+                     semaphore.acquire()` gives the permit back at once, and a spawned job \
+                     starts running as soon as it is spawned)",
+                    batch.what()
+                ),
+            );
+            let slots = batch.limit.min(batch.takes.len());
+            assert_eq!(
+                batch.probe.peak(),
+                slots,
+                "{}: at most {} job(s) ever ran at the same time, but {slots} may, and there \
+                 was always work waiting. The limit is a maximum to use: jobs must run \
+                 concurrently, up to `limit` at once.\nWhen each job ran:\n{}",
+                batch.what(),
+                batch.probe.peak(),
+                batch.describe()
+            );
+            assert_no_leaked_tasks("run_limited returned").await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn results_come_back_in_input_order() {
-    let batch = Batch::new(&[300, 100, 200, 50], 2);
-    let (outputs, elapsed) = batch.run().await;
+    let mut shape = 0;
+    for_each_seed(48, |mut rng| {
+        shape += 1;
+        let batch = Batch::seeded(&mut rng, shape);
+        async move {
+            let (outputs, _) = batch.run().await;
+            assert_eq!(
+                outputs,
+                batch.labels,
+                "{} returned {outputs:?}, expected {:?}: job i's output at index i, in the \
+                 order of the jobs, not the order they finish. `join_all` keeps the input \
+                 order; if you collect outputs as they complete (a channel, a JoinSet, \
+                 FuturesUnordered), carry each job's index along and put its output back \
+                 at that index.\nWhen each job ran:\n{}",
+                batch.what(),
+                batch.labels,
+                batch.describe()
+            );
+            assert_no_leaked_tasks("run_limited returned").await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_for_a_slot_costs_no_wakeups() {
+    // One slot: job 0 holds it for 57s, job 1 waits all that time.
+    let batch = Batch::new(&[57_011, 317], 1);
+    let quiet = ms(50_000);
+    let (outputs, ()) = tokio::join!(async { batch.run().await.0 }, async {
+        // Let run_limited start job 0 first (no virtual time passes).
+        for _ in 0..8 {
+            tokio::task::yield_now().await;
+        }
+        // Job 0's own timer may cost the wheel a few wake-ups.
+        Wakeups::assert_quiet_for(
+            quiet,
+            ONE_TIMER,
+            "run_limited(a 57s job and a 317ms job, limit 1) waited for its only slot",
+        )
+        .await;
+    });
     assert_eq!(
         outputs,
-        vec![0, 10, 20, 30],
-        "{} returned {outputs:?}, expected [0, 10, 20, 30]: job i returns i × 10, and the \
-         outputs must come back in the order of the jobs, not the order they finish \
-         (job 1 finishes first here). `join_all` keeps the input order; if you collect \
-         results as they complete, put each one back at its job's index.",
+        batch.labels,
+        "{} returned {outputs:?}",
         batch.what()
     );
     assert_eq!(
-        elapsed,
-        ms(350),
-        "{} returned after {}, expected exactly 350ms (job 0: 0-300ms; jobs 1 and 2: \
-         0-100ms and 100-300ms; job 3: 300-350ms).\nWhen each job ran:\n{}",
+        batch.spans()[1].0,
+        Some(57_011),
+        "{}: job 1 should start the moment job 0 frees the slot, at 57011ms.\n{}",
         batch.what(),
-        fmt_duration(elapsed),
-        batch.timeline.describe(&batch.takes)
+        batch.describe()
     );
     assert_no_leaked_tasks("run_limited returned").await;
 }
 
 #[tokio::test(start_paused = true)]
-async fn limit_one_runs_the_jobs_one_after_another() {
-    let batch = Batch::new(&[100, 200, 300], 1);
-    let (outputs, elapsed) = batch.run().await;
-    batch.probe.assert_peak_at_most(1, &batch.what());
-    assert_eq!(
-        (outputs.clone(), elapsed),
-        (vec![0, 10, 20], ms(600)),
-        "{} returned {outputs:?} after {}, expected [0, 10, 20] after exactly 600ms: one \
-         slot, so the jobs run one after the other.",
-        batch.what(),
-        fmt_duration(elapsed)
-    );
-    assert_no_leaked_tasks("run_limited returned").await;
-}
-
-#[tokio::test(start_paused = true)]
-async fn a_limit_above_the_job_count_runs_everything_at_once() {
-    let batch = Batch::new(&[200, 500, 300], 10);
-    let (outputs, elapsed) = batch.run().await;
-    assert_eq!(
-        (outputs.clone(), elapsed, batch.probe.peak()),
-        (vec![0, 10, 20], ms(500), 3),
-        "{} returned {outputs:?} after {} with at most {} running at once, expected \
-         [0, 10, 20] after exactly 500ms with all 3 running at once: there are more slots \
-         than jobs, so nothing waits.",
-        batch.what(),
-        fmt_duration(elapsed),
-        batch.probe.peak()
-    );
-    assert_no_leaked_tasks("run_limited returned").await;
+async fn dropping_run_limited_stops_every_job() {
+    for_each_seed(16, |mut rng| async move {
+        let n = rng.range(5, 10) as usize;
+        let takes = rng.distinct_odd_ms(n, 201, 1999);
+        let limit = rng.range(2, 3) as usize;
+        let batch = Batch::with(&takes, (0..n as u64).collect(), limit, Jitter::none());
+        // Somewhere in the middle of the run, while jobs are running and
+        // others are waiting for a slot.
+        let cancel_at = rng.odd_ms(batch.expected_end() / 4, batch.expected_end() / 2);
+        let what = format!(
+            "{}, dropped after {} (a caller's timeout)",
+            batch.what(),
+            fmt_duration(ms(cancel_at))
+        );
+        let outcome = cancel_after(
+            ms(cancel_at),
+            no_spin(&what, run_limited(batch.jobs(), limit)),
+        )
+        .await;
+        assert!(
+            outcome.is_none(),
+            "{what}: it returned before it was dropped, at {cancel_at}ms, although the jobs \
+             take until {}ms.",
+            batch.expected_end()
+        );
+        let finished_then = batch.spans().iter().filter(|s| s.1.is_some()).count();
+        assert_nothing_left_running(&what, ms(60_000)).await;
+        let spans = batch.spans();
+        let finished_later = spans.iter().filter(|s| s.1.is_some()).count() - finished_then;
+        let started_later = spans
+            .iter()
+            .filter(|s| s.0.is_some_and(|at| at > cancel_at))
+            .count();
+        assert!(
+            finished_later == 0 && started_later == 0 && batch.probe.in_flight() == 0,
+            "{what}: after the caller dropped run_limited's future, {started_later} job(s) \
+             still started, {finished_later} still finished, and {} were never dropped. \
+             When a future is dropped, everything it started must stop: spawned tasks keep \
+             running when their JoinHandles are dropped. Keep the jobs inside the future \
+             (join_all), or spawn them into a JoinSet, which aborts its tasks when dropped.\n\
+             When each job ran:\n{}",
+            batch.probe.in_flight(),
+            batch.describe()
+        );
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn no_jobs_return_at_once() {
-    let batch = Batch::new(&[], 3);
-    let (outputs, elapsed) = batch.run().await;
-    assert!(
-        outputs.is_empty() && elapsed.is_zero(),
-        "{} returned {outputs:?} after {}, expected [] at once.",
-        batch.what(),
-        fmt_duration(elapsed)
-    );
+    for limit in [1, 3] {
+        let batch = Batch::new(&[], limit);
+        let (outputs, elapsed) = batch.run().await;
+        assert!(
+            outputs.is_empty() && elapsed.is_zero(),
+            "{} returned {outputs:?} after {}, expected [] at once.",
+            batch.what(),
+            fmt_duration(elapsed)
+        );
+        assert_no_leaked_tasks("run_limited returned").await;
+    }
 }

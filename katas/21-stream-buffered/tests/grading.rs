@@ -1,220 +1,519 @@
 //! Grading tests for kata 21: fetch a stream with bounded concurrency.
 //!
-//! Every test runs on a paused clock: a fetch of 100ms takes exactly 100ms
-//! of virtual time, so how long `fetch_all` takes tells exactly how many
-//! fetches ran side by side. A [`ConcurrencyProbe`] inside every fetch counts
-//! how many were in flight at once.
+//! Every test runs on a paused clock: a fetch of 317ms takes exactly 317ms
+//! of virtual time. A [`ConcurrencyProbe`] inside every fetch counts how
+//! many are in flight at once, and each fetch records when it started (its
+//! first poll) and ended.
+//!
+//! Inputs are seeded and irregular: ids are shuffled and sometimes repeated,
+//! a fetch's result is a value that sorts neither like the ids nor like the
+//! input order, fetch times are odd and unequal, and the ids either are all
+//! there at once or trickle in at odd instants (each id is available from
+//! its own instant on, however late the stream is polled). The limit is
+//! sometimes 1, sometimes more than the number of ids.
+//!
+//! The schedule is checked against `buffered(limit)`'s: no fetch may start
+//! later than `buffered` would start it (a slot is free once every earlier
+//! result is handed on). A correct solution may start fetches earlier (for
+//! example `buffer_unordered` with the results put back in order), as long
+//! as no more than `limit` are in flight.
+//!
+//! | mistake a learner makes                                              | the test that catches it |
+//! |----------------------------------------------------------------------|--------------------------|
+//! | `buffer_unordered`: results in completion order                      | `results_come_back_in_input_order` |
+//! | completion order sorted back by id, or by value                       | `results_come_back_in_input_order` |
+//! | no limit (`join_all` of every fetch, a task per id)                  | `never_more_than_limit_fetches_at_once` |
+//! | one fetch at a time (`then`, a `for` loop)                            | `never_more_than_limit_fetches_at_once`, `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there` |
+//! | the whole stream collected before the first fetch                     | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there`, `fetching_starts_as_soon_as_the_first_id_arrives` |
+//! | fixed batches (`chunks(limit)` or `ready_chunks(limit)` + `join_all`): slots idle | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there` |
+//! | a hand-made queue whose fetches are not polled while it waits for the next id | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there`, `fetching_starts_as_soon_as_the_first_id_arrives` |
+//! | waiting for ids or fetches by polling (`now_or_never` + `sleep` or `yield_now` in a loop) | `waiting_for_the_next_id_costs_no_wakeups` |
+//! | fetches spawned as tasks, left running when the caller drops `fetch_all` | `dropping_fetch_all_stops_every_fetch` |
+//! | extra bounds (`Unpin` or `Send` on the stream, `Send + 'static` on the futures, `Fn`/`Clone` on `fetch`) | the test file `inputs_need_no_extra_traits` does not compile |
 
 use std::collections::HashMap;
-use std::future::Future;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
-use futures::stream::{self, Stream, StreamExt};
+use futures::future::BoxFuture;
+use futures::stream::{self, BoxStream, StreamExt};
 use kata_21_stream_buffered::fetch_all;
-use kata_support::{assert_no_leaked_tasks, ms, no_hang, ConcurrencyProbe, EventLog, Stopwatch};
-use tokio::time::sleep;
+use kata_support::no_spin;
+use kata_support::{
+    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
+    ms, no_hang, ConcurrencyProbe, EventLog, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
+};
+use tokio::time::{sleep, sleep_until, Instant};
 
-/// A fake remote service. `fetch(id)` takes the id's delay in virtual
-/// milliseconds and returns `id * 10`; every fetch is counted by `probe`
-/// while it runs, and its start and end are written to `log`.
-struct Service {
+/// When one fetch started (was first polled) and ended, in virtual ms.
+type Span = (Option<u64>, Option<u64>);
+
+/// One call of `fetch_all`: the ids, when each one is available, what each
+/// fetch takes and returns, and what happened.
+struct Case {
+    ids: Vec<u32>,
+    /// Virtual ms from the start at which the i-th id is available.
+    arrives: Vec<u64>,
+    /// Per id: how long its fetch takes, and what it returns.
     delays: HashMap<u32, u64>,
+    values: HashMap<u32, u32>,
+    limit: usize,
+    start: Instant,
     probe: ConcurrencyProbe,
+    /// The span of the k-th call of `fetch`.
+    spans: Arc<Mutex<Vec<Span>>>,
     log: EventLog,
+    jitter: Jitter,
 }
 
-impl Service {
-    /// A service where fetching id `ids[i]` takes `delays[i]` ms.
-    fn new(ids: &[u32], delays: &[u64]) -> Service {
-        Service {
+impl Case {
+    fn new(ids: &[u32], arrives: &[u64], delays: &[u64], limit: usize) -> Case {
+        let values = ids.iter().map(|&id| (id, id * 10)).collect();
+        Case::with(ids, arrives, delays, values, limit, Jitter::none())
+    }
+
+    fn with(
+        ids: &[u32],
+        arrives: &[u64],
+        delays: &[u64],
+        values: HashMap<u32, u32>,
+        limit: usize,
+        jitter: Jitter,
+    ) -> Case {
+        Case {
+            ids: ids.to_vec(),
+            arrives: arrives.to_vec(),
             delays: ids.iter().copied().zip(delays.iter().copied()).collect(),
+            values,
+            limit,
+            start: Instant::now(),
             probe: ConcurrencyProbe::new(),
+            spans: Arc::default(),
             log: EventLog::new(),
+            jitter,
         }
     }
 
+    /// A seeded case. `shape` decides the limit (1, more than the ids, or
+    /// in between) and whether the ids trickle in.
+    fn seeded(rng: &mut Rng, shape: u32) -> Case {
+        let distinct = rng.range(3, 10) as usize;
+        let mut pool: Vec<u32> = (0..distinct).map(|_| rng.range(1, 9_999) as u32).collect();
+        pool.sort_unstable();
+        pool.dedup();
+        let mut ids = pool.clone();
+        // Some ids more than once.
+        for _ in 0..rng.range(0, 3) {
+            ids.push(*rng.pick(&pool));
+        }
+        rng.shuffle(&mut ids);
+        let n = ids.len();
+        let fetch_times = rng.distinct_odd_ms(pool.len(), 51, 997);
+        let delays: Vec<u64> = ids
+            .iter()
+            .map(|id| fetch_times[pool.iter().position(|p| p == id).unwrap()])
+            .collect();
+        // Values that sort neither like the ids nor like the input order.
+        let values: HashMap<u32, u32> = pool
+            .iter()
+            .map(|&id| (id, rng.range(1, 999_999) as u32))
+            .collect();
+        let trickle = shape % 2 == 1;
+        let mut at = 0;
+        let arrives: Vec<u64> = (0..n)
+            .map(|_| {
+                if trickle {
+                    at += rng.odd_ms(11, 400);
+                }
+                at
+            })
+            .collect();
+        let limit = match shape % 3 {
+            0 => 1,
+            1 => n + rng.range(0, 2) as usize,
+            _ => rng.range(2, (n as u64 - 1).max(2)) as usize,
+        };
+        Case::with(
+            &ids,
+            &arrives,
+            &delays,
+            values,
+            limit,
+            Jitter::new(rng.next_u64()),
+        )
+    }
+
+    fn delay(&self, i: usize) -> u64 {
+        self.delays[&self.ids[i]]
+    }
+
+    fn expected(&self) -> Vec<u32> {
+        self.ids.iter().map(|id| self.values[id]).collect()
+    }
+
+    fn trickles(&self) -> bool {
+        self.arrives.iter().any(|&at| at > 0)
+    }
+
+    fn what(&self) -> String {
+        let fetches: Vec<String> = (0..self.ids.len())
+            .map(|i| {
+                let at = if self.trickles() {
+                    format!(" at {}", fmt_duration(ms(self.arrives[i])))
+                } else {
+                    String::new()
+                };
+                format!("{}{at} ({})", self.ids[i], fmt_duration(ms(self.delay(i))))
+            })
+            .collect();
+        format!(
+            "fetch_all(ids [{}], limit {})",
+            fetches.join(", "),
+            self.limit
+        )
+    }
+
+    /// The ids, each available from its own instant on: a stream polled
+    /// late yields an id at once.
+    fn stream(&self) -> BoxStream<'static, u32> {
+        let items: Vec<(u32, u64)> = self.ids.iter().copied().zip(self.arrives.clone()).collect();
+        let (start, log) = (self.start, self.log.clone());
+        stream::iter(items)
+            .then(move |(id, at)| {
+                let log = log.clone();
+                async move {
+                    sleep_until(start + ms(at)).await;
+                    log.record(format!("id {id} arrives"));
+                    id
+                }
+            })
+            .boxed()
+    }
+
     /// The `fetch` function handed to `fetch_all`.
-    fn fetch(&self) -> impl FnMut(u32) -> std::pin::Pin<Box<dyn Future<Output = u32>>> {
-        let delays = self.delays.clone();
-        let probe = self.probe.clone();
-        let log = self.log.clone();
+    fn fetch(&self) -> impl FnMut(u32) -> BoxFuture<'static, u32> {
+        let (delays, values) = (self.delays.clone(), self.values.clone());
+        let (probe, spans, log) = (self.probe.clone(), self.spans.clone(), self.log.clone());
+        let (start, jitter) = (self.start, self.jitter.clone());
         move |id| {
             let delay = *delays.get(&id).unwrap_or_else(|| {
                 panic!("fetch was called with id {id}, which the stream never yielded")
             });
-            let probe = probe.clone();
-            let log = log.clone();
+            let value = values[&id];
+            let (probe, spans, log, jitter) =
+                (probe.clone(), spans.clone(), log.clone(), jitter.clone());
+            let call = {
+                let mut spans = spans.lock().unwrap();
+                spans.push((None, None));
+                spans.len() - 1
+            };
+            let now = move || (Instant::now() - start).as_millis() as u64;
             // Lazy: nothing is counted or logged until the future is polled.
             Box::pin(async move {
+                jitter.pause().await;
                 let _in_flight = probe.enter();
+                spans.lock().unwrap()[call].0 = Some(now());
                 log.record(format!("fetch {id} starts"));
                 sleep(ms(delay)).await;
+                jitter.pause().await;
+                spans.lock().unwrap()[call].1 = Some(now());
                 log.record(format!("fetch {id} done"));
-                id * 10
+                value
             })
         }
     }
-}
 
-/// A stream that yields `ids` at once, one after the other.
-fn ready_ids(ids: &[u32]) -> impl Stream<Item = u32> {
-    stream::iter(ids.to_vec())
+    async fn run(&self) -> (Vec<u32>, Duration) {
+        let watch = Stopwatch::start();
+        let what = self.what();
+        let call = no_spin(&what, fetch_all(self.stream(), self.limit, self.fetch()));
+        let results = no_hang(&what, call).await;
+        (results, watch.elapsed())
+    }
+
+    fn spans(&self) -> Vec<Span> {
+        self.spans.lock().unwrap().clone()
+    }
+
+    /// When `buffered(limit)` starts each fetch: once its id is there, and
+    /// once the result `limit` places before it has been handed on (a
+    /// finished fetch keeps its slot until every earlier one is done).
+    fn latest_starts(&self) -> Vec<u64> {
+        let mut starts: Vec<u64> = Vec::new();
+        let mut handed_on: Vec<u64> = Vec::new();
+        for i in 0..self.ids.len() {
+            let mut start = self.arrives[i];
+            if let Some(previous) = starts.last() {
+                start = start.max(*previous);
+            }
+            if i >= self.limit {
+                start = start.max(handed_on[i - self.limit]);
+            }
+            let end = start + self.delay(i);
+            handed_on.push(handed_on.last().copied().unwrap_or(0).max(end));
+            starts.push(start);
+        }
+        starts
+    }
+
+    /// One line per fetch: when it started and ended, and the latest it
+    /// could have started.
+    fn describe(&self) -> String {
+        let spans = self.spans();
+        let latest = self.latest_starts();
+        let show = |at: Option<u64>| at.map_or("never".to_string(), |at| fmt_duration(ms(at)));
+        let mut lines = String::new();
+        for (i, latest) in latest.into_iter().enumerate() {
+            let (started, ended) = spans.get(i).copied().unwrap_or((None, None));
+            let late = match started {
+                Some(at) if at <= latest => String::new(),
+                _ => format!(" (should have started by {})", fmt_duration(ms(latest))),
+            };
+            let arrival = if self.trickles() {
+                format!(", available at {}", fmt_duration(ms(self.arrives[i])))
+            } else {
+                String::new()
+            };
+            lines.push_str(&format!(
+                "  id {}{arrival}: fetch {} started at {}, ended at {}{late}\n",
+                self.ids[i],
+                i + 1,
+                show(started),
+                show(ended)
+            ));
+        }
+        lines
+    }
 }
 
 #[tokio::test(start_paused = true)]
 async fn results_come_back_in_input_order() {
-    // The first id is the slowest: in completion order, the results would
-    // come back reversed.
-    let ids = [1, 2, 3, 4, 5, 6];
-    let service = Service::new(&ids, &[600, 500, 400, 300, 200, 100]);
-
-    let results = no_hang(
-        "fetch_all(6 ids, limit 3)",
-        fetch_all(ready_ids(&ids), 3, service.fetch()),
-    )
+    // No ids at all: nothing to fetch, nothing to wait for.
+    for limit in [1, 3] {
+        let case = Case::new(&[], &[], &[], limit);
+        let (results, elapsed) = case.run().await;
+        assert!(
+            results.is_empty() && elapsed.is_zero() && case.probe.started() == 0,
+            "fetch_all(an empty stream, limit {limit}) returned {results:?} after {}, having \
+             started {} fetch(es); expected an empty Vec at once, with no fetch.",
+            fmt_duration(elapsed),
+            case.probe.started()
+        );
+    }
+    let mut shape = 0;
+    for_each_seed(48, |mut rng| {
+        shape += 1;
+        let case = Case::seeded(&mut rng, shape);
+        async move {
+            let (results, _) = case.run().await;
+            let expected = case.expected();
+            assert_eq!(
+                results,
+                expected,
+                "{} returned {results:?}, expected {expected:?}: the result of each id, in \
+                 the order the ids came (an id that comes twice is fetched twice). Results in \
+                 the order the fetches *finished* usually mean `buffer_unordered` (or a \
+                 JoinSet / FuturesUnordered) instead of `buffered`; sorting them afterwards \
+                 by id or by value does not restore the order of the stream.\n\
+                 When each fetch ran:\n{}",
+                case.what(),
+                case.describe()
+            );
+            assert_no_leaked_tasks("fetch_all returned").await;
+        }
+    })
     .await;
+}
 
-    let expected: Vec<u32> = ids.iter().map(|id| id * 10).collect();
+#[tokio::test(start_paused = true)]
+async fn never_more_than_limit_fetches_at_once() {
+    let mut shape = 0;
+    for_each_seed(48, |mut rng| {
+        // Every id is there at once, so `limit` fetches can always run.
+        shape += 2;
+        let case = Case::seeded(&mut rng, shape);
+        async move {
+            let (results, _) = case.run().await;
+            assert_eq!(
+                results.len(),
+                case.ids.len(),
+                "{} returned {results:?}",
+                case.what()
+            );
+            case.probe.assert_peak_at_most(
+                case.limit,
+                &format!(
+                    "{} (a fetch is in flight from its first poll to its end)",
+                    case.what()
+                ),
+            );
+            let slots = case.limit.min(case.ids.len());
+            assert_eq!(
+                case.probe.peak(),
+                slots,
+                "{}: never more than {} fetch(es) were in flight at once, but every id was \
+                 there from the start and {slots} may run together. Fetching one id at a time \
+                 (awaiting each fetch before starting the next, as `then` or a `for` loop do) \
+                 wastes the limit: `buffered(limit)` keeps `limit` fetches running.\n\
+                 When each fetch ran:\n{}",
+                case.what(),
+                case.probe.peak(),
+                case.describe()
+            );
+            assert_no_leaked_tasks("fetch_all returned").await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there() {
+    let mut shape = 0;
+    for_each_seed(48, |mut rng| {
+        shape += 1;
+        let case = Case::seeded(&mut rng, shape);
+        async move {
+            let (_, elapsed) = case.run().await;
+            let spans = case.spans();
+            let latest = case.latest_starts();
+            let late = (0..case.ids.len()).any(|i| {
+                spans
+                    .get(i)
+                    .and_then(|s| s.0)
+                    .is_none_or(|at| at > latest[i])
+            });
+            let last_end = spans.iter().filter_map(|s| s.1).max().unwrap_or(0);
+            let done_at = last_end.max(case.arrives.last().copied().unwrap_or(0));
+            assert!(
+                !late && elapsed == ms(done_at),
+                "{} returned after {}. Every fetch must start as soon as its id is there and \
+                 fewer than `limit` fetches are waiting to be handed on, and fetch_all \
+                 returns when the last one ends.\nWhen each fetch ran:\n{}\
+                 A fetch that started late: the stream was collected before fetching, ids \
+                 were gathered in batches (`chunks`) that wait for their slowest fetch, the \
+                 fetches ran one at a time, or the fetches were not polled while waiting for \
+                 the next id. `ids.map(fetch).buffered(limit)` pulls ids as they come and \
+                 polls every fetch in flight at once.",
+                case.what(),
+                fmt_duration(elapsed),
+                case.describe()
+            );
+            assert_no_leaked_tasks("fetch_all returned").await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn fetching_starts_as_soon_as_the_first_id_arrives() {
+    // The ids trickle in at odd instants; each fetch is done before the next
+    // id arrives, so each one must start the moment its id is there.
+    let ids = [7, 3, 9, 4];
+    let case = Case::new(&ids, &[113, 229, 337, 461], &[53, 61, 47, 59], 2);
+
+    let (results, elapsed) = case.run().await;
+
     assert_eq!(
-        results, expected,
-        "fetch_all(ids [1, 2, 3, 4, 5, 6], limit 3), where the first id is the slowest to \
-         fetch, returned {results:?}, expected {expected:?}: the result of each id, in the \
-         order the ids came. Results in the order the fetches *finished* usually mean \
-         `buffer_unordered` (or a JoinSet / FuturesUnordered) instead of `buffered`."
+        results,
+        [70, 30, 90, 40],
+        "fetch_all(ids 7, 3, 9, 4, arriving at 113, 229, 337 and 461ms, limit 2) returned \
+         {results:?}."
+    );
+    assert_eq!(
+        elapsed,
+        ms(520),
+        "{} returned after {}, expected exactly 520ms: each id should be fetched as soon as \
+         it arrives, so the last fetch (id 4, at 461ms, 59ms long) ends at 520ms. More \
+         means fetches waited for ids they did not need: the whole stream collected into a \
+         Vec before the first fetch, ids gathered into batches (`chunks`), fetches not \
+         polled while waiting for the next id, or each fetch awaited before the next id is \
+         pulled. Let `buffered` pull ids from the stream itself, as they come.\n\
+         When each fetch ran:\n{}",
+        case.what(),
+        fmt_duration(elapsed),
+        case.describe()
+    );
+    insta::with_settings!({
+        description => "fetch_all on a stream that yields ids 7, 3, 9, 4 at 113, 229, 337 and \
+            461ms; the fetches take 53, 61, 47 and 59ms; limit 2. Every fetch should start \
+            the moment its id arrives. If all the ids arrive before the first fetch starts, \
+            the stream was collected first.",
+        omit_expression => true,
+    }, {
+        insta::assert_snapshot!("trickle_schedule", case.log.to_string());
+    });
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_for_the_next_id_costs_no_wakeups() {
+    // Two ids at once, then nothing for almost a minute, then a third.
+    let case = Case::new(&[5, 8, 2], &[0, 0, 58_013], &[317, 211, 97], 2);
+    let (results, ()) = tokio::join!(async { case.run().await.0 }, async {
+        // Both fetches are done by 317ms; from 1s on nothing happens until
+        // the third id, whose own timer may cost the wheel a few wake-ups.
+        sleep(ms(1000)).await;
+        Wakeups::assert_quiet_for(
+            ms(50_000),
+            ONE_TIMER,
+            "fetch_all(ids 5 and 8 at once, 2 at 58013ms, limit 2) waited for its next id",
+        )
+        .await;
+    });
+    assert_eq!(
+        results,
+        [50, 80, 20],
+        "{} returned {results:?}",
+        case.what()
     );
     assert_no_leaked_tasks("fetch_all returned").await;
 }
 
 #[tokio::test(start_paused = true)]
-async fn never_more_than_limit_fetches_at_once() {
-    let ids: Vec<u32> = (1..=10).collect();
-    let service = Service::new(&ids, &[100; 10]);
-
-    let results = no_hang(
-        "fetch_all(10 ids, limit 3)",
-        fetch_all(ready_ids(&ids), 3, service.fetch()),
-    )
+async fn dropping_fetch_all_stops_every_fetch() {
+    for_each_seed(16, |mut rng| async move {
+        let n = rng.range(6, 10) as usize;
+        let ids: Vec<u32> = (0..n).map(|_| rng.range(1, 999) as u32).collect();
+        let mut distinct = ids.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        let times = rng.distinct_odd_ms(distinct.len(), 201, 1999);
+        let delays: Vec<u64> = ids
+            .iter()
+            .map(|id| times[distinct.iter().position(|d| d == id).unwrap()])
+            .collect();
+        let limit = rng.range(2, 3) as usize;
+        let case = Case::new(&ids, &vec![0; n], &delays, limit);
+        let end = case.latest_starts()[n - 1] + case.delay(n - 1);
+        let cancel_at = rng.odd_ms(end / 4, end / 2);
+        let what = format!(
+            "{}, dropped after {} (a caller's timeout)",
+            case.what(),
+            fmt_duration(ms(cancel_at))
+        );
+        let call = no_spin(&what, fetch_all(case.stream(), case.limit, case.fetch()));
+        let outcome = cancel_after(ms(cancel_at), call).await;
+        assert!(
+            outcome.is_none(),
+            "{what}: it returned before it was dropped, although the fetches take longer."
+        );
+        let ended_then = case.spans().iter().filter(|s| s.1.is_some()).count();
+        assert_nothing_left_running(&what, ms(60_000)).await;
+        let spans = case.spans();
+        let ended_later = spans.iter().filter(|s| s.1.is_some()).count() - ended_then;
+        let started_later = spans
+            .iter()
+            .filter(|s| s.0.is_some_and(|at| at > cancel_at))
+            .count();
+        assert!(
+            ended_later == 0 && started_later == 0 && case.probe.in_flight() == 0,
+            "{what}: after the caller dropped fetch_all's future, {started_later} fetch(es) \
+             still started, {ended_later} still ended, and {} were never dropped. When a \
+             future is dropped, everything it started must stop: a spawned task keeps running \
+             when its JoinHandle is dropped. `buffered` polls the fetches inside fetch_all's \
+             own future, so dropping it drops them.\nWhen each fetch ran:\n{}",
+            case.probe.in_flight(),
+            case.describe()
+        );
+    })
     .await;
-
-    assert_eq!(
-        results.len(),
-        10,
-        "fetch_all(10 ids, limit 3) returned {} results, expected one per id: {results:?}",
-        results.len()
-    );
-    service
-        .probe
-        .assert_peak_at_most(3, "fetch_all(10 ids of 100ms each, limit 3)");
-    let peak = service.probe.peak();
-    assert_eq!(
-        peak, 3,
-        "fetch_all(10 ids of 100ms each, limit 3) never had more than {peak} fetch(es) in \
-         flight, but it may run 3 at once. Fetching one id at a time (awaiting each fetch \
-         before starting the next, as `then` does) wastes the limit: `buffered(limit)` \
-         keeps `limit` fetches running."
-    );
-}
-
-#[tokio::test(start_paused = true)]
-async fn finishes_at_the_time_the_limit_implies() {
-    // limit 2: ids 1 and 2 start at 0ms. Id 1 is done at 100ms, so id 3
-    // starts then (and is done at 200ms). Id 2 is done at 300ms; then ids 4
-    // and 5 run, done at 400ms.
-    let ids = [1, 2, 3, 4, 5];
-    let service = Service::new(&ids, &[100, 300, 100, 100, 100]);
-
-    let watch = Stopwatch::start();
-    let results = no_hang(
-        "fetch_all(5 ids, limit 2)",
-        fetch_all(ready_ids(&ids), 2, service.fetch()),
-    )
-    .await;
-
-    assert_eq!(
-        results,
-        [10, 20, 30, 40, 50],
-        "fetch_all(ids [1, 2, 3, 4, 5], limit 2) returned {results:?}, expected [10, 20, 30, \
-         40, 50]: the result of each id, in the order of the ids (not in the order the \
-         fetches finished)."
-    );
-    watch.assert_elapsed(
-        ms(400),
-        "fetch_all(fetches of 100, 300, 100, 100 and 100ms, limit 2)",
-        "With 2 fetches in flight at all times, the next fetch starts as soon as a slot \
-         frees up, and the five fetches are done at 400ms. 500ms means fixed batches (2, \
-         then 2, then 1: a batch waits for its slowest fetch before the next batch \
-         starts); 700ms means one fetch at a time; 300ms means all at once, with no limit.",
-    );
-}
-
-#[tokio::test(start_paused = true)]
-async fn fetching_starts_as_soon_as_the_first_id_arrives() {
-    // The ids trickle in: one every 100ms, at 100, 200, 300 and 400ms. Each
-    // fetch takes 50ms, so it is done before the next id arrives.
-    let ids = [1, 2, 3, 4];
-    let service = Service::new(&ids, &[50; 4]);
-    let log = service.log.clone();
-    let trickle = stream::iter(ids).then(move |id| {
-        let log = log.clone();
-        async move {
-            sleep(ms(100)).await;
-            log.record(format!("id {id} arrives"));
-            id
-        }
-    });
-
-    let watch = Stopwatch::start();
-    let results = no_hang(
-        "fetch_all(a stream that yields an id every 100ms, limit 2)",
-        fetch_all(trickle, 2, service.fetch()),
-    )
-    .await;
-
-    assert_eq!(
-        results,
-        [10, 20, 30, 40],
-        "fetch_all(ids 1 to 4, arriving one every 100ms, limit 2) returned {results:?}."
-    );
-    watch.assert_elapsed(
-        ms(450),
-        "fetch_all(4 ids arriving one every 100ms, fetches of 50ms, limit 2)",
-        "Each id should be fetched as soon as it arrives, so the last fetch (id 4 arrives \
-         at 400ms) is done at 450ms. More means fetches waited for ids they did not need: \
-         the whole stream collected into a Vec before the first fetch (500ms), ids gathered \
-         into batches (`chunks`), or each fetch awaited before the next id is pulled \
-         (600ms). Let `buffered` pull ids from the stream itself, as they come.",
-    );
-    insta::with_settings!({
-        description => "fetch_all on a stream that yields ids 1 to 4 at 100, 200, 300 and \
-            400ms; each fetch takes 50ms; limit 2. Every fetch should start the moment its \
-            id arrives. If all the ids arrive before the first fetch starts, the stream \
-            was collected first.",
-        omit_expression => true,
-    }, {
-        insta::assert_snapshot!("trickle_schedule", service.log.to_string());
-    });
-}
-
-#[tokio::test(start_paused = true)]
-async fn an_empty_stream_gives_an_empty_vec() {
-    let service = Service::new(&[], &[]);
-    let watch = Stopwatch::start();
-    let results = no_hang(
-        "fetch_all(an empty stream, limit 3)",
-        fetch_all(ready_ids(&[]), 3, service.fetch()),
-    )
-    .await;
-    assert!(
-        results.is_empty(),
-        "fetch_all(an empty stream) returned {results:?}, expected an empty Vec."
-    );
-    watch.assert_elapsed(
-        ms(0),
-        "fetch_all(an empty stream)",
-        "There is nothing to fetch, so nothing to wait for.",
-    );
-    assert_eq!(
-        service.probe.started(),
-        0,
-        "fetch_all(an empty stream) started a fetch, but there was no id to fetch."
-    );
 }

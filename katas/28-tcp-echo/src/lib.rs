@@ -48,6 +48,8 @@ where
 /// - When `shutdown` completes, stop accepting, close every connection that
 ///   is still open (no task may outlive `serve`), and return `Ok(())`.
 /// - If accepting fails, return that error (after closing the connections).
+/// - If this future is dropped before it returns, the connections close
+///   with it: no connection task may outlive `serve`.
 pub async fn serve(listener: TcpListener, shutdown: impl Future<Output = ()>) -> io::Result<()> {
     // `tokio::select!` the shutdown signal against `listener.accept()` in a
     // loop; spawn each connection into a `tokio::task::JoinSet`, whose tasks

@@ -80,6 +80,8 @@ impl Error for JobError {
 /// - As soon as one job fails (an `Err`, or a panic): return that failure
 ///   at once, as a `JobError` naming the job, and cancel every other job.
 ///   "First" means first in time, not first in the list.
+/// - If the caller drops this future before it is done, every job still
+///   running is cancelled too.
 pub async fn try_all<T: Send + 'static>(jobs: Vec<Job<T>>) -> Result<Vec<T>, JobError> {
     // Spawn the jobs into a tokio::task::JoinSet, remember which task runs
     // which job, and take the results as they come (join_next_with_id).

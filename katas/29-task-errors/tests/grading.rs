@@ -1,13 +1,30 @@
 //! Grading tests for kata 29: errors and panics in tasks.
 //!
-//! Every test runs on a paused clock, so a job that takes 300ms takes
-//! exactly 300ms of virtual time, and "try_all returned at the first
+//! Every test runs on a paused clock, so a job that takes 317ms takes
+//! exactly 317ms of virtual time, and "try_all returned at the first
 //! failure" is a question about exact elapsed time.
 //!
 //! The jobs that panic do it with `std::panic::resume_unwind`: a real panic,
 //! which a task reports as a `JoinError` like any other, but one that does
 //! not print a "thread panicked" message, so the only messages you see are
 //! about your code.
+//!
+//! | mistake | the test that catches it |
+//! |---|---|
+//! | each job awaited right after it is spawned (one after the other) | `all_jobs_succeeding_return_every_value_in_input_order` |
+//! | values in the order the jobs finished, not the order of the list | `all_jobs_succeeding_return_every_value_in_input_order`, `values_come_back_in_input_order_whatever_the_finishing_order` |
+//! | the jobs run in place (`join_all`, `FuturesUnordered`) instead of each in its own task | `values_come_back_in_input_order_whatever_the_finishing_order` |
+//! | `select_all` on an empty list (it panics) | `no_jobs_is_ok_and_empty` |
+//! | waits for every job before looking at the results | `returns_at_the_first_failures_virtual_time` |
+//! | handles awaited in list order: a late failure of an early job wins | `the_earliest_failure_wins_not_the_first_in_the_list` |
+//! | the rest detached (handles dropped) instead of aborted | `the_other_jobs_are_cancelled_when_one_fails`, `the_first_failure_in_time_wins_and_the_rest_are_dropped` |
+//! | a `JoinError` unwrapped: the job's panic escapes `try_all` | `a_panicking_job_becomes_a_job_error_and_cancels_the_rest` |
+//! | the panic message looked for only as a `String`, or only as a `&str` | `error_messages_name_the_job_and_the_cause`, `the_first_failure_in_time_wins_and_the_rest_are_dropped` |
+//! | a payload that is not a string shown with `{:?}` (`Any { .. }`) | `error_messages_name_the_job_and_the_cause` |
+//! | the wrong job named for a panic (the id lost, guessed from `is_finished`) | `the_first_failure_in_time_wins_and_the_rest_are_dropped` |
+//! | a polling loop (`is_finished` + `sleep`) instead of awaiting completion | `the_first_failure_in_time_wins_and_the_rest_are_dropped` (odd times), `waiting_for_jobs_costs_no_wakeups` |
+//! | a spinning loop (`is_finished` + `yield_now`): never waits, time cannot move | `all_jobs_succeeding_return_every_value_in_input_order` and every test (`no_spin`) |
+//! | the jobs keep running when the caller drops `try_all` (a `Vec` of `JoinHandle`s) | `dropping_try_all_cancels_every_job` |
 
 use std::any::Any;
 use std::error::Error;
@@ -17,10 +34,14 @@ use std::time::Duration;
 
 use futures::FutureExt;
 use kata_29_task_errors::{try_all, BoxError, Job, JobError};
+use std::sync::{Arc, Mutex};
+
 use kata_support::{
-    assert_no_leaked_tasks, fmt_duration, ms, no_hang, DropFlag, DropProbe, Stopwatch,
+    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
+    ms, no_hang, no_spin, DropFlag, DropProbe, Jitter, Rng, Stopwatch, Wakeups,
 };
-use tokio::time::sleep;
+use tokio::sync::oneshot;
+use tokio::time::{sleep, Instant};
 
 /// A job that succeeds with `value` after `millis`.
 fn ok_after<T: Send + 'static>(name: &'static str, millis: u64, value: T) -> Job<T> {
@@ -70,7 +91,8 @@ fn watched<T: Send + 'static>(name: &'static str, millis: u64, value: T) -> (Dro
 /// Runs `try_all` under the hang guard. If `try_all` itself panics, the
 /// test fails with an explanation instead of the bare panic.
 async fn run<T: Send + 'static>(what: &str, jobs: Vec<Job<T>>) -> Result<Vec<T>, JobError> {
-    match no_hang(what, AssertUnwindSafe(try_all(jobs)).catch_unwind()).await {
+    let guarded = no_spin(what, AssertUnwindSafe(try_all(jobs)).catch_unwind());
+    match no_hang(what, guarded).await {
         Ok(result) => result,
         Err(payload) => {
             let message = payload
@@ -371,4 +393,399 @@ async fn error_messages_name_the_job_and_the_cause() {
         insta::assert_snapshot!("error_messages", report);
     });
     assert_no_leaked_tasks("the last try_all returned").await;
+}
+
+// ---------------------------------------------------------------------------
+// Seeded batches: irregular times, shuffled outcomes, jittered schedules.
+
+/// Job names for the seeded batches.
+const NAMES: [&str; 10] = [
+    "fetch",
+    "parse",
+    "resize",
+    "index",
+    "upload",
+    "thumbnail",
+    "checksum",
+    "notify",
+    "render",
+    "compress",
+];
+
+/// How one job of a seeded batch ends.
+#[derive(Debug, Clone)]
+enum Ending {
+    Value(u64),
+    Error(io::ErrorKind, &'static str),
+    PanicStr(&'static str),
+    PanicString(String),
+    PanicNumber(u32),
+}
+
+impl Ending {
+    /// A random failure.
+    fn random_failure(rng: &mut Rng) -> Ending {
+        match rng.below(4) {
+            0 => Ending::Error(
+                *rng.pick(&[
+                    io::ErrorKind::ConnectionRefused,
+                    io::ErrorKind::NotFound,
+                    io::ErrorKind::PermissionDenied,
+                ]),
+                ["refused", "no such page", "not allowed here"][rng.below(3) as usize],
+            ),
+            1 => {
+                let texts: [&'static str; 2] = ["unexpected end of input", "bad header"];
+                Ending::PanicStr(texts[rng.below(2) as usize])
+            }
+            2 => Ending::PanicString(format!("index {} out of range", rng.range(10, 99))),
+            _ => Ending::PanicNumber(rng.range(1, 9) as u32),
+        }
+    }
+}
+
+/// One job of a seeded batch: its name, when it ends (virtual ms) and how.
+#[derive(Debug, Clone)]
+struct Planned {
+    name: &'static str,
+    at: u64,
+    ending: Ending,
+}
+
+/// Shared between the test and its jobs.
+type Shared<T> = Arc<Mutex<Vec<T>>>;
+
+/// What the jobs of a batch did, as the test sees it.
+#[derive(Clone, Default)]
+struct Seen {
+    /// (job, virtual ms) of every job that reached its end.
+    finished: Shared<(&'static str, u64)>,
+    /// The task each job ran in.
+    tasks: Shared<(&'static str, Option<tokio::task::Id>)>,
+}
+
+/// Builds the batch's jobs; each carries a drop probe, records the task it
+/// runs in and when it ended, and yields a seeded number of times before it
+/// ends (so jobs that end at the same instant end in a seeded order).
+fn build(plan: &[Planned], jitter: &Jitter, seen: &Seen) -> (Vec<DropFlag>, Vec<Job<u64>>) {
+    let start = Instant::now();
+    plan.iter()
+        .map(|planned| {
+            let (flag, probe) = DropFlag::new();
+            let (planned, jitter, seen) = (planned.clone(), jitter.clone(), seen.clone());
+            let job = Job::new(planned.name, async move {
+                let _probe: DropProbe = probe;
+                seen.tasks
+                    .lock()
+                    .unwrap()
+                    .push((planned.name, tokio::task::try_id()));
+                if planned.at > 0 {
+                    sleep(ms(planned.at)).await;
+                }
+                jitter.pause().await;
+                let at = start.elapsed().as_millis() as u64;
+                seen.finished.lock().unwrap().push((planned.name, at));
+                match planned.ending {
+                    Ending::Value(value) => Ok(value),
+                    Ending::Error(kind, text) => Err(BoxError::from(io::Error::new(kind, text))),
+                    Ending::PanicStr(text) => std::panic::resume_unwind(Box::new(text)),
+                    Ending::PanicString(text) => std::panic::resume_unwind(Box::new(text)),
+                    Ending::PanicNumber(n) => std::panic::resume_unwind(Box::new(n)),
+                }
+            });
+            (flag, job)
+        })
+        .unzip()
+}
+
+fn describe_plan(plan: &[Planned]) -> String {
+    let jobs: Vec<String> = plan
+        .iter()
+        .map(|p| {
+            let how = match &p.ending {
+                Ending::Value(v) => format!("Ok({v})"),
+                Ending::Error(kind, text) => format!("Err({kind:?}: {text})"),
+                Ending::PanicStr(text) => format!("panics with &str {text:?}"),
+                Ending::PanicString(text) => format!("panics with String {text:?}"),
+                Ending::PanicNumber(n) => format!("panics with a u32 ({n})"),
+            };
+            format!("{}: {how} after {}ms", p.name, p.at)
+        })
+        .collect();
+    format!("try_all([{}])", jobs.join(", "))
+}
+
+#[tokio::test(start_paused = true)]
+async fn values_come_back_in_input_order_whatever_the_finishing_order() {
+    for_each_seed(32, |mut rng| async move {
+        let n = rng.range(0, 8) as usize;
+        let mut names = NAMES.to_vec();
+        rng.shuffle(&mut names);
+        // Unequal times, some repeated, some zero (ready at the first poll).
+        let times: Vec<u64> = (0..n)
+            .map(|_| match rng.below(5) {
+                0 => 0,
+                1 => 211,
+                _ => rng.odd_ms(1, 2000),
+            })
+            .collect();
+        let mut values: Vec<u64> = (0..n).map(|_| rng.range(0, 999)).collect();
+        if n >= 2 && values.windows(2).all(|w| w[0] <= w[1]) {
+            values.swap(0, n - 1);
+        }
+        let plan: Vec<Planned> = (0..n)
+            .map(|i| Planned {
+                name: names[i],
+                at: times[i],
+                ending: Ending::Value(values[i]),
+            })
+            .collect();
+        let what = describe_plan(&plan);
+        let seen = Seen::default();
+        let (_flags, jobs) = build(&plan, &Jitter::new(rng.next_u64()), &seen);
+        let watch = Stopwatch::start();
+        let result = run(&what, jobs).await;
+        assert!(
+            matches!(&result, Ok(got) if *got == values),
+            "{what} returned {}, expected Ok({values:?}): every value at the position of its \
+             job in the list, whatever order the jobs finished in. Collect the results as they \
+             come and put each one back in its job's place (remember which task runs which \
+             job: the id of set.spawn(..), join_next_with_id).",
+            describe(&result)
+        );
+        watch.assert_elapsed(
+            ms(times.iter().copied().max().unwrap_or(0)),
+            &what,
+            "Every job runs at the same time, so the batch takes as long as its slowest job. \
+             Longer means the jobs ran one after the other, or try_all checked on them on a \
+             timer instead of awaiting them.",
+        );
+        let tasks = seen.tasks.lock().unwrap().clone();
+        let mut ids: Vec<tokio::task::Id> = tasks.iter().filter_map(|(_, id)| *id).collect();
+        ids.sort_by_key(|id| id.to_string());
+        ids.dedup();
+        assert!(
+            ids.len() == n,
+            "{what}: the {n} jobs ran in {} task(s) of their own (task ids: {tasks:?}), \
+             expected one task per job. try_all must run each job in its own task \
+             (JoinSet::spawn or tokio::spawn): that is what turns a job's panic into a \
+             JoinError instead of a panic of try_all, and what lets the jobs run in parallel \
+             on a multi-thread runtime.",
+            ids.len()
+        );
+        assert_no_leaked_tasks(&format!("{what} returned")).await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_first_failure_in_time_wins_and_the_rest_are_dropped() {
+    for_each_seed(48, |mut rng| async move {
+        let n = rng.range(1, 8) as usize;
+        let mut names = NAMES.to_vec();
+        rng.shuffle(&mut names);
+        let first = rng.below(n as u64) as usize;
+        let fails_at = if rng.chance(1, 6) {
+            0
+        } else {
+            rng.odd_ms(2, 1500)
+        };
+        let plan: Vec<Planned> = (0..n)
+            .map(|i| {
+                let (at, ending) = if i == first {
+                    (fails_at, Ending::random_failure(&mut rng))
+                } else if rng.chance(1, 3) {
+                    // Another failure, strictly later.
+                    (
+                        fails_at + rng.odd_ms(1, 900),
+                        Ending::random_failure(&mut rng),
+                    )
+                } else {
+                    // A success, before or after the failure.
+                    (rng.odd_ms(1, 3000), Ending::Value(rng.range(0, 999)))
+                };
+                Planned {
+                    name: names[i],
+                    at,
+                    ending,
+                }
+            })
+            .collect();
+        let what = describe_plan(&plan);
+        let seen = Seen::default();
+        let (flags, jobs) = build(&plan, &Jitter::new(rng.next_u64()), &seen);
+        let watch = Stopwatch::start();
+        let result = run(&what, jobs).await;
+        let returned_at = watch.elapsed();
+        let expected = &plan[first];
+        let name = expected.name;
+        let matches = match (&result, &expected.ending) {
+            (Err(JobError::Failed { job, error }), Ending::Error(kind, text)) => {
+                *job == name
+                    && error
+                        .downcast_ref::<io::Error>()
+                        .is_some_and(|e| e.kind() == *kind && e.to_string() == *text)
+            }
+            (Err(JobError::Panicked { job, message }), Ending::PanicStr(text)) => {
+                *job == name && message.as_deref() == Some(*text)
+            }
+            (Err(JobError::Panicked { job, message }), Ending::PanicString(text)) => {
+                *job == name && message.as_deref() == Some(text.as_str())
+            }
+            (Err(JobError::Panicked { job, message }), Ending::PanicNumber(_)) => {
+                *job == name && message.is_none()
+            }
+            _ => false,
+        };
+        assert!(
+            matches,
+            "{what} returned {}, expected the failure of job {name:?} ({:?}), the first to \
+             fail in time (at {fails_at}ms). The job that failed must be named (which task \
+             ran which job: the id of set.spawn(..) and JoinError::id()), with the job's own \
+             error, or the panic's message if its payload is a &'static str or a String \
+             (None otherwise).",
+            describe(&result),
+            expected.ending
+        );
+        assert_eq!(
+            returned_at,
+            ms(fails_at),
+            "{what} returned after {} of virtual time, expected exactly {fails_at}ms, when \
+             job {name:?} failed: take the results as they come (JoinSet::join_next) and \
+             return at the first failure, without waiting on a timer.",
+            fmt_duration(returned_at)
+        );
+        for _ in 0..8 {
+            tokio::task::yield_now().await;
+        }
+        for (planned, flag) in plan.iter().zip(&flags) {
+            flag.assert_dropped(&format!(
+                "{what}: job {:?} (after try_all returned {name:?}'s failure)",
+                planned.name
+            ));
+        }
+        // Nothing of the batch may still be running: give it ten minutes.
+        sleep(ms(600_000)).await;
+        let late: Vec<(&str, u64)> = seen
+            .finished
+            .lock()
+            .unwrap()
+            .iter()
+            .copied()
+            .filter(|(_, at)| *at > fails_at)
+            .collect();
+        assert!(
+            late.is_empty(),
+            "{what}: after try_all had returned at {fails_at}ms, these jobs still ran to their \
+             end (job, virtual ms): {late:?}. Returning does not stop spawned tasks: abort \
+             them (dropping a JoinSet aborts every task still in it).",
+        );
+        assert_no_leaked_tasks(&format!("{what} returned")).await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_try_all_cancels_every_job() {
+    for_each_seed(16, |mut rng| async move {
+        let n = rng.range(1, 6) as usize;
+        let mut names = NAMES.to_vec();
+        rng.shuffle(&mut names);
+        let plan: Vec<Planned> = (0..n)
+            .map(|i| Planned {
+                name: names[i],
+                at: rng.odd_ms(100, 5000),
+                ending: Ending::Value(i as u64),
+            })
+            .collect();
+        // The caller gives up before the slowest job is done.
+        let slowest = plan.iter().map(|p| p.at).max().unwrap_or(0);
+        let give_up = rng.odd_ms(1, slowest - 1);
+        let what = format!(
+            "{} under a caller's {give_up}ms timeout",
+            describe_plan(&plan)
+        );
+        let seen = Seen::default();
+        let (flags, jobs) = build(&plan, &Jitter::new(rng.next_u64()), &seen);
+        let output = cancel_after(ms(give_up), no_spin(&what, try_all(jobs))).await;
+        assert!(
+            output.is_none(),
+            "{what}: try_all returned {} before the slowest job ({slowest}ms) was done.",
+            output.as_ref().map(describe).unwrap_or_default()
+        );
+        for (planned, flag) in plan.iter().zip(&flags) {
+            for _ in 0..8 {
+                tokio::task::yield_now().await;
+            }
+            flag.assert_dropped(&format!(
+                "{what}: job {:?} (the caller dropped try_all at {give_up}ms)",
+                planned.name
+            ));
+        }
+        assert_nothing_left_running(
+            &format!(
+                "{what}: the caller dropped try_all at {give_up}ms. When try_all's own future \
+                 is dropped, every job of the batch must be cancelled too: keep the tasks in \
+                 a JoinSet, which aborts them when it is dropped (a Vec of JoinHandles only \
+                 detaches them)"
+            ),
+            ms(60_000),
+        )
+        .await;
+        let late: Vec<(&str, u64)> = seen
+            .finished
+            .lock()
+            .unwrap()
+            .iter()
+            .copied()
+            .filter(|(_, at)| *at > give_up)
+            .collect();
+        assert!(
+            late.is_empty(),
+            "{what}: these jobs still ran to their end after the caller dropped try_all \
+             (job, virtual ms): {late:?}."
+        );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn waiting_for_jobs_costs_no_wakeups() {
+    // Jobs that finish when the test says so: no timer anywhere.
+    let order = [2usize, 0, 3, 1];
+    let mut finish = Vec::new();
+    let mut jobs = Vec::new();
+    for (i, name) in ["render", "fetch", "parse", "upload"]
+        .into_iter()
+        .enumerate()
+    {
+        let (tx, rx) = oneshot::channel::<()>();
+        finish.push(tx);
+        jobs.push(Job::new(name, async move {
+            let _ = rx.await;
+            Ok(100 - i as u64 * 7)
+        }));
+    }
+    let batch = tokio::spawn(no_spin("try_all", try_all(jobs)));
+    Wakeups::assert_quiet_for(
+        ms(60_000),
+        0,
+        "try_all waited for four jobs that were all still running",
+    )
+    .await;
+    let mut finish: Vec<Option<oneshot::Sender<()>>> = finish.into_iter().map(Some).collect();
+    for i in order {
+        let _ = finish[i].take().unwrap().send(());
+        tokio::task::yield_now().await;
+    }
+    let result = no_hang("try_all, once its four jobs had finished,", batch)
+        .await
+        .expect("try_all panicked");
+    assert!(
+        matches!(&result, Ok(values) if values == &[100, 93, 86, 79]),
+        "try_all(render, fetch, parse, upload), finishing in the order parse, render, \
+         upload, fetch, returned {}, expected Ok([100, 93, 86, 79]).",
+        describe(&result)
+    );
+    assert_no_leaked_tasks("try_all returned").await;
 }

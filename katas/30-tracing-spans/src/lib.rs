@@ -14,6 +14,8 @@ use std::time::Duration;
 
 // You will need some of these (and `tracing::instrument` or `info_span!`).
 #[allow(unused_imports)]
+use tokio::task::JoinSet;
+#[allow(unused_imports)]
 use tracing::{info, info_span, instrument, Instrument};
 
 /// One request: who asks, and for which items.
@@ -43,11 +45,14 @@ pub async fn fetch_price(item: u32) -> u32 {
 ///   `id` and `user` (the user by Display: `user=ann`, not `user="ann"`),
 ///   and no other field.
 /// - Logs `received` with the field `items` (how many items).
-/// - Spawns one task per item (`tokio::spawn`) running `fetch_price(item)`
-///   inside a span named `fetch` with the field `item`, a child of the
-///   request span. The fetches run at the same time.
+/// - Spawns one task per item running `fetch_price(item)` inside a span
+///   named `fetch` with the field `item`, a child of the request span. The
+///   fetches run at the same time.
 /// - Awaits them all, then logs `done` with the field `total`, and returns
 ///   the total.
+/// - If the request's future is dropped before it is done (its client hung
+///   up), its fetches stop too: spawn them into a `tokio::task::JoinSet`,
+///   which aborts its tasks when it is dropped.
 pub async fn handle_request(req: Request) -> u32 {
     // The span must be current whenever this function runs, and only then:
     // `#[instrument(..)]` on the function, or `.instrument(span)` on its

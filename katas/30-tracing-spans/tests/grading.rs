@@ -12,13 +12,29 @@
 //!
 //! virtual time, level, the spans the event happened in (outermost first),
 //! then the message and the event's fields.
+//!
+//! | mistake | the test that catches it |
+//! |---|---|
+//! | a `span.enter()` guard held across `.await`: another request is logged inside this one's span | `concurrent_requests_keep_their_spans_apart`, `many_requests_at_once_keep_their_spans_apart` |
+//! | an `enter()` guard held across `.await` inside each fetch task: one fetch is logged inside another's span | `concurrent_requests_keep_their_spans_apart`, `many_requests_at_once_keep_their_spans_apart` (price against item) |
+//! | an `EnteredSpan` (`span.entered()`) held across `.await`: the future is not `Send` | `handle_request_can_run_inside_tokio_spawn` (tests/spawnable.rs) |
+//! | fetches spawned without a span: their lines have no context | `spawned_fetches_log_inside_the_request_span` |
+//! | the fetch span created inside the spawned task: no request above it | `spawned_fetches_log_inside_the_request_span` |
+//! | `.in_current_span()` only: the fetch lines have no `fetch{item=..}` | `spawned_fetches_log_inside_the_request_span` |
+//! | `#[instrument]` recording the whole request (no `skip_all`/`fields`), the user by `Debug` | `one_request_logs_every_line_inside_its_span` |
+//! | a span below the subscriber's level (`level = "debug"`): as if there were none | `spawned_fetches_log_inside_the_request_span` |
+//! | `received` or `done` logged outside the request span | `spawned_fetches_log_inside_the_request_span` |
+//! | each fetch awaited before the next is spawned | `the_fetches_run_at_the_same_time` |
+//! | fetches spawned detached: they keep running (and logging) after the request was dropped | `dropping_a_request_cancels_its_fetches` |
 
 use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex};
 
 use kata_30_tracing_spans::{handle_request, Request};
-use kata_support::{ms, no_hang, Stopwatch};
+use kata_support::{
+    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, Jitter, Stopwatch,
+};
 use tokio::time::Instant;
 use tracing::subscriber::DefaultGuard;
 use tracing_subscriber::fmt::format::Writer;
@@ -122,13 +138,25 @@ fn why_spans_are_wrong(spans: &str, expected: &str) -> &'static str {
         "The line was logged outside every span. For a spawned fetch this means the task \
          does not carry the request's span: a spawned task starts with no span at all, \
          so give its future one before spawning it: \
-         tokio::spawn(fetch_price(item).instrument(info_span!(\"fetch\", item))). For \
-         `received`/`done` it means handle_request is not running inside its span."
+         fetch_price(item).instrument(info_span!(\"fetch\", item)). For \
+         `received`/`done` it means handle_request is not running inside its span (or the \
+         span is below the INFO level, so it is not recorded at all)."
     } else if !spans.starts_with("request{") && expected.starts_with("request{") {
         "The fetch span has no request span above it. A span's parent is whatever span \
          is current when the span is *created*; inside a freshly spawned task nothing is \
          current. Create the fetch span in handle_request (where the request span is \
-         current) and pass it in: tokio::spawn(fetch_price(item).instrument(span))."
+         current) and pass it in: fetch_price(item).instrument(span)."
+    } else if expected.contains(":fetch{") && !spans.contains(":fetch{") {
+        "The fetch's line has the request span but no fetch span of its own: each \
+         fetch runs inside a span named `fetch` with the field item, a child of the \
+         request span (`.in_current_span()` only passes the request span on)."
+    } else if spans.contains(":fetch{") && !expected.contains(":fetch{") {
+        "A line of the request itself (`received`, `done`) is inside a fetch span: a \
+         fetch span was still entered when it was logged."
+    } else if spans.contains(":fetch{") && spans.split(':').next() != expected.split(':').next() {
+        "The fetch is logged inside another request's span: one request's span was still \
+         entered while another request ran, which is what a `span.enter()` guard held \
+         across an `.await` does. Use #[instrument] or `.instrument(span)`."
     } else {
         "Check the span names and fields against README.md: a span `request` with the \
          fields id and user (user by Display: `user = %req.user`) and nothing else \
@@ -137,9 +165,15 @@ fn why_spans_are_wrong(spans: &str, expected: &str) -> &'static str {
     }
 }
 
+/// `request{id=7 user=ann}`: the span a request's lines must be in.
+fn request_span(req: &Request) -> String {
+    format!("request{{id={} user={}}}", req.id, req.user)
+}
+
 /// Checks that every line of the log has the spans it must have: the
-/// request's for `received` and `done`, request + fetch for a fetch's lines.
-/// A fetch line belongs to the request whose items include the line's item.
+/// request's for `received` and `done`, request + fetch for a fetch's lines,
+/// and that a fetch's `found price=P` is in the span of the item it priced
+/// (P = item x 100).
 #[track_caller]
 fn assert_spans(lines: &[String], requests: &[&Request]) {
     assert!(
@@ -150,33 +184,35 @@ fn assert_spans(lines: &[String], requests: &[&Request]) {
     for line in lines {
         let spans = spans_of(line);
         let message = message_of(line);
-        let request_span = |req: &Request| format!("request{{id={} user={}}}", req.id, req.user);
-        let expected = if message.starts_with("received") || message.starts_with("done") {
-            // Which request? The one whose item count or total matches is
-            // ambiguous; the spans say which request it claims to be in.
-            requests
-                .iter()
-                .map(|req| request_span(req))
-                .find(|span| spans.ends_with(span.as_str()))
-                .unwrap_or_else(|| request_span(requests[0]))
-        } else if message.starts_with("looking up") || message.starts_with("found") {
+        let request_line = message.starts_with("received") || message.starts_with("done");
+        let fetch_line = message.starts_with("looking up") || message.starts_with("found");
+        if !request_line && !fetch_line {
+            continue;
+        }
+        // The request the line claims to be in, if it names a real one.
+        let claimed = requests
+            .iter()
+            .find(|req| spans.starts_with(request_span(req).as_str()));
+        let expected = if request_line {
+            request_span(claimed.unwrap_or(&requests[0]))
+        } else {
             // Whose fetch is it? The item in the line's fetch span says.
             let item = spans
                 .rsplit_once("fetch{item=")
                 .and_then(|(_, rest)| rest.split_once('}'))
                 .and_then(|(item, _)| item.parse::<u32>().ok());
-            let owner = requests
-                .iter()
-                .find(|req| item.is_some_and(|item| req.items.contains(&item)));
-            match (owner, item) {
-                (Some(req), Some(item)) => format!("{}:fetch{{item={item}}}", request_span(req)),
-                _ if requests.len() == 1 => {
-                    format!("{}:fetch{{item=..}}", request_span(requests[0]))
-                }
-                _ => "request{..}:fetch{item=..}".to_string(),
+            let owner = claimed
+                .filter(|req| item.is_some_and(|item| req.items.contains(&item)))
+                .or_else(|| {
+                    requests
+                        .iter()
+                        .find(|req| item.is_some_and(|item| req.items.contains(&item)))
+                })
+                .unwrap_or(&requests[0]);
+            match item {
+                Some(item) => format!("{}:fetch{{item={item}}}", request_span(owner)),
+                None => format!("{}:fetch{{item=..}}", request_span(owner)),
             }
-        } else {
-            continue;
         };
         assert_eq!(
             spans,
@@ -185,6 +221,21 @@ fn assert_spans(lines: &[String], requests: &[&Request]) {
              expected `{expected}`.\n{}",
             why_spans_are_wrong(&spans, &expected)
         );
+        if let Some(price) = message
+            .strip_prefix("found price=")
+            .and_then(|p| p.parse::<u32>().ok())
+        {
+            assert!(
+                spans.ends_with(&format!("fetch{{item={}}}", price / 100)),
+                "this log line is in the wrong fetch span:\n  {line}\nfetch_price(item) finds \
+                 price = item x 100, so this line was logged by the fetch of item {}, inside \
+                 another fetch's span. That is what an `enter()` guard held across an \
+                 `.await` does inside a task: the span stays entered on the thread while the \
+                 task waits, and the next task to run logs inside it. Attach the span to the \
+                 future instead: fetch_price(item).instrument(span).",
+                price / 100
+            );
+        }
     }
 }
 
@@ -286,4 +337,149 @@ async fn the_fetches_run_at_the_same_time() {
          slowest (30ms) decides. 60ms means they ran one after the other: spawn them \
          all before awaiting any.",
     );
+}
+
+#[tokio::test(start_paused = true)]
+async fn many_requests_at_once_keep_their_spans_apart() {
+    const USERS: [&str; 6] = ["ann", "bob", "cy", "dee", "eve", "fay"];
+    for_each_seed(24, |mut rng| async move {
+        let (log, guard) = capture();
+        let count = rng.range(2, 4) as usize;
+        let mut users = USERS.to_vec();
+        rng.shuffle(&mut users);
+        let requests: Vec<Request> = (0..count)
+            .map(|i| {
+                let items: Vec<u32> = (0..rng.range(1, 4))
+                    .map(|_| rng.range(1, 9) as u32)
+                    .collect();
+                request(rng.range(1, 999), users[i], &items)
+            })
+            .collect();
+        let what = format!(
+            "handle_request for {} at the same time (join!)",
+            requests
+                .iter()
+                .map(|r| format!("{{id {}, {}, items {:?}}}", r.id, r.user, r.items))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+        let jitter = Jitter::new(rng.next_u64());
+        let handled = requests.iter().map(|req| {
+            let (req, jitter) = (req.clone(), jitter.clone());
+            async move {
+                jitter.pause().await;
+                jitter.wrap(handle_request(req)).await
+            }
+        });
+        let totals = no_hang(&what, join_all(handled)).await;
+        let refs: Vec<&Request> = requests.iter().collect();
+        let lines = log.lines();
+        assert_spans(&lines, &refs);
+        for (req, total) in requests.iter().zip(&totals) {
+            let expected_total: u32 = req.items.iter().map(|item| item * 100).sum();
+            assert_eq!(
+                *total, expected_total,
+                "{what}: the request of {} (items {:?}) returned {total}, expected \
+                 {expected_total}.",
+                req.user, req.items
+            );
+            let span = request_span(req);
+            let count_of = |prefix: &str| {
+                lines
+                    .iter()
+                    .filter(|line| {
+                        spans_of(line).starts_with(span.as_str())
+                            && message_of(line).starts_with(prefix)
+                    })
+                    .count()
+            };
+            let n = req.items.len();
+            let counts = [
+                count_of("received"),
+                count_of("looking up"),
+                count_of("found"),
+                count_of("done"),
+            ];
+            assert_eq!(
+                counts,
+                [1, n, n, 1],
+                "{what}: inside {span}, the log has {} `received`, {} `looking up`, {} `found` \
+                 and {} `done` line(s), expected 1, {n}, {n} and 1: one `received`, one \
+                 `looking up` and one `found` per item, one `done`. Log:\n{}",
+                counts[0],
+                counts[1],
+                counts[2],
+                counts[3],
+                log.text()
+            );
+        }
+        drop(guard);
+        assert_nothing_left_running(&format!("{what} returned"), ms(60_000)).await;
+    })
+    .await;
+}
+
+/// Polls every future to completion, concurrently, in one task: the
+/// requests share the thread, as they would on a server.
+async fn join_all<F: std::future::Future>(futures: impl IntoIterator<Item = F>) -> Vec<F::Output> {
+    let mut pinned: Vec<_> = futures.into_iter().map(Box::pin).collect();
+    let mut outputs: Vec<Option<F::Output>> = pinned.iter().map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut done = true;
+        for (fut, out) in pinned.iter_mut().zip(outputs.iter_mut()) {
+            if out.is_none() {
+                match fut.as_mut().poll(cx) {
+                    std::task::Poll::Ready(value) => *out = Some(value),
+                    std::task::Poll::Pending => done = false,
+                }
+            }
+        }
+        if done {
+            std::task::Poll::Ready(())
+        } else {
+            std::task::Poll::Pending
+        }
+    })
+    .await;
+    outputs.into_iter().map(Option::unwrap).collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_a_request_cancels_its_fetches() {
+    for_each_seed(8, |mut rng| async move {
+        let (log, guard) = capture();
+        let items: Vec<u32> = (0..rng.range(2, 4))
+            .map(|_| rng.range(3, 9) as u32)
+            .collect();
+        let slowest = u64::from(*items.iter().max().unwrap()) * 10;
+        let give_up = rng.odd_ms(1, slowest - 1);
+        let what = format!(
+            "handle_request(5, eve, items {items:?}), dropped by its caller after {give_up}ms"
+        );
+        let output = cancel_after(ms(give_up), handle_request(request(5, "eve", &items))).await;
+        assert!(
+            output.is_none(),
+            "{what}: handle_request returned {output:?} before its slowest fetch ({slowest}ms)."
+        );
+        let before = log.lines().len();
+        assert_nothing_left_running(
+            &format!(
+                "{what}. When a request is dropped (its client hung up, a timeout around it), \
+                 its fetches must stop with it: spawn them into a tokio::task::JoinSet, which \
+                 aborts its tasks when it is dropped, instead of a bare tokio::spawn, whose \
+                 task keeps running detached when its JoinHandle is dropped"
+            ),
+            ms(60_000),
+        )
+        .await;
+        let lines = log.lines();
+        assert!(
+            lines.len() == before,
+            "{what}: after the request was dropped, its fetches went on logging:\n{}\nA fetch \
+             of a dropped request must be cancelled with it (JoinSet).",
+            lines[before..].join("\n")
+        );
+        drop(guard);
+    })
+    .await;
 }

@@ -1,5 +1,5 @@
 //! Wrong: uses the cancel-safe `read`, but collects each frame's bytes inside an `async` block that is itself the `select!` branch; when the tick wins, the block is dropped with the partial frame in it, so that is no more cancel safe than `read_exact`.
-//! Caught by: a_frame_split_by_a_tick_is_not_lost
+//! Caught by: a_frame_split_by_a_tick_is_not_lost, frames_survive_any_split
 
 use std::io;
 use std::time::Duration;

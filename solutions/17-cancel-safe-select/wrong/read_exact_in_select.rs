@@ -1,5 +1,5 @@
 //! Wrong: reads each frame with `read_exact` inside the `select!`; when the tick wins while a frame is half read, `read_exact`'s future is dropped with the bytes it already took from the stream, so "HEL" vanishes and the frames come out shifted (`["LOWOR"]`).
-//! Caught by: a_frame_split_by_a_tick_is_not_lost
+//! Caught by: a_frame_split_by_a_tick_is_not_lost, frames_survive_any_split
 
 use std::io;
 use std::time::Duration;

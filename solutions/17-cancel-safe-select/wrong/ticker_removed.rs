@@ -1,5 +1,5 @@
-//! Wrong: "fixes" the lost bytes by deleting the ticker's branch, so `read_exact` is never cancelled, but the loop no longer handles any tick (0 instead of 4): the heartbeat is gone.
-//! Caught by: the_ticker_keeps_ticking_while_a_frame_trickles_in
+//! Wrong: "fixes" the lost bytes by deleting the ticker's branch, so `read_exact` is never cancelled, but the loop no longer handles any tick: the heartbeat is gone.
+//! Caught by: the_ticker_keeps_ticking_while_a_frame_trickles_in, every_tick_is_handled_while_frames_trickle_in
 
 use std::io;
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! Wrong: the reads are cancel safe, but the tick branch is `sleep(tick)` written inside the `select!`, a brand-new timer every iteration; each read restarts it, so while bytes trickle in faster than `tick` it never fires (0 ticks instead of 4).
+//! Wrong: the reads are cancel safe, but the tick branch is `sleep(tick)` written inside the `select!`, a brand-new timer every iteration; each read restarts it, so while bytes trickle in faster than `tick` it never fires.
 //! Caught by: the_ticker_keeps_ticking_while_a_frame_trickles_in
 
 use std::io;

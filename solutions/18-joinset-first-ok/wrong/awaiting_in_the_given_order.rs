@@ -1,4 +1,4 @@
-//! Wrong: awaits the jobs one after the other, in the order given, so a slow first job holds up the answer (Some(1) at 300ms instead of Some(2) at 100ms) and the jobs do not even run at the same time.
+//! Wrong: awaits the jobs one after the other, in the order given, so a slow first job holds up the answer, and a later job that succeeded first is not the one returned.
 //! Caught by: returns_at_the_first_success
 
 use futures::future::BoxFuture;

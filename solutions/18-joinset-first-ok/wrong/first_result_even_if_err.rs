@@ -1,5 +1,5 @@
-//! Wrong: returns the first job to finish, whether it succeeded or not, so an early failure hides a later success (None at 10ms instead of Some(7) at 300ms).
-//! Caught by: failures_are_skipped_until_a_success
+//! Wrong: returns the first job to finish, whether it succeeded or not, so an early failure hides a later success.
+//! Caught by: returns_at_the_first_success, all_failures_give_none_when_the_last_one_fails
 
 use futures::future::BoxFuture;
 use tokio::task::JoinSet;

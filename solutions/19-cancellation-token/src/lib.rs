@@ -40,6 +40,17 @@ pub async fn flush(worker: usize) {
 /// Runs workers `0..n` until `token` is cancelled, waits until every one of
 /// them has flushed and finished, and returns their exits in worker order.
 pub async fn supervise(n: usize, token: CancellationToken) -> Vec<Exit> {
+    // The workers watch a child of the caller's token: cancelling the
+    // caller's token cancels the child too, but cancelling the child leaves
+    // the caller's token alone. The drop guard cancels the child when it is
+    // dropped: when supervise returns (every worker is done by then, so it
+    // changes nothing), and when the caller drops supervise's future before
+    // that (a timeout around it). Then the workers stop and flush on their
+    // own, as if the token had been cancelled, instead of running forever
+    // with nobody left to wait for them.
+    let token = token.child_token();
+    let _stop_workers_if_dropped = token.clone().drop_guard();
+
     let tracker = TaskTracker::new();
 
     // Every worker gets its own clone of the token: clones share one flag,

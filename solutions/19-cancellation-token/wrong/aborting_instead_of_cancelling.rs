@@ -34,6 +34,9 @@ pub async fn flush(worker: usize) {
 }
 
 pub async fn supervise(n: usize, token: CancellationToken) -> Vec<Exit> {
+    // Dropped with supervise: cancels the workers' child token, not ours.
+    let token = token.child_token();
+    let _guard = token.clone().drop_guard();
     let tracker = TaskTracker::new();
     let handles: Vec<_> = (0..n)
         .map(|w| tracker.spawn(worker(w, token.clone())))

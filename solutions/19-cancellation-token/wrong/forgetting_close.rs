@@ -1,5 +1,5 @@
 //! Wrong: never calls `tracker.close()`, so `tracker.wait()` never completes, even once every worker has finished: supervise hangs.
-//! Caught by: supervise_returns_when_the_last_worker_has_flushed
+//! Caught by: supervise_returns_when_the_last_worker_has_flushed, no_workers_means_nothing_to_wait_for
 
 use std::time::Duration;
 
@@ -34,6 +34,9 @@ pub async fn flush(worker: usize) {
 }
 
 pub async fn supervise(n: usize, token: CancellationToken) -> Vec<Exit> {
+    // Dropped with supervise: cancels the workers' child token, not ours.
+    let token = token.child_token();
+    let _guard = token.clone().drop_guard();
     let tracker = TaskTracker::new();
     let handles: Vec<_> = (0..n)
         .map(|w| tracker.spawn(worker(w, token.clone())))

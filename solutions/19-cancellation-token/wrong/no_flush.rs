@@ -1,4 +1,4 @@
-//! Wrong: the workers stop when the token is cancelled but skip their flush, so supervise returns at 260ms instead of 360ms and whatever the workers buffered is lost.
+//! Wrong: the workers stop when the token is cancelled but skip their flush, so supervise returns at the moment of cancellation instead of 100ms later, and whatever the workers buffered is lost.
 //! Caught by: supervise_returns_when_the_last_worker_has_flushed
 
 use std::time::Duration;
@@ -34,6 +34,9 @@ pub async fn flush(worker: usize) {
 }
 
 pub async fn supervise(n: usize, token: CancellationToken) -> Vec<Exit> {
+    // Dropped with supervise: cancels the workers' child token, not ours.
+    let token = token.child_token();
+    let _guard = token.clone().drop_guard();
     let tracker = TaskTracker::new();
     let handles: Vec<_> = (0..n)
         .map(|w| tracker.spawn(worker(w, token.clone())))

@@ -1,5 +1,5 @@
-//! Wrong: runs the jobs in fixed batches of `limit` and waits for each whole batch before starting the next, so a slot idles while its batch's slowest job finishes: 5s instead of 4s.
-//! Caught by: six_jobs_at_limit_two_end_at_four_seconds
+//! Wrong: runs the jobs in fixed batches of `limit` and waits for each whole batch before starting the next, so a slot idles while its batch's slowest job finishes, and later jobs start late.
+//! Caught by: each_job_starts_as_soon_as_a_slot_is_free
 
 use futures::future::BoxFuture;
 

@@ -1,4 +1,4 @@
-//! Wrong: runs every job at once with `join_all` and ignores `limit`, so all six jobs run at the same time (a peak of 6 where 2 are allowed).
+//! Wrong: runs every job at once with `join_all` and ignores `limit`, so every job runs at the same time (a peak of n where `limit` are allowed).
 //! Caught by: never_more_than_limit_jobs_run_at_once
 
 use futures::future::BoxFuture;

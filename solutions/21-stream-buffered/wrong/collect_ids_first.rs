@@ -1,5 +1,5 @@
-//! Wrong: collects the whole stream of ids into a Vec before fetching anything, so with a slow stream the first fetch only starts after the last id has arrived (500ms instead of 450ms).
-//! Caught by: fetching_starts_as_soon_as_the_first_id_arrives
+//! Wrong: collects the whole stream of ids into a Vec before fetching anything, so with a slow stream the first fetch only starts after the last id has arrived.
+//! Caught by: each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there
 
 use std::future::Future;
 

@@ -1,5 +1,5 @@
-//! Wrong: fetches in fixed batches of `limit` (chunks + join_all), so each batch waits for its slowest fetch while the other slots sit idle: 500ms instead of 400ms.
-//! Caught by: finishes_at_the_time_the_limit_implies
+//! Wrong: fetches in fixed batches of `limit` (chunks + join_all), so each batch waits for its slowest fetch while the other slots sit idle, and on a slow stream a batch waits for `limit` ids before fetching any.
+//! Caught by: each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there
 
 use std::future::Future;
 

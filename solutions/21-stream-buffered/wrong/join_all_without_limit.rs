@@ -1,4 +1,4 @@
-//! Wrong: collects every fetch future and awaits them all with `join_all`, so every fetch runs at once and `limit` is ignored (10 in flight where 3 may be).
+//! Wrong: collects every fetch future and awaits them all with `join_all`, so every fetch runs at once and `limit` is ignored.
 //! Caught by: never_more_than_limit_fetches_at_once
 
 use std::future::Future;

@@ -1,5 +1,5 @@
-//! Wrong: uses `then`, which awaits each fetch before pulling the next id, so the fetches run one after the other: ordered and bounded, but 700ms instead of 400ms.
-//! Caught by: finishes_at_the_time_the_limit_implies
+//! Wrong: uses `then`, which awaits each fetch before pulling the next id, so the fetches run one after the other: ordered and bounded, but never more than one in flight.
+//! Caught by: never_more_than_limit_fetches_at_once
 
 use std::future::Future;
 

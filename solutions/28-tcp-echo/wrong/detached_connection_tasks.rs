@@ -1,5 +1,5 @@
 //! Wrong: serve spawns each connection with a bare tokio::spawn and forgets the handle, so at shutdown it returns while the idle client's connection task keeps running (and its socket stays open).
-//! Caught by: serve_echoes_every_client_at_once_and_stops_on_shutdown
+//! Caught by: serve_echoes_every_client_at_once_and_stops_on_shutdown, serve_sleeps_while_idle_and_stops_the_moment_it_is_told
 
 use std::future::Future;
 use std::io;

@@ -1,5 +1,5 @@
 //! Wrong: handle reads until end of file and only then writes everything back, so a client that waits for its echo before sending more (any interactive client) waits forever.
-//! Caught by: echoes_each_chunk_as_soon_as_it_arrives
+//! Caught by: echoes_each_chunk_as_soon_as_it_arrives, echoes_irregular_bytes_exactly_and_at_once
 
 use std::future::Future;
 use std::io;

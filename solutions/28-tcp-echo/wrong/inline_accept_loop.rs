@@ -1,5 +1,5 @@
 //! Wrong: serve awaits handle inside the accept loop, so while one client stays connected no other connection is accepted: client B is never echoed while client A idles.
-//! Caught by: serve_echoes_every_client_at_once_and_stops_on_shutdown
+//! Caught by: serve_echoes_every_client_at_once_and_stops_on_shutdown, serve_sleeps_while_idle_and_stops_the_moment_it_is_told
 
 use std::future::Future;
 use std::io;

@@ -11,6 +11,7 @@
 
 use std::time::Duration;
 
+use tokio::task::JoinSet;
 use tracing::{info, info_span, instrument, Instrument};
 
 /// One request: who asks, and for which items.
@@ -43,25 +44,27 @@ pub async fn fetch_price(item: u32) -> u32 {
 pub async fn handle_request(req: Request) -> u32 {
     info!(items = req.items.len(), "received");
 
-    let fetches: Vec<_> = req
-        .items
-        .iter()
-        .map(|&item| {
-            // A spawned task starts with no current span: the runtime polls
-            // it from its own loop, not from inside our future. So the span
-            // travels with the future. It is created *here*, where the
-            // request span is current, which makes it the request span's
-            // child: its lines read `request{..}:fetch{item=2}: ...`.
-            let span = info_span!("fetch", item);
-            tokio::spawn(fetch_price(item).instrument(span))
-        })
-        .collect();
+    // A JoinSet owns the fetch tasks: if this request's future is dropped
+    // (its client hung up, a timeout around it), the set is dropped with it
+    // and aborts every fetch still running. A bare `tokio::spawn` would
+    // leave them running, detached, logging for a request nobody waits for.
+    let mut fetches = JoinSet::new();
+    for &item in &req.items {
+        // A spawned task starts with no current span: the runtime polls it
+        // from its own loop, not from inside our future. So the span
+        // travels with the future. It is created *here*, where the request
+        // span is current, which makes it the request span's child: its
+        // lines read `request{..}:fetch{item=2}: ...`.
+        let span = info_span!("fetch", item);
+        fetches.spawn(fetch_price(item).instrument(span));
+    }
 
+    // Every fetch was spawned before the first of these awaits, so they all
+    // run at the same time. The total does not depend on the order they
+    // finish in.
     let mut total = 0;
-    for fetch in fetches {
-        // Every fetch was spawned before the first of these awaits, so they
-        // all run at the same time.
-        total += fetch.await.expect("a fetch task panicked");
+    while let Some(price) = fetches.join_next().await {
+        total += price.expect("a fetch task panicked");
     }
     info!(total, "done");
     total

@@ -1,5 +1,5 @@
-//! Wrong: holds the `EnteredSpan` of `span.entered()` across `.await`; it is `!Send` (precisely because a span must not stay entered across a suspension), so the future of handle_request cannot be spawned: it does not compile inside tokio::spawn.
-//! Caught by: spawnable
+//! Wrong: holds the `EnteredSpan` of `span.entered()` across `.await`; it is `!Send` (precisely because a span must not stay entered across a suspension), so the future of handle_request cannot be spawned: tokio::spawn would refuse it ("future cannot be sent between threads safely").
+//! Caught by: handle_request_can_run_inside_tokio_spawn
 
 use std::time::Duration;
 

@@ -1,16 +1,18 @@
-// A job that keeps an Rc alive across an `.await` is not Send, so it cannot
-// be spawned: the task may be moved to another thread at any `.await`.
-// Use an Arc instead.
+// A job handed to first_ok cannot keep an Rc alive across an `.await`: a
+// task may move to another thread at any `.await`, so first_ok's jobs are
+// `BoxFuture`s, which are `Send`. Use an Arc instead.
 use std::rc::Rc;
 use std::time::Duration;
 
-use tokio::task::JoinSet;
+use kata_18_joinset_first_ok::first_ok;
 
-fn main() {
-    let mut set = JoinSet::new();
-    set.spawn(async {
+#[tokio::main]
+async fn main() {
+    let answer = first_ok::<u32, ()>(vec![Box::pin(async {
         let attempts = Rc::new(1u32);
         tokio::time::sleep(Duration::from_millis(10)).await;
-        *attempts
-    });
+        Ok(*attempts)
+    })])
+    .await;
+    println!("{answer:?}");
 }

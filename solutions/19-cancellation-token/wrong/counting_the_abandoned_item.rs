@@ -1,0 +1,63 @@
+//! Wrong: counts an item when it starts rather than when it completes, so the item abandoned at the cancellation is counted too (one item too many per worker).
+//! Caught by: supervise_returns_when_the_last_worker_has_flushed
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// How long a worker's flush takes once it has been asked to stop.
+pub const FLUSH_TIME: Duration = Duration::from_millis(100);
+
+/// How one worker ended: which worker, and how many items it completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exit {
+    pub worker: usize,
+    pub items: u32,
+}
+
+/// How long one item takes for worker `worker`: 50ms × (worker + 1).
+pub fn item_time(worker: usize) -> Duration {
+    Duration::from_millis(50 * (worker as u64 + 1))
+}
+
+/// Processes one item of work for `worker`. Given: do not change it.
+pub async fn process_item(worker: usize) {
+    tokio::time::sleep(item_time(worker)).await;
+}
+
+/// Writes out what `worker` has buffered; a worker must call it once when
+/// it stops. Given: do not change it.
+pub async fn flush(worker: usize) {
+    let _ = worker;
+    tokio::time::sleep(FLUSH_TIME).await;
+}
+
+pub async fn supervise(n: usize, token: CancellationToken) -> Vec<Exit> {
+    let token = token.child_token();
+    let _guard = token.clone().drop_guard();
+    let tracker = TaskTracker::new();
+    let handles: Vec<_> = (0..n)
+        .map(|w| tracker.spawn(worker(w, token.clone())))
+        .collect();
+    tracker.close();
+    tracker.wait().await;
+    let mut exits = Vec::with_capacity(n);
+    for handle in handles {
+        exits.push(handle.await.expect("a worker panicked"));
+    }
+    exits
+}
+
+/// One worker: items until the token is cancelled, then a flush.
+async fn worker(w: usize, token: CancellationToken) -> Exit {
+    let mut items = 0;
+    while !token.is_cancelled() {
+        items += 1;
+        if token.run_until_cancelled(process_item(w)).await.is_none() {
+            break;
+        }
+    }
+    flush(w).await;
+    Exit { worker: w, items }
+}

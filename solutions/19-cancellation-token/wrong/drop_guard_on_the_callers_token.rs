@@ -1,0 +1,66 @@
+//! Wrong: stops the workers when supervise is dropped with a drop guard of the caller's own token, so dropping supervise cancels a token that belongs to the caller (and to whatever else it shares that token with).
+//! Caught by: dropping_supervise_stops_every_worker
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// How long a worker's flush takes once it has been asked to stop.
+pub const FLUSH_TIME: Duration = Duration::from_millis(100);
+
+/// How one worker ended: which worker, and how many items it completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exit {
+    pub worker: usize,
+    pub items: u32,
+}
+
+/// How long one item takes for worker `worker`: 50ms × (worker + 1).
+pub fn item_time(worker: usize) -> Duration {
+    Duration::from_millis(50 * (worker as u64 + 1))
+}
+
+/// Processes one item of work for `worker`. Given: do not change it.
+pub async fn process_item(worker: usize) {
+    tokio::time::sleep(item_time(worker)).await;
+}
+
+/// Writes out what `worker` has buffered; a worker must call it once when
+/// it stops. Given: do not change it.
+pub async fn flush(worker: usize) {
+    let _ = worker;
+    tokio::time::sleep(FLUSH_TIME).await;
+}
+
+pub async fn supervise(n: usize, token: CancellationToken) -> Vec<Exit> {
+    let tracker = TaskTracker::new();
+    let handles: Vec<_> = (0..n)
+        .map(|w| tracker.spawn(worker(w, token.clone())))
+        .collect();
+    // Stop the workers if we are dropped.
+    let guard = token.drop_guard();
+    tracker.close();
+    tracker.wait().await;
+    // Every worker is done: do not cancel the token on the way out.
+    guard.disarm();
+    let mut exits = Vec::with_capacity(n);
+    for handle in handles {
+        exits.push(handle.await.expect("a worker panicked"));
+    }
+    exits
+}
+
+/// One worker: items until the token is cancelled, then a flush.
+async fn worker(w: usize, token: CancellationToken) -> Exit {
+    let mut items = 0;
+    loop {
+        tokio::select! {
+            biased;
+            () = token.cancelled() => break,
+            () = process_item(w) => items += 1,
+        }
+    }
+    flush(w).await;
+    Exit { worker: w, items }
+}

@@ -1,0 +1,70 @@
+//! Wrong: each worker sends its Exit over an mpsc channel when it is done, and supervise returns them in the order they arrive, which is not worker order: the workers all finish their flush at the same instant, in whatever order the runtime wakes them.
+//! Caught by: exits_come_back_in_worker_order
+
+use std::time::Duration;
+use tokio::sync::mpsc;
+
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// How long a worker's flush takes once it has been asked to stop.
+pub const FLUSH_TIME: Duration = Duration::from_millis(100);
+
+/// How one worker ended: which worker, and how many items it completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exit {
+    pub worker: usize,
+    pub items: u32,
+}
+
+/// How long one item takes for worker `worker`: 50ms × (worker + 1).
+pub fn item_time(worker: usize) -> Duration {
+    Duration::from_millis(50 * (worker as u64 + 1))
+}
+
+/// Processes one item of work for `worker`. Given: do not change it.
+pub async fn process_item(worker: usize) {
+    tokio::time::sleep(item_time(worker)).await;
+}
+
+/// Writes out what `worker` has buffered; a worker must call it once when
+/// it stops. Given: do not change it.
+pub async fn flush(worker: usize) {
+    let _ = worker;
+    tokio::time::sleep(FLUSH_TIME).await;
+}
+
+pub async fn supervise(n: usize, token: CancellationToken) -> Vec<Exit> {
+    let token = token.child_token();
+    let _guard = token.clone().drop_guard();
+    let tracker = TaskTracker::new();
+    let (tx, mut rx) = mpsc::unbounded_channel();
+    for w in 0..n {
+        let (token, tx) = (token.clone(), tx.clone());
+        tracker.spawn(async move {
+            let _ = tx.send(worker(w, token).await);
+        });
+    }
+    drop(tx);
+    tracker.close();
+    tracker.wait().await;
+    let mut exits = Vec::with_capacity(n);
+    while let Some(exit) = rx.recv().await {
+        exits.push(exit);
+    }
+    exits
+}
+
+/// One worker: items until the token is cancelled, then a flush.
+async fn worker(w: usize, token: CancellationToken) -> Exit {
+    let mut items = 0;
+    loop {
+        tokio::select! {
+            biased;
+            () = token.cancelled() => break,
+            () = process_item(w) => items += 1,
+        }
+    }
+    flush(w).await;
+    Exit { worker: w, items }
+}

@@ -1,0 +1,64 @@
+//! Wrong: the workers stop at the cancellation and return their counts, and supervise then calls `flush(w)` for each of them in turn, so the flushes run one after another (100ms per worker) instead of all at once in the workers.
+//! Caught by: supervise_returns_when_the_last_worker_has_flushed, an_already_cancelled_token_still_flushes_every_worker
+
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
+/// How long a worker's flush takes once it has been asked to stop.
+pub const FLUSH_TIME: Duration = Duration::from_millis(100);
+
+/// How one worker ended: which worker, and how many items it completed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Exit {
+    pub worker: usize,
+    pub items: u32,
+}
+
+/// How long one item takes for worker `worker`: 50ms × (worker + 1).
+pub fn item_time(worker: usize) -> Duration {
+    Duration::from_millis(50 * (worker as u64 + 1))
+}
+
+/// Processes one item of work for `worker`. Given: do not change it.
+pub async fn process_item(worker: usize) {
+    tokio::time::sleep(item_time(worker)).await;
+}
+
+/// Writes out what `worker` has buffered; a worker must call it once when
+/// it stops. Given: do not change it.
+pub async fn flush(worker: usize) {
+    let _ = worker;
+    tokio::time::sleep(FLUSH_TIME).await;
+}
+
+pub async fn supervise(n: usize, token: CancellationToken) -> Vec<Exit> {
+    let token = token.child_token();
+    let _guard = token.clone().drop_guard();
+    let tracker = TaskTracker::new();
+    let handles: Vec<_> = (0..n)
+        .map(|w| tracker.spawn(count_items(w, token.clone())))
+        .collect();
+    tracker.close();
+    tracker.wait().await;
+    let mut exits = Vec::with_capacity(n);
+    for (w, handle) in handles.into_iter().enumerate() {
+        let items = handle.await.expect("a worker panicked");
+        flush(w).await;
+        exits.push(Exit { worker: w, items });
+    }
+    exits
+}
+
+/// Items until the token is cancelled.
+async fn count_items(w: usize, token: CancellationToken) -> u32 {
+    let mut items = 0;
+    loop {
+        tokio::select! {
+            biased;
+            () = token.cancelled() => return items,
+            () = process_item(w) => items += 1,
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Wrong: handle wraps every read in a 100ms `timeout` and loops when it expires ("to notice dead clients"), so a connected, silent client makes it wake up ten times a second.
+//! Caught by: a_silent_client_costs_nothing_while_handle_waits
+
+use std::future::Future;
+use std::io;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+/// Echoes everything read from `reader` back to `writer`, until `reader`
+/// reaches end of file. Returns how many bytes were echoed.
+pub async fn handle<R, W>(mut reader: R, mut writer: W) -> io::Result<u64>
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut buf = [0u8; 2048];
+    let mut total = 0u64;
+    loop {
+        // BUG: the timeout wakes the task every 100ms while nothing happens.
+        let n = match tokio::time::timeout(
+            std::time::Duration::from_millis(100),
+            reader.read(&mut buf),
+        )
+        .await
+        {
+            Ok(read) => read?,
+            Err(_elapsed) => continue,
+        };
+        if n == 0 {
+            return Ok(total);
+        }
+        writer.write_all(&buf[..n]).await?;
+        writer.flush().await?;
+        total += n as u64;
+    }
+}
+
+/// Accepts connections on `listener` and echoes each one with `handle`, in
+/// its own task, until `shutdown` completes.
+pub async fn serve(listener: TcpListener, shutdown: impl Future<Output = ()>) -> io::Result<()> {
+    let mut connections = JoinSet::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => {
+                let (socket, _) = accepted?;
+                let (reader, writer) = socket.into_split();
+                connections.spawn(async move {
+                    let _ = handle(reader, BufWriter::new(writer)).await;
+                });
+            }
+            Some(_) = connections.join_next() => {}
+        }
+    }
+    connections.shutdown().await;
+    Ok(())
+}
