@@ -79,6 +79,12 @@ pub enum Command {
         /// next verify builds them again.
         #[arg(long)]
         discard_builds: bool,
+        /// Also run cargo-mutants on each reference solution against its
+        /// kata's tests: every mutant must be caught, or recorded in
+        /// kata.toml as equivalent (installs cargo-mutants if it is missing;
+        /// takes minutes).
+        #[arg(long)]
+        mutants: bool,
     },
     /// Authors: scaffold a new kata, numbered after the last one.
     New {
