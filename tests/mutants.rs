@@ -91,7 +91,7 @@ fn a_surviving_mutant_fails_verify_until_recorded_as_equivalent_and_a_stale_entr
             && problems[0].contains(&format!(
                 "[[equivalent_mutants]]\n        mutant = \"{SURVIVOR}\""
             ))
-            && problems[0].contains("+    value + 2"),
+            && problems[0].contains("\n        -    value * 2\n        +    value +"),
         "{}",
         problems[0]
     );
