@@ -232,7 +232,7 @@ pub fn verify<'a>(
         judge(check, graded, wrong, right);
     }
     if verify_options.mutants {
-        mutation_test(repo, &mut checks, solutions_root)?;
+        mutation_test(repo, &mut checks, solutions_root, discard_builds)?;
     }
     Ok(checks)
 }
@@ -240,7 +240,12 @@ pub fn verify<'a>(
 /// `--mutants`: cargo-mutants on each kata's reference solution, one kata
 /// at a time (it edits the scratch copy in place, one mutant at a time, so
 /// every mutant reuses one build of the dependencies).
-fn mutation_test(repo: &Repo, checks: &mut [KataCheck], solutions_root: &Path) -> Result<()> {
+fn mutation_test(
+    repo: &Repo,
+    checks: &mut [KataCheck],
+    solutions_root: &Path,
+    discard_builds: bool,
+) -> Result<()> {
     let _lock = pipeline::run_lock::acquire(repo)?;
     let places = mutants::Places::new(repo);
     let started = std::time::Instant::now();
@@ -276,6 +281,9 @@ fn mutation_test(repo: &Repo, checks: &mut [KataCheck], solutions_root: &Path) -
         check.problems.extend(problems);
     }
     eprintln!("Mutation testing took {}s.", started.elapsed().as_secs());
+    if discard_builds {
+        places.discard();
+    }
     Ok(())
 }
 

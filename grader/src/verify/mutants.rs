@@ -411,6 +411,12 @@ impl Places {
         }
     }
 
+    /// `--discard-builds`: the mutants' build (about 1 GB) goes once the
+    /// run is over; the next run compiles the dependencies again.
+    pub fn discard(&self) {
+        let _ = std::fs::remove_dir_all(&self.target);
+    }
+
     fn package(&self, kata: &Kata) -> PathBuf {
         self.root.join("katas").join(&kata.id)
     }
@@ -507,8 +513,8 @@ pub fn run_kata(
 }
 
 /// `cargo mutants` on the scratch package, in place, in the grader's
-/// pinned test environment, running the kata's test files only (as the
-/// grader does: no doc tests, no unit tests of the solution).
+/// pinned test environment, building and running the kata's test files
+/// only (as the grader does: no doc tests, no unit tests of the solution).
 fn command(places: &Places, package: &Path, results: &Path) -> tokio::process::Command {
     let mut cmd = tokio::process::Command::new(cargo());
     for (key, _) in std::env::vars_os() {
@@ -534,8 +540,10 @@ fn command(places: &Places, package: &Path, results: &Path) -> tokio::process::C
             &MINIMUM_TEST_TIMEOUT_SECS.to_string(),
             "--build-timeout",
             &BUILD_TIMEOUT_SECS.to_string(),
-            "--cargo-test-arg=--test",
-            "--cargo-test-arg=*",
+            // Build and run the kata's test files only, in every cargo
+            // command (not the library's unit-test harness: 18% faster).
+            "--cargo-arg=--test",
+            "--cargo-arg=*",
         ])
         .env("CARGO_TARGET_DIR", &places.target)
         .env("CARGO_TERM_COLOR", "never")
