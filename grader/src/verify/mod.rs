@@ -250,8 +250,11 @@ fn mutation_test(
     let places = mutants::Places::new(repo);
     let started = std::time::Instant::now();
     eprintln!(
-        "Mutation testing {} reference solution(s) with cargo-mutants, one mutant at a time…",
-        checks.len()
+        "Mutation testing {} with cargo-mutants, one mutant at a time…",
+        match checks.len() {
+            1 => "1 reference solution".to_string(),
+            n => format!("{n} reference solutions"),
+        }
     );
     for check in checks.iter_mut() {
         let solution = check
@@ -272,8 +275,13 @@ fn mutation_test(
         let (found, problems) = mutants::run_kata(repo, &places, check.kata, &solution)?;
         match &found {
             Some(found) => eprintln!(
-                "{} mutants in {}s: {} missed",
-                found.score.generated, found.seconds, found.score.missed
+                "{} in {}s: {} missed",
+                match found.score.generated {
+                    1 => "1 mutant".to_string(),
+                    n => format!("{n} mutants"),
+                },
+                found.seconds,
+                found.score.missed
             ),
             None => eprintln!("not tested (see below)"),
         }

@@ -461,7 +461,23 @@ pub fn run_kata(
         let lines: Vec<&str> = text.lines().collect();
         lines[lines.len().saturating_sub(12)..].join("\n        ")
     };
-    let outcomes = std::fs::read_to_string(out.join("outcomes.json"));
+    let outcomes = std::fs::read_to_string(out.join("outcomes.json")).or_else(|e| {
+        // With nothing to mutate, cargo-mutants writes its (empty) list of
+        // mutants and no outcomes.
+        match std::fs::read_to_string(out.join("mutants.json")) {
+            Ok(list)
+                if list
+                    .trim()
+                    .trim_start_matches('[')
+                    .trim_end_matches(']')
+                    .trim()
+                    .is_empty() =>
+            {
+                Ok(r#"{"outcomes": []}"#.to_string())
+            }
+            _ => Err(e),
+        }
+    });
     let Ok(outcomes) = outcomes else {
         let why = match finished.exit {
             Exit::TimedOut => format!("it was still running after {}s", KATA_LIMIT.as_secs()),
@@ -529,6 +545,9 @@ fn command(places: &Places, package: &Path, results: &Path) -> tokio::process::C
     }
     cmd.current_dir(package)
         .args(["mutants", "--in-place", "--no-config", "--colors", "never"])
+        // Its output goes to a log file: GitHub annotations would be lost,
+        // and name the scratch package's files anyway.
+        .args(["--annotations", "none"])
         .arg("--dir")
         .arg(package)
         .arg("--output")
