@@ -522,6 +522,11 @@ fn the_workflows_grade_against_the_base_with_a_trusted_grader_and_a_cache() {
     );
     let course = std::fs::read_to_string(workflows.join("course.yml")).unwrap();
     assert!(course.contains("grader -- verify") && course.contains(".ci/run"));
+    assert!(
+        course.contains("verify --discard-builds --mutants")
+            && course.contains("cargo install --locked cargo-mutants@27.1.0"),
+        "the course workflow must run verify --mutants, with cargo-mutants installed"
+    );
 }
 
 #[test]

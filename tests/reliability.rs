@@ -24,6 +24,7 @@ use std::time::{Duration, Instant};
 
 use common::{
     grader_binary, inject_at_start_of, is_running, json_of, kata, reference, repo, solutions_dir,
+    Clone,
 };
 use serde_json::Value;
 
@@ -473,64 +474,6 @@ fn hostile_code_gets_the_right_verdict_within_its_limit_and_leaves_nothing_behin
         run.max_rss_kib,
         run.elapsed.as_secs_f64()
     );
-}
-
-/// A `git clone` of this repository in a temporary folder, where grading
-/// files can be edited without touching the real ones.
-struct Clone {
-    dir: tempfile::TempDir,
-}
-
-impl Clone {
-    fn new() -> Clone {
-        let dir = tempfile::Builder::new()
-            .prefix("katas-clone-")
-            .tempdir()
-            .unwrap();
-        let ok = std::process::Command::new("git")
-            .args(["clone", "--quiet", "--no-hardlinks"])
-            .arg(repo())
-            .arg(dir.path())
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "git clone failed");
-        Clone { dir }
-    }
-
-    fn path(&self, relative: &str) -> PathBuf {
-        self.dir.path().join(relative)
-    }
-
-    fn read(&self, relative: &str) -> String {
-        std::fs::read_to_string(self.path(relative)).unwrap()
-    }
-
-    fn write(&self, relative: &str, text: &str) {
-        let path = self.path(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
-    /// Replaces `from` (which must be there) with `to` in a file.
-    fn edit(&self, relative: &str, from: &str, to: &str) {
-        let text = self.read(relative);
-        assert!(text.contains(from), "{relative} has no {from:?}");
-        self.write(relative, &text.replace(from, to));
-    }
-
-    /// The grader, run in the clone, building in the shared target directory.
-    fn grader(&self, args: &[&str]) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(grader_binary());
-        cmd.args(args)
-            .current_dir(self.dir.path())
-            .env("CARGO_TARGET_DIR", shared_target())
-            .env_remove("INSTA_UPDATE")
-            .env_remove("INSTA_FORCE_PASS")
-            .env_remove("TRYBUILD")
-            .timeout(Duration::from_secs(900));
-        cmd
-    }
 }
 
 /// Two checkouts building into one target directory (a `CARGO_TARGET_DIR`

@@ -75,10 +75,17 @@ pub enum Command {
         /// Only these katas (default: all).
         katas: Vec<String>,
         /// Delete each known-wrong solution's build once it is graded, a few
-        /// katas at a time (for CI, where disk is short: ~1 GB less). The
-        /// next verify builds them again.
+        /// katas at a time (for CI, where disk is short: ~1 GB less), and,
+        /// with --mutants, the mutants' build at the end. The next verify
+        /// builds them again.
         #[arg(long)]
         discard_builds: bool,
+        /// Also run cargo-mutants on each reference solution against its
+        /// kata's tests: every mutant must be caught, or recorded in
+        /// kata.toml as equivalent (installs cargo-mutants if it is missing;
+        /// takes minutes).
+        #[arg(long)]
+        mutants: bool,
     },
     /// Authors: scaffold a new kata, numbered after the last one.
     New {

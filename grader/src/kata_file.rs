@@ -49,6 +49,22 @@ pub struct KataFile {
     /// passes. They earn no points, and `verify` checks the list is exact.
     #[serde(default)]
     pub passes_on_starter: Vec<String>,
+    /// Mutants of the reference solution that no test can catch because
+    /// they do not change what the code does (`verify --mutants`).
+    #[serde(default)]
+    pub equivalent_mutants: Vec<EquivalentMutant>,
+}
+
+/// `[[equivalent_mutants]]`: a mutant of the reference solution that
+/// behaves exactly like it, and why.
+#[derive(Debug, Clone, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct EquivalentMutant {
+    /// cargo-mutants' name for it, without its `src/lib.rs:LINE:COL: `
+    /// prefix (so the entry survives edits that move lines).
+    pub mutant: String,
+    /// Why no test can tell it from the reference solution.
+    pub why: String,
 }
 
 impl KataFile {
@@ -86,6 +102,28 @@ impl KataFile {
             }
             if !seen.insert(test) {
                 bail!("field `passes_on_starter` lists `{test}` twice");
+            }
+        }
+        let mut seen = std::collections::BTreeSet::new();
+        for entry in &file.equivalent_mutants {
+            let mutant = entry.mutant.trim();
+            if mutant.is_empty() {
+                bail!("an [[equivalent_mutants]] entry has an empty `mutant`");
+            }
+            if let Some(name) = crate::verify::mutants::without_location(mutant) {
+                bail!(
+                    "[[equivalent_mutants]] `{mutant}`: leave out the location, so the entry \
+                     survives edits that move lines: mutant = \"{name}\""
+                );
+            }
+            if entry.why.trim().is_empty() {
+                bail!(
+                    "[[equivalent_mutants]] `{mutant}` has no `why`: say why no test can tell \
+                     it from the reference solution"
+                );
+            }
+            if !seen.insert(mutant) {
+                bail!("[[equivalent_mutants]] lists `{mutant}` twice");
             }
         }
         Ok(file)
@@ -146,6 +184,35 @@ compile_checks = 300
         let twice = format!("passes_on_starter = [\"grading::a\", \"grading::a\"]\n{GOOD}");
         let err = KataFile::parse(&twice).unwrap_err();
         assert!(format!("{err:#}").contains("twice"), "{err:#}");
+    }
+
+    #[test]
+    fn equivalent_mutants_need_a_name_without_its_location_and_a_reason() {
+        let entry = |mutant: &str, why: &str| {
+            format!("{GOOD}\n[[equivalent_mutants]]\nmutant = \"{mutant}\"\nwhy = \"{why}\"\n")
+        };
+        let file = KataFile::parse(&entry("replace f -> u32 with 0", "f is never called")).unwrap();
+        assert_eq!(
+            file.equivalent_mutants,
+            [EquivalentMutant {
+                mutant: "replace f -> u32 with 0".into(),
+                why: "f is never called".into()
+            }]
+        );
+        let located = KataFile::parse(&entry("src/lib.rs:4:5: replace f -> u32 with 0", "x"));
+        let err = format!("{:#}", located.unwrap_err());
+        assert!(
+            err.contains("mutant = \"replace f -> u32 with 0\""),
+            "{err}"
+        );
+        let err = format!(
+            "{:#}",
+            KataFile::parse(&entry("replace f", " ")).unwrap_err()
+        );
+        assert!(err.contains("no `why`"), "{err}");
+        let typo = format!("{GOOD}\n[[equivalent_mutants]]\nmutant = \"m\"\nreason = \"r\"\n");
+        let err = format!("{:#}", KataFile::parse(&typo).unwrap_err());
+        assert!(err.contains("reason"), "{err}");
     }
 
     #[test]

@@ -129,6 +129,7 @@ fn run(cli: Cli) -> Result<i32> {
         Some(Command::Verify {
             katas,
             discard_builds,
+            mutants,
         }) => {
             if matches!(cli.common.format, Format::Junit | Format::Classroom) {
                 return Err(UsageError(
@@ -156,7 +157,10 @@ fn run(cli: Cli) -> Result<i32> {
                 &katas,
                 &solutions_root,
                 &options,
-                discard_builds,
+                &verify::Options {
+                    discard_builds,
+                    mutants,
+                },
                 &progress,
             )?;
             let ok = verify::render::all_sound(&checks) && problems.is_empty();

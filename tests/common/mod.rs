@@ -1,6 +1,7 @@
 //! What every end-to-end test file needs: the grader binary, built once,
-//! run against this repository, and ways to read its JSON report and to
-//! grade variants of a kata without touching `katas/`.
+//! run against this repository, ways to read its JSON report and to grade
+//! variants of a kata without touching `katas/`, and a private clone of the
+//! repository for tests that must edit it.
 #![allow(dead_code)] // each test file uses its own subset
 
 use std::path::{Path, PathBuf};
@@ -118,4 +119,63 @@ pub fn is_running(pid: &str) -> bool {
     stat.rsplit(") ")
         .next()
         .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('Z'))
+}
+
+/// A `git clone` of this repository (its committed files) in a temporary
+/// folder, where grading files can be edited without touching the real
+/// ones; it builds in the target directory all clones share.
+pub struct Clone {
+    dir: tempfile::TempDir,
+}
+
+impl Clone {
+    pub fn new() -> Clone {
+        let dir = tempfile::Builder::new()
+            .prefix("katas-clone-")
+            .tempdir()
+            .unwrap();
+        let ok = std::process::Command::new("git")
+            .args(["clone", "--quiet", "--no-hardlinks"])
+            .arg(repo())
+            .arg(dir.path())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git clone failed");
+        Clone { dir }
+    }
+
+    pub fn path(&self, relative: &str) -> PathBuf {
+        self.dir.path().join(relative)
+    }
+
+    pub fn read(&self, relative: &str) -> String {
+        std::fs::read_to_string(self.path(relative)).unwrap()
+    }
+
+    pub fn write(&self, relative: &str, text: &str) {
+        let path = self.path(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// Replaces `from` (which must be there) with `to` in a file.
+    pub fn edit(&self, relative: &str, from: &str, to: &str) {
+        let text = self.read(relative);
+        assert!(text.contains(from), "{relative} has no {from:?}");
+        self.write(relative, &text.replace(from, to));
+    }
+
+    /// The grader, run in the clone, building in the shared target directory.
+    pub fn grader(&self, args: &[&str]) -> assert_cmd::Command {
+        let mut cmd = assert_cmd::Command::new(grader_binary());
+        cmd.args(args)
+            .current_dir(self.dir.path())
+            .env("CARGO_TARGET_DIR", clones_target_dir())
+            .env_remove("INSTA_UPDATE")
+            .env_remove("INSTA_FORCE_PASS")
+            .env_remove("TRYBUILD")
+            .timeout(Duration::from_secs(900));
+        cmd
+    }
 }

@@ -15,7 +15,7 @@ pub mod process;
 pub mod provenance;
 pub mod reaper;
 pub mod run;
-mod run_lock;
+pub mod run_lock;
 pub mod verdict_cache;
 
 use std::path::PathBuf;

@@ -304,7 +304,7 @@ fn member_manifest(subject: &Subject<'_>, package: &str, lib: &Path) -> Result<S
 }
 
 /// Rewrites `path = "..."` entries of a dependency table relative to `base`.
-fn absolutize_paths(deps: &mut Value, base: &Path) {
+pub(crate) fn absolutize_paths(deps: &mut Value, base: &Path) {
     let Some(deps) = deps.as_table_mut() else {
         return;
     };
@@ -318,7 +318,7 @@ fn absolutize_paths(deps: &mut Value, base: &Path) {
     }
 }
 
-fn read_toml(path: &Path) -> Result<Table> {
+pub(crate) fn read_toml(path: &Path) -> Result<Table> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     toml::from_str(&text).with_context(|| format!("{} is not valid TOML", path.display()))
@@ -326,7 +326,7 @@ fn read_toml(path: &Path) -> Result<Table> {
 
 /// Writing an unchanged file would still bump its mtime; skipping it keeps
 /// cargo from re-checking what did not change.
-fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
+pub(crate) fn write_if_changed(path: &Path, contents: &str) -> Result<()> {
     if std::fs::read_to_string(path).is_ok_and(|old| old == contents) {
         return Ok(());
     }

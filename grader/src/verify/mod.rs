@@ -9,8 +9,10 @@
 //! code) makes it fail. All variants are built in one cargo invocation
 //! (through the overlay workspace) and run in parallel, like an ordinary
 //! grading run; [`proof`] then reads the verdicts, and [`render`] shows them
-//! to people or, with `--format json`, to machines.
+//! to people or, with `--format json`, to machines. With `--mutants`,
+//! [`mutants`] also runs cargo-mutants on every reference solution.
 
+pub mod mutants;
 pub mod proof;
 pub mod render;
 
@@ -38,6 +40,8 @@ pub struct KataCheck<'a> {
     pub proofs: Option<Vec<TestProof>>,
     /// The tests the starter code passes (`passes_on_starter` must match).
     pub starter_passes: Vec<String>,
+    /// `verify --mutants`: the reference solution's mutation score.
+    pub mutants: Option<mutants::KataMutants>,
     /// One line (or paragraph) per thing to fix; none means sound.
     pub problems: Vec<String>,
 }
@@ -89,14 +93,27 @@ enum Role {
     Right(usize),
 }
 
+/// What `verify` was asked to do besides the ordinary checks.
+pub struct Options {
+    /// Delete each wrong and right solution's build once graded.
+    pub discard_builds: bool,
+    /// Also run cargo-mutants on every reference solution.
+    pub mutants: bool,
+}
+
 pub fn verify<'a>(
     repo: &Repo,
     katas: &[&'a Kata],
     solutions_root: &Path,
     options: &RunOptions,
-    discard_builds: bool,
+    verify_options: &Options,
     progress: &Progress,
 ) -> Result<Vec<KataCheck<'a>>> {
+    // Before the long part, so that a missing tool is found at once.
+    if verify_options.mutants {
+        mutants::ensure_installed()?;
+    }
+    let discard_builds = verify_options.discard_builds;
     let mut subjects = Vec::new();
     let mut roles = Vec::new();
     let mut files: Vec<(Vec<SolutionFile>, Vec<SolutionFile>)> = Vec::new();
@@ -110,6 +127,7 @@ pub fn verify<'a>(
             rights: Vec::new(),
             proofs: None,
             starter_passes: Vec::new(),
+            mutants: None,
             problems: Vec::new(),
         };
         subjects.push(Subject::working(kata));
@@ -213,7 +231,68 @@ pub fn verify<'a>(
     for ((check, graded), (wrong, right)) in checks.iter_mut().zip(&by_kata).zip(&files) {
         judge(check, graded, wrong, right);
     }
+    if verify_options.mutants {
+        mutation_test(repo, &mut checks, solutions_root, discard_builds)?;
+    }
     Ok(checks)
+}
+
+/// `--mutants`: cargo-mutants on each kata's reference solution, one kata
+/// at a time (it edits the scratch copy in place, one mutant at a time, so
+/// every mutant reuses one build of the dependencies).
+fn mutation_test(
+    repo: &Repo,
+    checks: &mut [KataCheck],
+    solutions_root: &Path,
+    discard_builds: bool,
+) -> Result<()> {
+    let _lock = pipeline::run_lock::acquire(repo)?;
+    let places = mutants::Places::new(repo);
+    let started = std::time::Instant::now();
+    eprintln!(
+        "Mutation testing {} with cargo-mutants, one mutant at a time…",
+        match checks.len() {
+            1 => "1 reference solution".to_string(),
+            n => format!("{n} reference solutions"),
+        }
+    );
+    for check in checks.iter_mut() {
+        let solution = check
+            .kata
+            .solution_dir(solutions_root)
+            .join("src")
+            .join("lib.rs");
+        if !solution.is_file() {
+            continue; // already a problem
+        }
+        if check.solution != Some(KataStatus::Passed) {
+            check.problems.push(
+                "mutation testing skipped: the reference solution must pass its tests first".into(),
+            );
+            continue;
+        }
+        eprint!("  {:<26} ", check.kata.id);
+        let (found, problems) = mutants::run_kata(repo, &places, check.kata, &solution)?;
+        match &found {
+            Some(found) => eprintln!(
+                "{} in {}s: {} missed",
+                match found.score.generated {
+                    1 => "1 mutant".to_string(),
+                    n => format!("{n} mutants"),
+                },
+                found.seconds,
+                found.score.missed
+            ),
+            None => eprintln!("not tested (see below)"),
+        }
+        check.mutants = found;
+        check.problems.extend(problems);
+    }
+    eprintln!("Mutation testing took {}s.", started.elapsed().as_secs());
+    if discard_builds {
+        places.discard();
+    }
+    Ok(())
 }
 
 /// One kata's results, by role.

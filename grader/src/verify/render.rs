@@ -70,6 +70,9 @@ pub fn human(checks: &[KataCheck], detail: bool) -> String {
         summary.right_passed,
         summary.right_total,
     );
+    if checks.iter().any(|c| c.mutants.is_some()) {
+        mutants_table(&mut out, checks);
+    }
     if detail {
         for check in checks {
             proofs_detail(&mut out, check);
@@ -82,6 +85,82 @@ pub fn human(checks: &[KataCheck], detail: bool) -> String {
         }
     }
     out
+}
+
+/// Each kata's mutation score, and the totals.
+fn mutants_table(out: &mut String, checks: &[KataCheck]) {
+    let _ = writeln!(
+        out,
+        "\n{BOLD}Mutants of the reference solutions (cargo-mutants {}){BOLD:#}\n",
+        super::mutants::VERSION
+    );
+    let _ = writeln!(
+        out,
+        "  {:<26} {:>7} {:>7} {:>7} {:>8} {:>10} {:>7} {:>6} {:>6}",
+        "kata", "mutants", "caught", "timeout", "unviable", "equivalent", "missed", "score", "time"
+    );
+    let total = super::mutants::Score::sum(
+        checks
+            .iter()
+            .filter_map(|c| c.mutants.as_ref().map(|m| &m.score)),
+    );
+    let seconds: u64 = checks
+        .iter()
+        .filter_map(|c| c.mutants.as_ref())
+        .map(|m| m.seconds)
+        .sum();
+    for check in checks {
+        let Some(found) = &check.mutants else {
+            let _ = writeln!(out, "  {:<26} {DIM}not tested{DIM:#}", check.kata.id);
+            continue;
+        };
+        let s = &found.score;
+        let style = if s.missed == 0 { GREEN } else { RED };
+        let _ = writeln!(
+            out,
+            "  {:<26} {:>7} {:>7} {:>7} {:>8} {:>10} {style}{:>7}{style:#} {:>6} {:>5}s",
+            check.kata.id,
+            s.generated,
+            s.caught,
+            s.timeout,
+            s.unviable,
+            s.equivalent,
+            s.missed,
+            score_text(s),
+            found.seconds
+        );
+    }
+    let _ = writeln!(
+        out,
+        "  {:<26} {:>7} {:>7} {:>7} {:>8} {:>10} {:>7} {:>6} {:>5}s",
+        "total",
+        total.generated,
+        total.caught,
+        total.timeout,
+        total.unviable,
+        total.equivalent,
+        total.missed,
+        score_text(&total),
+        seconds
+    );
+    let _ = writeln!(
+        out,
+        "\n{} mutants: {} caught, {} timed out, {} unviable, {} equivalent, {} missed",
+        total.generated,
+        total.caught,
+        total.timeout,
+        total.unviable,
+        total.equivalent,
+        total.missed
+    );
+}
+
+/// `96%`: caught or timed out, among the mutants that compile and are not
+/// recorded as equivalent.
+fn score_text(score: &super::mutants::Score) -> String {
+    score
+        .percent()
+        .map_or_else(|| "-".to_string(), |p| format!("{p}%"))
 }
 
 /// One kata's tests, each with what makes it fail; then its correct
@@ -144,6 +223,9 @@ struct Summary {
     right_passed: usize,
     right_total: usize,
     unproven: usize,
+    /// `verify --mutants` only: the katas' mutation scores added up.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mutants: Option<super::mutants::Score>,
 }
 
 impl Summary {
@@ -156,6 +238,13 @@ impl Summary {
             right_passed: checks.iter().map(KataCheck::right_passed).sum(),
             right_total: checks.iter().map(|c| c.rights.len()).sum(),
             unproven: checks.iter().map(|c| c.unproven().len()).sum(),
+            mutants: checks.iter().any(|c| c.mutants.is_some()).then(|| {
+                super::mutants::Score::sum(
+                    checks
+                        .iter()
+                        .filter_map(|c| c.mutants.as_ref().map(|m| &m.score)),
+                )
+            }),
         }
     }
 }
@@ -183,6 +272,9 @@ struct KataJson<'a> {
     /// `null` when the reference solution did not run its tests.
     tests: Option<&'a [TestProof]>,
     unproven: Vec<&'a str>,
+    /// `verify --mutants` only: the mutation score and every mutant.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    mutants: Option<&'a super::mutants::KataMutants>,
     problems: &'a [String],
 }
 
@@ -255,6 +347,7 @@ pub fn json(checks: &[KataCheck]) -> String {
             starter_passes: &check.starter_passes,
             tests: check.proofs.as_deref(),
             unproven: check.unproven(),
+            mutants: check.mutants.as_ref(),
             problems: &check.problems,
         })
         .collect();
