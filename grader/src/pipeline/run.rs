@@ -6,15 +6,18 @@
 //! (`process::exit(0)`) or printed something that looks like success.
 //!
 //! Each binary's tests are first run together in one process, as `cargo
-//! test` would run them, under a short budget. That is the whole story
-//! when every test passes, which is what a finished kata does on every
-//! save. Anything else (a failure, a crash, a hang, a missing "ok") and
-//! the tests run again each in its own process: a test that blocks its
-//! thread is then killed on its own wall-clock limit without taking the
-//! others down, an `abort()` or stack overflow is pinned on the test that
-//! did it, and each failure comes with its own output. So the verdicts are
-//! those of one process per test; running together only saves the start-up
-//! of a process per test when there is nothing to pin.
+//! test` would run them, under a short budget. A test that libtest logged
+//! `ok` there has passed, as it would have under `cargo test`; that is the
+//! whole story when every test passes, which is what a finished kata does
+//! on every save. Every other test (a failure, a crash, a hang, a missing
+//! "ok", or one that never got its turn because the process died or ran out
+//! of budget) runs again in its own process: a test that blocks its thread
+//! is then killed on its own wall-clock limit without taking the others
+//! down, an `abort()` or stack overflow is pinned on the test that did it,
+//! and each failure comes with its own output. So every verdict other than
+//! a pass is that of one process per test; running together only saves the
+//! start-up of a process per passing test. (That matters most to `verify`,
+//! whose known-wrong solutions each fail a few tests and pass the rest.)
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -181,8 +184,8 @@ impl BinaryRun {
                 PROCESSES_TOGETHER.fetch_add(1, Ordering::Relaxed);
                 run_together(&self.context, &missing, &self.logs.join("together.log")).await?
             };
-            if let Some(passed) = together {
-                for test in passed {
+            {
+                for test in together {
                     let at = names
                         .iter()
                         .position(|n| *n == test.name)
@@ -402,15 +405,16 @@ async fn list_tests(context: &TestContext) -> Result<Vec<String>, String> {
         .collect())
 }
 
-/// Runs `names` in one process. `Some` only when that settles them all as
-/// passed: the process exited 0 within the budget, libtest logged `ok` for
-/// every one, and the output holds nothing that makes a pass hollow. Each
-/// test is then given an even share of the process's time.
+/// Runs `names` in one process and returns the tests it settled as passed:
+/// those libtest logged `ok`, unless the output holds something that makes
+/// a pass hollow (then none). A failure, a crash or the end of the budget
+/// settles nothing else: those tests run again alone. Each passed test is
+/// given an even share of the process's time.
 async fn run_together(
     context: &TestContext,
     names: &[&String],
     log: &Path,
-) -> Result<Option<Vec<RawTest>>> {
+) -> Result<Vec<RawTest>> {
     let mut cmd = context.command();
     cmd.args(names)
         // --nocapture: what the tests print must reach us, or a hollow pass
@@ -421,37 +425,37 @@ async fn run_together(
     let finished = run_limited(cmd, context.limit.min(TOGETHER_BUDGET), OUTPUT_CAP).await?;
     let logged = std::fs::read_to_string(log).unwrap_or_default();
     let _ = std::fs::remove_file(log);
+    let hollow = [&finished.stdout, &finished.stderr]
+        .iter()
+        .any(|out| super::grade::hollow_pass(&String::from_utf8_lossy(out)));
+    if hollow {
+        return Ok(Vec::new());
+    }
     let ok: std::collections::HashSet<&str> = logged
         .lines()
         .filter_map(|line| line.strip_prefix("ok "))
         .collect();
-    let all_ok = finished.exit == Exit::Code(0)
-        && names.iter().all(|name| ok.contains(name.as_str()))
-        && ![&finished.stdout, &finished.stderr]
-            .iter()
-            .any(|out| super::grade::hollow_pass(&String::from_utf8_lossy(out)));
-    if !all_ok {
-        return Ok(None);
-    }
-    let share = finished.elapsed / names.len() as u32;
-    Ok(Some(
-        names
-            .iter()
-            .map(|name| RawTest {
-                target: context.target.clone(),
-                name: name.to_string(),
-                limit: context.limit,
-                finished: Finished {
-                    exit: Exit::Code(0),
-                    stdout: Vec::new(),
-                    stderr: Vec::new(),
-                    truncated: false,
-                    elapsed: share,
-                },
-                logged: Some("ok".into()),
-            })
-            .collect(),
-    ))
+    let passed: Vec<&&String> = names
+        .iter()
+        .filter(|name| ok.contains(name.as_str()))
+        .collect();
+    let share = finished.elapsed / names.len().max(1) as u32;
+    Ok(passed
+        .into_iter()
+        .map(|name| RawTest {
+            target: context.target.clone(),
+            name: name.to_string(),
+            limit: context.limit,
+            finished: Finished {
+                exit: Exit::Code(0),
+                stdout: Vec::new(),
+                stderr: Vec::new(),
+                truncated: false,
+                elapsed: share,
+            },
+            logged: Some("ok".into()),
+        })
+        .collect())
 }
 
 async fn run_one(context: &TestContext, name: &str, log: &Path) -> Result<RawTest> {
