@@ -25,6 +25,8 @@
 //! | results looked up by id (a map): repeated ids get one result | `all_returns_results_in_the_order_of_ids` |
 //! | a fixed concurrency limit (`buffered(4)`) | `all_fetches_every_id_at_the_same_time` |
 //! | fetches spawned as tasks: they outlive a caller who gives up | `dropping_all_drops_every_fetch` |
+//! | `both` spawns `a` and `b` (adding `Send + 'static`): they outlive a caller who gives up | `any_future` (a test file that must compile), `dropping_both_drops_both_futures` |
+//! | extra bounds on `both`'s futures or on `fetch` (`Send`, `'static`, `Unpin`) | `any_future` |
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -133,6 +135,67 @@ async fn both_sleeps_while_it_waits() {
         // The two futures' timers, and the test's own hang guard, may each
         // wake the runtime a few times on their way; nothing else should.
         wakeups.assert_at_most(3 * ONE_TIMER, watch.elapsed(), &what);
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn dropping_both_drops_both_futures() {
+    for_each_seed(16, |mut rng| async move {
+        let (fast, slow) = two_times(&mut rng);
+        // Either argument may be the slower one.
+        let (a_ms, b_ms) = if rng.chance(1, 2) {
+            (fast, slow)
+        } else {
+            (slow, fast)
+        };
+        // Give up at once, before either is done, or between the two ends:
+        // always before the slower one is done. A multiple of 5ms never
+        // ties with an end (those are odd).
+        let between = (fast / 5 + 1, (slow - 1) / 5);
+        let give_up = match rng.below(3) {
+            0 => 0,
+            2 if between.0 <= between.1 => 5 * rng.range(between.0, between.1),
+            _ => 5 * (fast / 5),
+        };
+        let finished = Arc::new(AtomicUsize::new(0));
+        let tracked = |millis: u64, value: u32| {
+            let finished = finished.clone();
+            let (flag, probe) = DropFlag::new();
+            let fut = async move {
+                let _probe = probe;
+                sleep(ms(millis)).await;
+                finished.fetch_add(1, Ordering::SeqCst);
+                value
+            };
+            (flag, fut)
+        };
+        let (a_flag, a) = tracked(a_ms, 1);
+        let (b_flag, b) = tracked(b_ms, 2);
+        let what = format!(
+            "dropping both(a {} future, a {} future) after {}",
+            fmt_duration(ms(a_ms)),
+            fmt_duration(ms(b_ms)),
+            fmt_duration(ms(give_up))
+        );
+        let _ = cancel_after(ms(give_up), both(a, b)).await;
+        let done_before = finished.load(Ordering::SeqCst);
+        // Nothing may still run: no task alive, no timer left to fire.
+        assert_nothing_left_running(&what, ms(60_000)).await;
+        a_flag.assert_dropped(&format!(
+            "{what}: the future `a` (both's futures are dropped with it; a spawned task is not)"
+        ));
+        b_flag.assert_dropped(&format!(
+            "{what}: the future `b` (both's futures are dropped with it; a spawned task is not)"
+        ));
+        let done = finished.load(Ordering::SeqCst);
+        assert_eq!(
+            done, done_before,
+            "{what}: {done} of the futures ran to the end, but only {done_before} were done when \
+             the caller gave up: the other went on after both was dropped. Joined in both's own \
+             task (tokio::join!), the futures are dropped with it; handed to tokio::spawn, they \
+             keep running for nobody."
+        );
     })
     .await;
 }

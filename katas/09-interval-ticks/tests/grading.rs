@@ -27,6 +27,9 @@
 //! | the ticker runs in a spawned task that outlives `tick_times` | `the_ticker_stops_when_tick_times_returns` |
 //! | the ticker task stopped on return, but not when the caller gives up | `dropping_tick_times_stops_the_ticker` |
 //! | checks the interval every millisecond instead of awaiting it | `tick_times_waits_without_waking_up` |
+//! | a schedule written by hand (`sleep_until` on computed due times) without tokio's 5 ms slack, or with another slack | `a_tick_at_most_5ms_late_is_not_missed` |
+//! | with `n = 1`, no stall after the one tick (the README: the stall is part of handling tick 1) | `zero_or_one_tick` |
+//! | with `n = 0`, a stall anyway (the README: return at once) | `zero_or_one_tick` |
 
 use kata_09_interval_ticks::tick_times;
 use kata_support::{
@@ -90,18 +93,41 @@ async fn run(period: u64, n: usize, behavior: MissedTickBehavior, stall: u64) ->
         times.len()
     );
     let last = times.last().copied().unwrap_or(0);
+    let end = returns_at(n, stall, last);
+    let when = if n == 1 && stall > 0 {
+        format!(
+            "It reported its one tick at {last}ms; handling that tick stalls for {stall}ms, \
+             so it should return at {end}ms: the stall after tick 1 happens with n = 1 too, \
+             and nothing comes after it."
+        )
+    } else if n == 0 {
+        "With n = 0 it should return at once: no tick, no stall.".to_string()
+    } else {
+        format!(
+            "It reported its last tick at {last}ms and should return right then, with no \
+             sleep or tick after the last one."
+        )
+    };
     watch.assert_elapsed(
-        ms(last),
+        ms(end),
         &call,
         &format!(
-            "It reported its last tick at {last}ms and should return right then, with no \
-             sleep or tick after the last one. (Reported tick times: {times:?}.) If it \
-             returned later than its last tick, does it wait for one tick too many, or \
-             sleep after the last? Are the times measured with tokio::time::Instant from \
-             the moment tick_times was called?"
+            "{when} (Reported tick times: {times:?}.) If it returned later than that, does it \
+             wait for one tick too many, or sleep after the last? Are the times measured with \
+             tokio::time::Instant from the moment tick_times was called?"
         ),
     );
     times
+}
+
+/// When `tick_times` must return: right after its last tick, except that
+/// the stall after tick 1 is part of handling tick 1 (so with `n = 1` it
+/// returns when the stall ends), and with `n = 0` at once.
+fn returns_at(n: usize, stall: u64, last: u64) -> u64 {
+    match n {
+        0 => 0,
+        _ => last.max(stall),
+    }
 }
 
 /// One line per tick, for the snapshots.
@@ -251,22 +277,65 @@ async fn tick_times_follow_the_interval_schedule() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_tick_at_most_5ms_late_is_not_missed() {
+    // The stall ends 1 to 6ms after a tick was due: up to 5ms late, tokio's
+    // Interval counts that tick as on time and keeps its schedule; 6ms late,
+    // it was missed and the behavior applies. Mostly the tick right after
+    // the first (where Delay shows the difference), sometimes a later one.
+    for_each_seed(24, |mut rng| async move {
+        let period = rng.odd_ms(7, 400);
+        let late = rng.range(1, SLACK_MS + 1);
+        let periods = if rng.chance(2, 3) { 1 } else { rng.range(2, 4) };
+        let stall = periods * period + late;
+        let n = periods as usize + rng.range(2, 4) as usize;
+        for behavior in BEHAVIORS {
+            let times = run(period, n, behavior, stall).await;
+            let expected = schedule(period, n, behavior, stall);
+            let verdict = if late <= SLACK_MS {
+                "at most 5ms late, so tokio's Interval does not count it as missed: the \
+                 schedule goes on as if it had been on time"
+            } else {
+                "more than 5ms late, so it was missed and the behavior decides what comes next"
+            };
+            assert_eq!(
+                times,
+                expected,
+                "{} returned {times:?}, expected {expected:?}.\n\
+                 The stall ended {late}ms after tick {} was due ({}ms): {verdict}. The times \
+                 this kata expects are exactly those of tokio::time::interval with \
+                 set_missed_tick_behavior: a schedule computed by hand (sleep_until on the \
+                 next due instant) misses that slack. Tick on the Interval itself.",
+                describe(period, n, behavior, stall),
+                periods + 1,
+                periods * period,
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn zero_or_one_tick() {
     for behavior in BEHAVIORS {
-        let times = run(317, 0, behavior, 0).await;
-        assert!(
-            times.is_empty(),
-            "{} returned {times:?}: zero ticks asked, zero received. Is the first tick \
-             taken before the loop, whatever n is?",
-            describe(317, 0, behavior, 0)
-        );
-        let times = run(317, 1, behavior, 0).await;
-        assert_eq!(
-            times,
-            [0],
-            "{} returned {times:?}.",
-            describe(317, 1, behavior, 0)
-        );
+        // With and without a stall: n = 0 returns at once either way (no
+        // tick, so no stall); n = 1 stalls after its one tick, then returns
+        // (`run` checks when it returned).
+        for stall in [0, 173, 1061] {
+            let times = run(317, 0, behavior, stall).await;
+            assert!(
+                times.is_empty(),
+                "{} returned {times:?}: zero ticks asked, zero received. Is the first tick \
+                 taken before the loop, whatever n is?",
+                describe(317, 0, behavior, stall)
+            );
+            let times = run(317, 1, behavior, stall).await;
+            assert_eq!(
+                times,
+                [0],
+                "{} returned {times:?}: one tick, received at once.",
+                describe(317, 1, behavior, stall)
+            );
+        }
     }
 }
 

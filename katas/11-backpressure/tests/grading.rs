@@ -18,6 +18,7 @@
 //! | a dropped value is not counted (error ignored) | `lossy_send_never_waits_and_counts_what_it_drops`, `a_lossy_producer_drops_what_a_slow_consumer_cannot_take` |
 //! | only `Full` is counted, a closed channel's value vanishes | `lossy_send_counts_a_value_nobody_can_receive_as_dropped` |
 //! | `select!`/`timeout(0)` around `send(..)`: after tokio's coop budget (128 operations) `send` says Pending with room to spare, and values are dropped for nothing | `lossy_send_delivers_a_burst_longer_than_the_coop_budget` |
+//! | an optional yield point (`consume_budget().await`) before `try_send`: after 128 operations in a row, a call is not ready at its first poll | `lossy_send_delivers_a_burst_longer_than_the_coop_budget` |
 //! | checks `capacity()` and then awaits `send`: the budget runs out, or another producer takes the slot in between (a race, on a multi-thread runtime) | `lossy_send_delivers_a_burst_longer_than_the_coop_budget` (always), `lossy_send_from_many_threads_never_waits` (when the race happens) |
 //! | with several producers at once, a value neither delivered nor counted, or a wait | `lossy_send_from_many_threads_never_waits` |
 

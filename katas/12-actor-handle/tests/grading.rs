@@ -16,7 +16,8 @@
 //! | the state shared behind an `Arc<Mutex<..>>`, no actor task at all | `the_count_lives_in_one_actor_task` |
 //! | `get()` answered from a copy kept in the handle, not by the actor | `clones_share_one_counter` |
 //! | the count in a global (`static`) instead of in the actor | `two_counters_are_independent` |
-//! | `try_send` into the mailbox: a request that finds it full is lost | `concurrent_increments_sum_exactly` |
+//! | `try_send` into the mailbox: a request that finds it full is lost | `concurrent_increments_sum_exactly`, `thousands_of_callers_at_one_instant_all_land` |
+//! | `try_send` that panics (or errors) when the mailbox is full, however big the mailbox | `thousands_of_callers_at_one_instant_all_land` |
 //! | a task per message doing read-then-write on shared state (lost updates when two run in parallel) | `concurrent_increments_sum_exactly_on_a_multi_thread_runtime`, when the race happens: not reliably on a busy 2-core machine, so no known-wrong solution names it |
 //! | a handle that only works on one thread (global state, a clone's `Drop` stopping the actor) | `concurrent_increments_sum_exactly_on_a_multi_thread_runtime` |
 //! | the actor keeps a `Sender` to its own mailbox, so it never stops | `the_actor_stops_when_every_handle_is_dropped` |
@@ -251,6 +252,62 @@ async fn concurrent_increments_sum_exactly() {
             "the replies to concurrent increments should all be different (the actor \
              applies one message at a time, so no two increments see the same count) and \
              the largest should be the total, {total}."
+        );
+        drop(counter);
+        wait_for_the_actor_to_stop("every handle was dropped").await;
+        assert_no_leaked_tasks("every handle was dropped").await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn thousands_of_callers_at_one_instant_all_land() {
+    for_each_seed(2, |mut rng| async move {
+        let counter = CounterHandle::new();
+        // Every caller is spawned before the actor gets to run again, and
+        // each sends its request the first time it is polled: thousands of
+        // requests arrive at the same instant, more than any mailbox a
+        // try_send could count on. No jitter: this is the worst moment.
+        let callers = rng.range(5000, 7000) as usize;
+        let mut total = 0;
+        let mut tasks = Vec::with_capacity(callers);
+        for _ in 0..callers {
+            let by = rng.range(1, 9);
+            total += by;
+            let counter = counter.clone();
+            tasks.push(tokio::spawn(quiet_panics(
+                async move { counter.incr(by).await },
+            )));
+        }
+        let what = format!("{callers} tasks calling incr at the same instant");
+        let meaning = "A bounded mailbox fills up when callers send faster than the actor \
+                       answers, however big it is: then `send(..).await` waits for room, which \
+                       is what a bounded channel is for. `try_send` gives up instead (an \
+                       error, a panic, or a request lost whose caller never gets a reply). \
+                       Every request must reach the actor.";
+        let mut replies = Vec::with_capacity(callers);
+        for task in tasks {
+            match no_hang(&what, task).await {
+                Ok(reply) => replies.push(reply),
+                Err(error) => panic!(
+                    "with {what}, one of them panicked: {:?}\n{meaning}",
+                    error
+                        .try_into_panic()
+                        .map(|payload| panic_message(&*payload))
+                        .unwrap_or_else(|error| error.to_string())
+                ),
+            }
+        }
+        let count = no_hang("counter.get()", counter.get()).await;
+        replies.sort_unstable();
+        let before = replies.len();
+        replies.dedup();
+        assert!(
+            count == total && replies.len() == before && replies.last() == Some(&total),
+            "{what} added {total} in all, but get() returned {count}, and {} of the {before} \
+             replies were duplicates (the largest: {:?}, expected {total}). {meaning}",
+            before - replies.len(),
+            replies.last()
         );
         drop(counter);
         wait_for_the_actor_to_stop("every handle was dropped").await;

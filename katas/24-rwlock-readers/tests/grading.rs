@@ -17,6 +17,7 @@
 //! | a second `read()` while the first read guard is alive: with a writer waiting, the fair lock deadlocks | `a_writer_waits_for_the_readers_and_later_readers_wait_for_it` |
 //! | `register` asks for the write lock while its own read guard is alive: it waits for itself | `register_adds_and_replaces_a_service` |
 //! | `register` does more than insert (checks the new address) while holding the write lock | `register_adds_and_replaces_a_service` |
+//! | `register` reads the previous address under one guard and inserts under another: two registers of one name both report the same previous address | `concurrent_registers_of_one_name_each_replace_the_last` |
 //! | a health check for a name that is not registered | `a_lookup_of_an_unknown_service_is_none_at_once` |
 //! | the check handed to a spawned task with an owned read guard: a caller that gives up leaves the lock held and a task running | `a_lookup_that_is_dropped_lets_the_writer_in` |
 //! | a `std::sync::RwLock` guard held across the check: the future is not `Send` | `spawnable` (does not compile) |
@@ -364,6 +365,125 @@ async fn register_adds_and_replaces_a_service() {
                 "after the registrations, lookup({name:?}) returned {found:?}."
             );
         }
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn concurrent_registers_of_one_name_each_replace_the_last() {
+    for_each_seed(24, |mut rng| async move {
+        let name = names(&mut rng, 1).remove(0);
+        // Usually a known name, sometimes a new one (the first register to
+        // get in then replaces nothing).
+        let initial = if rng.chance(3, 4) {
+            Some(address(&mut rng))
+        } else {
+            None
+        };
+        let mut services = Vec::new();
+        if let Some(addr) = &initial {
+            services.push((name.clone(), addr.clone()));
+        }
+        let registry = registry_with(&services).await;
+        let jitter = Jitter::new(rng.next_u64());
+        // Distinct addresses, none equal to the initial one.
+        let count = rng.range(3, 6) as usize;
+        let mut addrs: Vec<String> = Vec::new();
+        while addrs.len() < count {
+            let addr = address(&mut rng);
+            if Some(&addr) != initial.as_ref() && !addrs.contains(&addr) {
+                addrs.push(addr);
+            }
+        }
+
+        // Lookups hold read guards through their checks; the registers
+        // arrive while they do (some at the same moment), and more lookups
+        // arrive in between, so the writers queue up behind readers.
+        let mut lookups = Vec::new();
+        for _ in 0..rng.range(1, 3) {
+            let at = if rng.chance(1, 2) {
+                0
+            } else {
+                rng.odd_ms(1, 199)
+            };
+            let (registry, jitter, name) = (registry.clone(), jitter.clone(), name.clone());
+            lookups.push(tokio::spawn(async move {
+                sleep(ms(at)).await;
+                jitter.pause().await;
+                registry.lookup(&name).await
+            }));
+        }
+        let mut arrivals = Vec::new();
+        let mut registers = Vec::new();
+        for addr in &addrs {
+            let at = if rng.chance(1, 3) {
+                201
+            } else {
+                rng.odd_ms(202, 899)
+            };
+            arrivals.push(format!("  register({name:?}, {addr:?}) at {at}ms"));
+            registers.push(tokio::spawn({
+                let (registry, jitter, name, addr) =
+                    (registry.clone(), jitter.clone(), name.clone(), addr.clone());
+                async move {
+                    sleep(ms(at)).await;
+                    jitter.pause().await;
+                    let what = format!("register({name:?}, {addr:?})");
+                    no_spin(&what, jitter.wrap(registry.register(&name, &addr))).await
+                }
+            }));
+            if rng.chance(1, 3) {
+                let at = rng.odd_ms(202, 899);
+                let (registry, jitter, name) = (registry.clone(), jitter.clone(), name.clone());
+                lookups.push(tokio::spawn(async move {
+                    sleep(ms(at)).await;
+                    jitter.pause().await;
+                    registry.lookup(&name).await
+                }));
+            }
+        }
+        let mut previous = Vec::new();
+        for task in registers {
+            previous.push(
+                no_hang("registers of one name, while lookups check", task)
+                    .await
+                    .expect("a register panicked"),
+            );
+        }
+        for task in lookups {
+            no_hang("lookups while registers of one name wait", task)
+                .await
+                .expect("a lookup panicked");
+        }
+        let last = no_hang("lookup after the registers", registry.lookup(&name)).await;
+
+        // Each register replaced the address the one before it set: follow
+        // the chain from the initial address.
+        let mut report: String = arrivals
+            .iter()
+            .zip(&previous)
+            .map(|(call, prev)| format!("{call} returned {prev:?}\n"))
+            .collect();
+        report.push_str(&format!("  and a lookup afterwards returned {last:?}\n"));
+        let mut current = initial.clone();
+        let mut left: Vec<usize> = (0..count).collect();
+        while let Some(at) = left.iter().position(|&i| previous[i] == current) {
+            let i = left.remove(at);
+            current = Some(addrs[i].clone());
+        }
+        assert!(
+            left.is_empty() && last == current,
+            "{name:?} was at {initial:?}; then {count} registers of that name ran while lookups \
+             held the read lock:\n{report}Each register replaces the address the previous one \
+             set, so the previous addresses returned must form a chain: one register reports \
+             {initial:?}, the next one reports the first one's address, and so on, each address \
+             reported once, and the last address set is the one nobody reports. Here two \
+             registers reported the same previous address (or one that was not there). Read \
+             the previous address and insert the new one under the same write guard \
+             (`write().await.insert(..)` returns the previous value): a read guard first, then \
+             a write guard, lets another register in between the two."
+        );
+        assert_no_leaked_tasks("the registers and lookups finished").await;
     })
     .await;
 }

@@ -37,10 +37,12 @@
 //! | one connection's error (a client reset) ends the whole server | `serve_echoes_every_client_at_once_and_stops_on_shutdown` |
 //! | connections kept as JoinHandles (a `Vec`, or detached): they outlive a dropped `serve` | `dropping_serve_closes_every_connection` |
 //! | `accept` in a `timeout` loop (or any timer) to check for shutdown: wakes up on its own | `serve_sleeps_while_idle_and_stops_the_moment_it_is_told` |
+//! | a failed accept skipped (`continue`) or retried, or `accept().await.unwrap()`: the error is never returned | `serve_returns_the_error_when_accept_fails` (tests/accept_error.rs) |
 //!
-//! Not graded: what `serve` does when `accept` itself fails. The listener is
-//! a real `TcpListener`, and making the OS fail an accept (running out of
-//! file descriptors) would break every other test in the process.
+//! What `serve` does when `accept` itself fails is graded in
+//! `tests/accept_error.rs`, a test file (and so a process) of its own: to
+//! make the OS fail an accept, it lowers the process's limit of open files,
+//! which would break every other test running beside it.
 
 use std::future::Future;
 use std::io;

@@ -25,6 +25,7 @@
 //! | a span below the subscriber's level (`level = "debug"`): as if there were none | `spawned_fetches_log_inside_the_request_span` |
 //! | `received` or `done` logged outside the request span | `spawned_fetches_log_inside_the_request_span` |
 //! | each fetch awaited before the next is spawned | `the_fetches_run_at_the_same_time` |
+//! | the numbers formatted into the message (`info!("received items={n}")`): the same text, but no field a subscriber can filter or aggregate on | `received_and_done_record_their_numbers_as_fields` |
 //! | fetches spawned detached: they keep running (and logging) after the request was dropped | `dropping_a_request_cancels_its_fetches` |
 
 use std::fmt;
@@ -263,6 +264,97 @@ async fn one_request_logs_every_line_inside_its_span() {
     }, {
         insta::assert_snapshot!("one_request", report);
     });
+}
+
+/// One event as a subscriber sees it: its message and its other fields
+/// (name, value), apart from how a formatter would print them.
+#[derive(Debug, Clone)]
+struct Event {
+    message: String,
+    fields: Vec<(String, String)>,
+}
+
+/// A layer that keeps every event's fields, as structured data.
+#[derive(Clone, Default)]
+struct Fields(Arc<Mutex<Vec<Event>>>);
+
+impl tracing::field::Visit for Event {
+    fn record_str(&mut self, field: &tracing::field::Field, value: &str) {
+        // As a formatter prints it: without quotes.
+        self.record_debug(field, &format_args!("{value}"));
+    }
+
+    fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn fmt::Debug) {
+        if field.name() == "message" {
+            self.message = format!("{value:?}");
+        } else {
+            self.fields
+                .push((field.name().to_string(), format!("{value:?}")));
+        }
+    }
+}
+
+impl<S: tracing::Subscriber> tracing_subscriber::Layer<S> for Fields {
+    fn on_event(
+        &self,
+        event: &tracing::Event<'_>,
+        _ctx: tracing_subscriber::layer::Context<'_, S>,
+    ) {
+        let mut seen = Event {
+            message: String::new(),
+            fields: Vec::new(),
+        };
+        event.record(&mut seen);
+        self.0.lock().unwrap().push(seen);
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn received_and_done_record_their_numbers_as_fields() {
+    use tracing_subscriber::layer::SubscriberExt;
+
+    for_each_seed(4, |mut rng| async move {
+        let items: Vec<u32> = (0..rng.range(1, 5))
+            .map(|_| rng.range(1, 9) as u32)
+            .collect();
+        let req = request(rng.range(1, 999), "cy", &items);
+        let total: u32 = items.iter().map(|item| item * 100).sum();
+        let fields = Fields::default();
+        let _guard =
+            tracing::subscriber::set_default(tracing_subscriber::registry().with(fields.clone()));
+        no_hang(
+            &format!("handle_request(items {items:?})"),
+            handle_request(req),
+        )
+        .await;
+        let events = fields.0.lock().unwrap().clone();
+        for (message, field, value) in [
+            ("received", "items", items.len().to_string()),
+            ("done", "total", total.to_string()),
+        ] {
+            let found = events
+                .iter()
+                .find(|event| event.message.starts_with(message));
+            let Some(event) = found else {
+                panic!(
+                    "handle_request(items {items:?}) logged no event whose message is \
+                     `{message}`. Events: {events:?}"
+                );
+            };
+            assert!(
+                event.message == message && event.fields == [(field.to_string(), value.clone())],
+                "handle_request(items {items:?}) logged the message {:?} with the fields \
+                 {:?}; expected the message {message:?} with one field, {field} = {value}. \
+                 The text a fmt subscriber prints can look the same (`{message} \
+                 {field}={value}`), but a number formatted into the message is only text: a \
+                 field is data that a subscriber can filter, index and aggregate on. Write \
+                 `info!({field} = .., \"{message}\")`.",
+                event.message,
+                event.fields
+            );
+        }
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]

@@ -1,0 +1,49 @@
+//! Wrong: serve unwraps accept's result (`expect("accept failed")`), so when accepting fails it panics instead of returning the error to its caller.
+//! Caught by: serve_returns_the_error_when_accept_fails
+
+use std::future::Future;
+use std::io;
+
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter};
+use tokio::net::TcpListener;
+use tokio::task::JoinSet;
+
+pub async fn handle<R, W>(mut reader: R, mut writer: W) -> io::Result<u64>
+where
+    R: AsyncRead + Unpin,
+    W: AsyncWrite + Unpin,
+{
+    let mut buf = [0u8; 2048];
+    let mut echoed = 0u64;
+    loop {
+        let n = reader.read(&mut buf).await?;
+        if n == 0 {
+            return Ok(echoed);
+        }
+        writer.write_all(&buf[..n]).await?;
+        writer.flush().await?;
+        echoed += n as u64;
+    }
+}
+
+pub async fn serve(listener: TcpListener, shutdown: impl Future<Output = ()>) -> io::Result<()> {
+    let mut connections = JoinSet::new();
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        tokio::select! {
+            biased;
+            () = &mut shutdown => break,
+            accepted = listener.accept() => {
+                // The mistake: an accept error is a panic here.
+                let (socket, _peer) = accepted.expect("accept failed");
+                let (reader, writer) = socket.into_split();
+                connections.spawn(async move {
+                    let _ = handle(reader, BufWriter::new(writer)).await;
+                });
+            }
+            Some(_) = connections.join_next() => {}
+        }
+    }
+    connections.shutdown().await;
+    Ok(())
+}
