@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 /// Default wall-clock limit for one test process. Paused-clock tests finish
 /// in milliseconds; a test still running after this has blocked its thread.
-pub const DEFAULT_TIME_LIMIT_SECS: u64 = 5;
+pub const DEFAULT_TIME_LIMIT_SECS: u64 = 2;
 
 /// What a kata is worth in GitHub Classroom (`--format classroom`) unless
 /// its `kata.toml` says otherwise.

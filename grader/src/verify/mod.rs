@@ -217,6 +217,7 @@ pub fn verify<'a>(
         pipeline::grade_all(repo, &subjects, &options, progress)?
     };
     progress.finish();
+    crate::profile::note(|| slowest_tests(&subjects, &results));
 
     let mut by_kata: Vec<Graded> = katas.iter().map(|_| Graded::default()).collect();
     for ((index, role), result) in roles.into_iter().zip(results) {
@@ -371,4 +372,53 @@ fn judge(check: &mut KataCheck, graded: &Graded, wrong: &[SolutionFile], right: 
         }
         check.proofs = Some(proofs);
     }
+}
+
+/// For `GRADER_PROFILE=1`: the tests that took the most real time, with the
+/// variant they ran against (a known-wrong solution stopped at its time
+/// limit costs that whole limit, and is usually why verify is slow).
+fn slowest_tests(subjects: &[Subject], results: &[KataResult]) -> String {
+    let mut tests: Vec<(u64, String)> = subjects
+        .iter()
+        .zip(results)
+        .flat_map(|(subject, result)| {
+            result.tests.iter().map(move |test| {
+                (
+                    test.duration_ms,
+                    format!("{} {} {}", subject.kata.id, subject.variant, test.name),
+                )
+            })
+        })
+        .collect();
+    tests.sort_by(|a, b| b.0.cmp(&a.0));
+    let total: u64 = tests.iter().map(|(ms, _)| ms).sum();
+    let timed_out: Vec<u64> = subjects
+        .iter()
+        .zip(results)
+        .flat_map(|(_, result)| &result.tests)
+        .filter(|test| test.status == crate::pipeline::TestStatus::TimedOut)
+        .map(|test| test.duration_ms)
+        .collect();
+    let mut text = format!(
+        "test time in all: {total} ms, of which {} ms in {} tests stopped at their time limit; the slowest tests:",
+        timed_out.iter().sum::<u64>(),
+        timed_out.len()
+    );
+    for (ms, what) in tests.iter().take(15) {
+        text.push_str(&format!("\n[profile]   {ms:>6} ms  {what}"));
+    }
+    let mut per_kata: Vec<(u64, &str)> = Vec::new();
+    for (subject, result) in subjects.iter().zip(results) {
+        let ms: u64 = result.tests.iter().map(|t| t.duration_ms).sum();
+        match per_kata.iter_mut().find(|(_, id)| *id == subject.kata.id) {
+            Some((total, _)) => *total += ms,
+            None => per_kata.push((ms, &subject.kata.id)),
+        }
+    }
+    per_kata.sort_by(|a, b| b.0.cmp(&a.0));
+    text.push_str("\n[profile] test time per kata:");
+    for (ms, id) in per_kata {
+        text.push_str(&format!("\n[profile]   {ms:>6} ms  {id}"));
+    }
+    text
 }

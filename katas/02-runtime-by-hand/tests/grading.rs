@@ -36,7 +36,7 @@ use kata_support::{catch_panic, fmt_duration, for_each_seed_sync, ms, DropFlag, 
 
 /// How long a call may take, in real time, before it counts as a hang. A
 /// correct one takes microseconds.
-const REAL_TIME_LIMIT: Duration = Duration::from_secs(2);
+const REAL_TIME_LIMIT: Duration = Duration::from_millis(1500);
 
 /// What a panic from inside `block_on_current` usually means.
 fn advice(message: &str) -> &'static str {
@@ -93,14 +93,14 @@ fn on_own_thread<R: Send + 'static>(what: &str, call: impl FnOnce() -> R + Send 
             Ok(()) => unreachable!("the caller's thread always reports before it ends"),
         },
         Err(mpsc::RecvTimeoutError::Timeout) => panic!(
-            "block_on_current({what}) had not returned after {}s of real time, where it takes \
+            "block_on_current({what}) had not returned after {} of real time, where it takes \
              microseconds: the runtime is not driving the future. Runtime::block_on runs the \
              future *and* the runtime (its timers, its I/O, the tasks spawned on it) on the \
              calling thread. `runtime.handle().block_on(f)` (or any executor other than the \
              runtime's own block_on) polls the future but never drives a current-thread \
              runtime's timers or tasks, so a sleep, a read or a spawned task waits forever. \
              Call block_on on the Runtime itself.",
-            REAL_TIME_LIMIT.as_secs()
+            kata_support::fmt_duration(REAL_TIME_LIMIT)
         ),
     }
 }

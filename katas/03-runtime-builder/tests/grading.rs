@@ -223,7 +223,7 @@ fn blocking_waves(workers: usize, max_blocking: usize, name: &str) {
 
     // The closures take microseconds. Waiting is bounded only in case they
     // can never finish, which is a failure explained below.
-    let limit = Duration::from_secs(2);
+    let limit = Duration::from_millis(1500);
     let deadline = std::time::Instant::now() + limit;
     for finished in 0..total {
         let left = deadline.saturating_duration_since(std::time::Instant::now());
@@ -231,13 +231,13 @@ fn blocking_waves(workers: usize, max_blocking: usize, name: &str) {
             runtime.shutdown_background();
             panic!(
                 "only {finished} of {total} spawn_blocking closures finished on the runtime \
-                 from {call} within {}s of real time. Each closure waits until \
+                 from {call} within {} of real time. Each closure waits until \
                  {max_blocking} closures run at the same time, so a blocking pool of \
                  {max_blocking} threads runs them in waves of {max_blocking}; with fewer \
                  threads they can never all meet. Pass max_blocking to \
                  Builder::max_blocking_threads as it is: the blocking pool does not count \
                  the workers.",
-                limit.as_secs()
+                kata_support::fmt_duration(limit)
             );
         }
     }

@@ -39,7 +39,7 @@ mod unix {
 
     /// How long the whole test may take, in real time; a correct `serve`
     /// needs a few milliseconds.
-    pub const LIMIT: Duration = Duration::from_secs(3);
+    pub const LIMIT: Duration = Duration::from_millis(1500);
 
     /// While alive, this process may open no file at all: its soft limit of
     /// open files is 0, so the next `accept` fails with EMFILE. Dropping it

@@ -467,7 +467,7 @@ struct EndToEnd {
     server: JoinHandle<io::Result<()>>,
 }
 
-const END_TO_END_LIMIT: Duration = Duration::from_secs(3);
+const END_TO_END_LIMIT: Duration = Duration::from_millis(1500);
 
 /// What serve ending early usually means.
 fn why_serve_ended(ended: &Result<io::Result<()>, tokio::task::JoinError>) -> String {

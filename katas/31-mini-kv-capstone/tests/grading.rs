@@ -1382,7 +1382,7 @@ async fn serve_returns_the_error_when_accepting_fails_for_good() {
 // ---------------------------------------------------------------------------
 // End to end, on a real socket.
 
-const END_TO_END_LIMIT: Duration = Duration::from_secs(3);
+const END_TO_END_LIMIT: Duration = Duration::from_millis(1500);
 
 /// Reads one reply line from a real connection, under the shared deadline.
 async fn real_request(

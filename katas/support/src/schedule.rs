@@ -149,7 +149,7 @@ impl<F: Future> Future for Jittered<F> {
 
 /// How long one multi-thread run may take, in real time, before it counts
 /// as a hang. The bodies are contention tests that take microseconds.
-pub const MULTI_THREAD_LIMIT: Duration = Duration::from_secs(3);
+pub const MULTI_THREAD_LIMIT: Duration = Duration::from_millis(1500);
 
 /// Runs `body` `runs` times, each on a fresh multi-thread runtime with
 /// `workers` worker threads, so that the tasks it spawns really run in
@@ -190,11 +190,11 @@ where
             Ok(Err(join_error)) => panic!("{what}: the test's task ended with {join_error}"),
             Err(_) => panic!(
                 "{what} never finished on a multi-thread runtime with {workers} workers (run {} of \
-                 {runs}): still waiting after {}s of real time, where it takes microseconds. Two \
+                 {runs}): still waiting after {} of real time, where it takes microseconds. Two \
                  tasks are waiting for each other: a lock held while waiting for another, or a \
                  reply that never comes.",
                 run + 1,
-                MULTI_THREAD_LIMIT.as_secs()
+                crate::clock::fmt_duration(MULTI_THREAD_LIMIT)
             ),
         }
     }
