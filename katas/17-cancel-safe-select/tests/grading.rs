@@ -377,7 +377,11 @@ async fn waiting_for_data_wakes_only_for_its_ticks() {
         // wheel a few wake-ups.
         let wakeups = Wakeups::start();
         tokio::time::sleep(ms(40_000)).await;
-        wakeups.assert_at_most(ticking + 2 * ONE_TIMER, ms(40_000), &format!("{what} waited"));
+        wakeups.assert_at_most(
+            ticking + 2 * ONE_TIMER,
+            ms(40_000),
+            &format!("{what} waited"),
+        );
         // And no fewer than the ticks: 39 of them fall in those 40 seconds,
         // each handled as it comes (the heartbeat), so each wakes the runtime.
         let woke = wakeups.count();
