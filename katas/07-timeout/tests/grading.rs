@@ -136,6 +136,15 @@ async fn check_never_finishing(limit: u64) {
         Err(TimedOut { limit: ms(limit) }),
         "{call} returned {result:?}, expected Err(TimedOut {{ limit: {limit}ms }})."
     );
+    // A caller prints this error: it must say which limit ran out.
+    let printed = TimedOut { limit: ms(limit) }.to_string();
+    assert_eq!(
+        printed,
+        format!("timed out after {:?}", ms(limit)),
+        "TimedOut's Display (given in the starter) was changed: it printed {printed:?}. \
+         Whoever gets this error prints it, and it must say which limit ran out: put \
+         the starter's `impl fmt::Display for TimedOut` back."
+    );
     watch.assert_elapsed(ms(limit), &call, WHY_NOT_AT_THE_LIMIT);
     flag.assert_dropped(&format!("the future that never finishes, in {call},"));
 }

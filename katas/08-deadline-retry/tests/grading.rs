@@ -279,6 +279,20 @@ async fn check(script: Script, deadline_ms: i64, why: &str) -> Script {
         want.starts,
         script.log
     );
+    if let Err(error) = &result {
+        // A caller prints this error: it must say how many attempts were
+        // made and, if one failed, why.
+        let printed = error.to_string();
+        let mut says = vec![format!("after {} attempt(s)", error.attempts)];
+        says.extend(error.last_error.iter().map(|e| format!("failed with: {e}")));
+        assert!(
+            says.iter().all(|part| printed.contains(part.as_str())),
+            "{call}: the error printed as {printed:?}, which should say {says:?}. \
+             RetryError's Display (given in the starter) was changed: put it back, so that \
+             whoever gets this error can read how many attempts were made and why the \
+             last one failed."
+        );
+    }
     if let Some(n) = want.cut_off {
         let cancelled = script.events_ending_with(&format!("attempt {n} cancelled"));
         assert_eq!(
