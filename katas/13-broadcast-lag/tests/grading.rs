@@ -25,8 +25,8 @@
 
 use kata_13_broadcast_lag::{consume, Summary};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
-    Rng, Stopwatch, Wakeups,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_blocking,
+    no_hang, no_spin, Rng, Stopwatch, Wakeups,
 };
 use tokio::sync::broadcast;
 use tokio::time::{sleep_until, Instant};
@@ -152,7 +152,7 @@ impl Schedule {
         let producer = self.start(tx);
         let watch = Stopwatch::start();
         let what = format!("consume ({what_it_checks})");
-        let summary = no_hang(&what, no_spin(&what, consume(rx))).await;
+        let summary = no_hang(&what, no_blocking(&what, no_spin(&what, consume(rx)))).await;
         let returned_at = watch.elapsed();
         producer.await.expect("the test's producer panicked");
         let expected = self.expected();
@@ -249,6 +249,49 @@ async fn a_receiver_that_keeps_up_skips_nothing() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn two_receivers_at_once_count_their_own_lags() {
+    // Two channels, two consumers at the same time: each summary is its own
+    // receiver's, whatever the other one sees.
+    for_each_seed(8, |mut rng| async move {
+        let first = Schedule::random(&mut rng, 4, usize::MAX, false);
+        let second = Schedule::random(&mut rng, 4, usize::MAX, false);
+        tokio::join!(
+            first.check("the first of two consumers running at the same time"),
+            second.check("the second of two consumers running at the same time"),
+        );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_long_stream_is_received_whole() {
+    // Thousands of values, in bursts the channel can hold: every one of them
+    // arrives, in order, none skipped.
+    for_each_seed(2, |mut rng| async move {
+        let capacity = rng.range(600, 1500) as usize;
+        let holds = capacity.next_power_of_two();
+        let mut at = 0;
+        let mut bursts = Vec::new();
+        let mut total = 0;
+        while total < 5000 {
+            at += rng.odd_ms(3, 97);
+            let len = rng.range(1, holds as u64) as usize;
+            total += len;
+            bursts.push((at, random_values(&mut rng, len)));
+        }
+        let schedule = Schedule {
+            capacity,
+            drop_at: at + rng.odd_ms(1, 99),
+            bursts,
+        };
+        schedule
+            .check("a stream of more than 5000 values, no burst longer than the channel holds")
+            .await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn values_still_buffered_when_the_sender_is_dropped_are_received() {
     for_each_seed(16, |mut rng| async move {
         // The last burst and the sender's drop happen at the same instant:
@@ -280,10 +323,11 @@ async fn consume_sleeps_while_nothing_is_sent() {
         }
         let consuming = tokio::spawn(no_spin("consume", consume(rx)));
 
-        // A long silence, with the sender alive: nothing to do, nothing may
-        // run.
+        // A long silence (hours), with the sender alive: nothing to do,
+        // nothing may run, and it is not the end.
+        let silence = rng.odd_ms(3_700_000, 20_000_000);
         Wakeups::assert_quiet_for(
-            ms(60_000),
+            ms(silence),
             0,
             "consume waited for the next value (the sender alive, nothing sent)",
         )
@@ -303,10 +347,12 @@ async fn consume_sleeps_while_nothing_is_sent() {
             skipped: 0,
         };
         assert_eq!(
-            summary, expected,
-            "{first:?} sent, a minute of silence, then {later:?} and the sender dropped: \
+            summary,
+            expected,
+            "{first:?} sent, {} of silence, then {later:?} and the sender dropped: \
              consume returned {summary:?}. A silence is not the end of the stream, however \
-             long: only Err(Closed) is. Does it give up on a timeout?"
+             long: only Err(Closed) is. Does it give up on a timeout?",
+            fmt_duration(ms(silence))
         );
     })
     .await;

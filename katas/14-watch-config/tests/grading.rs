@@ -24,8 +24,8 @@
 
 use kata_14_watch_config::apply_updates;
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
-    on_multi_thread, Rng, Stopwatch, Wakeups,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_blocking,
+    no_hang, no_spin, on_multi_thread, Rng, Stopwatch, Wakeups,
 };
 use tokio::sync::watch;
 use tokio::time::sleep_until;
@@ -122,7 +122,7 @@ impl Writer {
             drop(tx);
         });
         let what = format!("apply_updates ({what})");
-        let applied = no_hang(&what, no_spin(&what, apply_updates(rx))).await;
+        let applied = no_hang(&what, no_blocking(&what, no_spin(&what, apply_updates(rx)))).await;
         let returned_at = watch.elapsed();
         writer.await.expect("the test's writer panicked");
         let expected = self.expected();
@@ -317,8 +317,11 @@ async fn apply_updates_sleeps_while_nothing_changes() {
         let (tx, rx) = watch::channel(initial);
         let reading = tokio::spawn(no_spin("apply_updates", apply_updates(rx)));
 
+        // Hours without a change: a config that stays the same is still
+        // followed, and following it costs nothing.
+        let quiet = rng.odd_ms(3_700_000, 20_000_000);
         Wakeups::assert_quiet_for(
-            ms(60_000),
+            ms(quiet),
             0,
             "apply_updates waited for a change (the Sender alive, nothing sent)",
         )
@@ -328,7 +331,7 @@ async fn apply_updates_sleeps_while_nothing_changes() {
         tx.send_replace(next);
         drop(tx);
         let watch = Stopwatch::start();
-        let applied = no_hang("apply_updates, after a quiet minute", reading)
+        let applied = no_hang("apply_updates, after hours without a change", reading)
             .await
             .expect("apply_updates panicked");
         watch.assert_elapsed(
@@ -339,8 +342,10 @@ async fn apply_updates_sleeps_while_nothing_changes() {
         assert_eq!(
             applied,
             vec![initial, next],
-            "the channel held {initial}, nothing happened for a minute, then {next} was sent \
-             and the Sender dropped: apply_updates returned {applied:?}."
+            "the channel held {initial}, nothing happened for {}, then {next} was sent and the \
+             Sender dropped: apply_updates returned {applied:?}. Waiting for a change has no \
+             time limit: only the Sender being dropped ends it.",
+            fmt_duration(ms(quiet))
         );
     })
     .await;
@@ -419,6 +424,60 @@ fn a_fast_writer_on_another_thread_never_gets_a_version_applied_twice() {
                  applied was {:?}: the last config must never be lost.",
                 applied.last()
             );
+        },
+    );
+}
+
+#[test]
+fn short_bursts_from_another_thread_are_each_applied_once_and_the_last_never_lost() {
+    // Many short histories, each ending with the Sender dropped, written by
+    // a blocking-pool thread with uneven pauses between sends: a send that
+    // lands between the reader's `changed()` and its read (or between a read
+    // and a separate "mark as seen") happens in some of them.
+    on_multi_thread(
+        1,
+        2,
+        "apply_updates against short bursts written on another thread",
+        |_run| async move {
+            let mut jitter: u32 = 0x9e37_79b9;
+            for round in 0..600u32 {
+                let last = 1 + round % 23;
+                let (tx, rx) = watch::channel(0u32);
+                let reader = tokio::spawn(apply_updates(rx));
+                jitter = jitter.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let mut pauses = jitter;
+                tokio::task::spawn_blocking(move || {
+                    for version in 1..=last {
+                        tx.send_replace(version);
+                        pauses = pauses.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                        for _ in 0..(pauses >> 23) {
+                            std::hint::spin_loop();
+                        }
+                    }
+                })
+                .await
+                .expect("the test's writer panicked");
+                let applied = reader.await.expect("apply_updates panicked");
+                let repeated: Vec<u32> = applied
+                    .windows(2)
+                    .filter(|pair| pair[0] >= pair[1])
+                    .map(|pair| pair[1])
+                    .collect();
+                assert!(
+                    repeated.is_empty() && applied.last() == Some(&last),
+                    "a writer on another thread sent 1, 2, ... {last} (each a new version) and \
+                     dropped the Sender; apply_updates applied {applied:?}: {}",
+                    if repeated.is_empty() {
+                        "the last value was lost. Read and mark a version seen in one step, \
+                         with borrow_and_update(): a borrow() followed by mark_unchanged() \
+                         marks seen a version that arrived in between without reading it."
+                    } else {
+                        "a version was applied twice. Read with borrow_and_update() after \
+                         changed(): changed() then borrow() reads a newer version than the \
+                         one it marked seen, and changed() reports that one again."
+                    }
+                );
+            }
         },
     );
 }

@@ -33,8 +33,8 @@ use std::time::Duration;
 
 use kata_25_no_thread_sleep::{poll_all, poll_sensor, Reading};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
-    Heartbeat, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_blocking,
+    no_hang, no_spin, Heartbeat, Rng, Stopwatch, Wakeups, ONE_TIMER,
 };
 
 /// The sensor of each reading, in order. (The values each sensor reports
@@ -76,6 +76,44 @@ async fn one_sensor_read_takes_exactly_200ms() {
         assert_eq!(
             got.sensor, id,
             "{call} returned {got:?}, a reading of another sensor."
+        );
+        // The same sensor again is a new read: it takes its 200ms again.
+        let again = format!("{call}, a second time");
+        let watch = Stopwatch::start();
+        no_hang(&again, no_spin(&again, poll_sensor(id))).await;
+        watch.assert_elapsed(
+            ms(200),
+            &again,
+            "Every call of poll_sensor reads the sensor, and a read waits 200ms, even for a \
+             sensor read before: do not keep readings from earlier calls.",
+        );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn no_read_blocks_the_thread() {
+    // Even a blocking sleep of microseconds per read, which the paused clock
+    // does not see, stops every other task on the thread meanwhile.
+    for_each_seed(4, |mut rng| async move {
+        let n = rng.range(3, 9) as usize;
+        let ids = sensor_ids(&mut rng, n);
+        let what =
+            format!("poll_sensor of each of {ids:?}, one after the other, then poll_all(&{ids:?})");
+        let readings = no_hang(
+            &what,
+            no_blocking(&what, async {
+                for &id in &ids {
+                    poll_sensor(id).await;
+                }
+                poll_all(&ids).await
+            }),
+        )
+        .await;
+        assert_eq!(
+            sensors(&readings),
+            ids,
+            "{what}: poll_all returned {readings:?}"
         );
     })
     .await;

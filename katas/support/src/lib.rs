@@ -20,8 +20,11 @@
 //! more than one schedule; [`Wakeups`], [`count_polls`] and
 //! [`cancel_after`] check what code does while it waits, and after its
 //! caller gave up on it; [`no_spin`] turns code that never waits (and so
-//! would hang the paused clock in real time) into a failure that says so.
+//! would hang the paused clock in real time) into a failure that says so,
+//! and [`no_blocking`] catches code that blocks its thread for a moment
+//! (a `std::thread::sleep` the paused clock does not see).
 
+mod blocking;
 mod cancel;
 mod clock;
 mod concurrency;
@@ -39,6 +42,7 @@ mod seeded;
 mod spin;
 mod tasks;
 
+pub use blocking::{no_blocking, voluntary_switches, NoBlocking, BLOCKING_ALLOWANCE};
 pub use cancel::{assert_nothing_left_running, cancel_after};
 pub use clock::{fmt_duration, Stopwatch};
 pub use concurrency::{ConcurrencyProbe, InFlight};
