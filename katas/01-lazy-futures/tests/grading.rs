@@ -31,7 +31,7 @@ use std::time::Duration;
 use kata_01_lazy_futures::{make_lazy, Countdown};
 use kata_support::{
     assert_no_leaked_tasks, catch_panic, fmt_duration, for_each_seed, for_each_seed_sync, ms,
-    no_hang, Stopwatch, HANG_LIMIT,
+    no_blocking, no_hang, Stopwatch, HANG_LIMIT,
 };
 use tokio_test::{assert_ready_eq, task};
 
@@ -191,6 +191,9 @@ async fn countdown_runs_to_liftoff_when_awaited_on_tokio() {
             polls: 0,
             cap: start + 1,
         };
+        // Each step must return at once, too: a countdown that blocks its
+        // thread between steps stops every other task on it.
+        let counted = no_blocking(&name, counted);
         let Ok((output, polls)) = tokio::time::timeout(HANG_LIMIT, counted).await else {
             panic!(
                 "{name} never finished: tokio stopped polling it, and after {} of virtual \

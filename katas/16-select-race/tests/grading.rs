@@ -30,8 +30,8 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use kata_16_select_race::{hedged, Source};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
-    track_drop, DropFlag, EventLog, Jitter, Stopwatch, Wakeups, ONE_TIMER,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_blocking,
+    no_hang, no_spin, track_drop, DropFlag, EventLog, Jitter, Stopwatch, Wakeups, ONE_TIMER,
 };
 
 /// Records "<name> cancelled" if the request is dropped before it finished.
@@ -320,6 +320,58 @@ async fn a_slow_primary_is_hedged_and_the_backup_wins() {
         )
         .await;
     })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_zero_hedge_delay_still_gives_the_primary_its_chance() {
+    // hedge_after = 0: the backup is due at once, but a primary that is
+    // ready at once answers first (a tie at the hedge time) and no backup is
+    // called; a primary that is not ready at once is hedged at 0ms.
+    for_each_seed(8, |mut rng| async move {
+        let backup = rng.odd_ms(1, 700);
+        // No jitter here: the primary must really be ready at once.
+        check(
+            Scenario::new(Some(0), 0, Some(backup)),
+            Jitter::none(),
+            "With hedge_after = 0 a primary that answers at once still wins, without a \
+             backup: it is a tie at the hedge time, and ties go to the primary. Race the \
+             primary against sleep(hedge_after) even when it is zero (a zero sleep is ready \
+             at once, and is no error; an interval of zero period panics).",
+        )
+        .await;
+        let primary = backup + rng.odd_ms(1, 700);
+        check(
+            Scenario::new(Some(primary), 0, Some(backup)),
+            Jitter::new(rng.next_u64()),
+            "With hedge_after = 0 and a primary that is not ready at once, the backup is \
+             called at 0ms and its answer comes first.",
+        )
+        .await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn hedging_never_blocks_the_thread() {
+    // A blocking sleep (say, a millisecond of "last chance" for the primary)
+    // costs no virtual time, so the answers stay right; but it stops every
+    // other task on the thread. Many hedged calls, all checked together.
+    no_blocking(
+        "hedged, over a dozen calls whose primary is slow",
+        for_each_seed(12, |mut rng| async move {
+            let hedge_after = rng.odd_ms(1, 1000);
+            let backup = rng.odd_ms(1, 1000);
+            let primary = hedge_after + backup + rng.odd_ms(1, 500);
+            check(
+                Scenario::new(Some(primary), hedge_after, Some(backup)),
+                Jitter::new(rng.next_u64()),
+                "The primary had not answered at the hedge time, so the backup starts then \
+                 and answers first.",
+            )
+            .await;
+        }),
+    )
     .await;
 }
 
