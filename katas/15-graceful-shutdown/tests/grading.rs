@@ -100,13 +100,26 @@ fn last_end(accepted: &[(u64, u64)], workers: usize) -> u64 {
 #[track_caller]
 fn assert_reports_exactly(what: &str, report: &Report, accepted: &[u32], why_missing: &str) {
     let completed = &report.completed;
-    for id in accepted {
-        let times = completed.iter().filter(|c| *c == id).count();
+    let mut distinct: Vec<u32> = accepted.iter().chain(completed.iter()).copied().collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    for id in distinct {
+        let sent = accepted.iter().filter(|a| **a == id).count();
+        let times = completed.iter().filter(|c| **c == id).count();
         assert!(
-            times <= 1,
-            "{what}: job {id} appears {times} times in the report {completed:?}.\n\
+            times <= sent || sent == 0,
+            "{what}: job {id} appears {times} times in the report {completed:?}, but only \
+             {sent} job(s) with that id were accepted.\n\
              Every job must be reported exactly once: is a job handed to two workers, or \
              its id sent on the completion channel twice?"
+        );
+        assert!(
+            times >= sent || times == 0,
+            "{what}: {sent} accepted jobs have the id {id}, but it appears only {times} \
+             time(s) in the report {completed:?}.\n\
+             Ids need not be unique: two jobs with the same id are two jobs, and each one \
+             is reported. Collecting the ids in a set (BTreeSet, HashSet) or calling dedup() \
+             merges them; collect into a Vec and sort it."
         );
     }
     let missing: Vec<u32> = accepted
@@ -156,13 +169,19 @@ async fn senders_dropped_early_end_the_run() {
     for_each_seed(32, |mut rng| async move {
         let n = rng.range(1, 10) as usize;
         let workers = rng.range(1, 4) as usize;
-        let jobs = seeded_jobs(&mut rng, n);
+        let mut jobs = seeded_jobs(&mut rng, n);
+        // Ids need not be unique: in half the cases two jobs share one.
+        if n > 1 && rng.chance(1, 2) {
+            let from = rng.below(n as u64 - 1) as usize;
+            jobs[n - 1].0 = jobs[from].0;
+        }
         let (tx, rx) = prefilled(n, &jobs).await;
         // Every producer is gone: the channel holds the jobs and then ends.
         drop(tx);
         let what = format!(
-            "run({n} jobs of [{}] already in the channel, every Sender dropped, a shutdown \
+            "run({n} jobs (ids {:?}) of [{}] already in the channel, every Sender dropped, a shutdown \
              signal that never fires, {workers} workers)",
+            jobs.iter().map(|(id, _)| *id).collect::<Vec<_>>(),
             jobs.iter()
                 .map(|(_, work)| fmt_duration(ms(*work)))
                 .collect::<Vec<_>>()
@@ -436,6 +455,119 @@ async fn a_shutdown_that_already_fired_still_finishes_the_buffered_jobs() {
     );
     drop(tx);
     assert_no_leaked_tasks("run returned").await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_shutdown_that_already_fired_lets_no_waiting_send_in() {
+    // A full buffer and a producer already waiting for room when run starts
+    // with a signal that has already fired: the waiting send must fail.
+    {
+        let buffered = [(31, 211), (17, 113), (23, 307)];
+        let (tx, rx) = prefilled(3, &buffered).await;
+        let waiting = tokio::spawn({
+            let tx = tx.clone();
+            async move { tx.send(Job::new(99, ms(101))).await.is_ok() }
+        });
+        // Let the producer reach the full channel and wait there for room.
+        for _ in 0..4 {
+            tokio::task::yield_now().await;
+        }
+        let what = String::from(
+            "run(a full buffer (capacity 3) of jobs 31 (211ms), 17 (113ms), 23 (307ms), a \
+             producer waiting for room to send job 99, 2 workers, a shutdown signal that had \
+             already fired)",
+        );
+        let watch = Stopwatch::start();
+        let report = guarded(&what, run(rx, ready(()), 2)).await;
+        let accepted = waiting.await.expect("the test's producer panicked");
+        assert!(
+            !accepted,
+            "{what}: the send of job 99, which was waiting for room before run even started, \
+             succeeded: run let a job in after the signal. A signal that has already fired \
+             is a shutdown: call `close()` before anything else waits (a drain before \
+             closing, or a run that waits for the signal only after the channel is empty, \
+             lets the waiting send in)."
+        );
+        assert_reports_exactly(
+            &what,
+            &report,
+            &[17, 23, 31],
+            "The buffered jobs were accepted before run started: close the channel, then \
+             drain it.",
+        );
+        watch.assert_elapsed(
+            ms(420),
+            &what,
+            "Jobs 31 and 17 start at once; job 23 starts when job 17 ends (113ms) and ends \
+             at 420ms, the last of the three.",
+        );
+        drop(tx);
+        assert_no_leaked_tasks("run returned").await;
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_job_sent_on_a_slot_reserved_before_shutdown_is_done() {
+    for_each_seed(16, |mut rng| async move {
+        let workers = rng.range(1, 3) as usize;
+        let n = rng.range(1, 4) as usize;
+        let mut jobs = seeded_jobs(&mut rng, n + 1);
+        let (late_id, late_work) = jobs.pop().expect("n + 1 jobs");
+        let shutdown_at = rng.odd_ms(11, 700);
+        let send_at = shutdown_at + rng.odd_ms(1, 900);
+        let (tx, rx) = prefilled(n + 2, &jobs).await;
+        // The producer reserves a slot before the signal and fills it after.
+        let permit = tx
+            .clone()
+            .reserve_owned()
+            .await
+            .expect("the channel has room");
+        let start = Instant::now();
+        let producer = tokio::spawn(async move {
+            sleep_until(start + ms(send_at)).await;
+            permit.send(Job::new(late_id, ms(late_work)));
+        });
+        let what = format!(
+            "run({n} jobs in the channel, {workers} workers, shutdown at {}; a producer that \
+             reserved a slot (Sender::reserve) before the signal sends job {late_id} ({}) on \
+             it at {})",
+            fmt_duration(ms(shutdown_at)),
+            fmt_duration(ms(late_work)),
+            fmt_duration(ms(send_at)),
+        );
+        let watch = Stopwatch::start();
+        let report = guarded(&what, run(rx, sleep(ms(shutdown_at)), workers)).await;
+        let returned_at = watch.elapsed();
+        producer.await.expect("the test's producer panicked");
+
+        let mut ids: Vec<u32> = jobs.iter().map(|(id, _)| *id).collect();
+        ids.push(late_id);
+        assert_reports_exactly(
+            &what,
+            &report,
+            &ids,
+            "A slot reserved before the signal is a job already accepted: `close()` does not \
+             take reserved slots back, and the job sent on one is delivered into the buffer. \
+             That is why the drain must go on until `recv().await` returns None (the buffer \
+             is empty *and* no reserved slot is left): stopping at the first `try_recv()` \
+             error treats \"empty for now\" (TryRecvError::Empty) like \"no more jobs ever\" \
+             and loses it.",
+        );
+        let mut schedule: Vec<(u64, u64)> = jobs.iter().map(|(_, work)| (0, *work)).collect();
+        schedule.push((send_at, late_work));
+        let expected = last_end(&schedule, workers).max(shutdown_at);
+        assert_eq!(
+            returned_at,
+            ms(expected),
+            "{what} returned after {}, expected exactly {}: run returns when the last job, \
+             including the one sent on the reserved slot, has ended.",
+            fmt_duration(returned_at),
+            fmt_duration(ms(expected))
+        );
+        drop(tx);
+        assert_no_leaked_tasks("run returned").await;
+    })
+    .await;
 }
 
 /// A producer that sends each `(at ms, id, work ms)` job at its time, after

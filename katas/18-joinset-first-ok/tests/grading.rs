@@ -39,7 +39,7 @@ use kata_18_joinset_first_ok::first_ok;
 use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, quiet_panics, track_drop, DropFlag, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    ms, quiet_panics, track_drop, within, DropFlag, Rng, Stopwatch, Wakeups, ONE_TIMER,
 };
 
 type Job = BoxFuture<'static, Result<u32, String>>;
@@ -151,10 +151,15 @@ impl Jobs {
     }
 }
 
+/// The hang guard's limit: longer than the longest seeded job.
+const DAY_MS: u64 = 24 * 3_600_000;
+
 /// Runs `first_ok` under a hang guard; returns its answer and when.
 async fn run(what: &str, jobs: Vec<Job>) -> (Option<u32>, Duration) {
     let watch = Stopwatch::start();
-    let answer = no_hang(what, no_spin(what, first_ok(jobs))).await;
+    // Some seeded jobs last hours (virtual time costs nothing): the guard
+    // gives them a day.
+    let answer = within(ms(DAY_MS), what, no_spin(what, first_ok(jobs))).await;
     (answer, watch.elapsed())
 }
 
@@ -176,11 +181,20 @@ fn assert_answer(
     );
 }
 
-/// Seeded jobs: 2 to 8 of them, distinct odd durations, with at least one
+/// Seeded jobs: 2 to 8 of them, distinct odd durations (in a quarter of
+/// the cases, hours long), with at least one
 /// success if `success` (whose labels do not sort like the jobs).
 fn seeded_specs(rng: &mut Rng, success: bool) -> Vec<Spec> {
     let n = rng.range(2, 8) as usize;
-    let takes = rng.distinct_odd_ms(n, 11, 1999);
+    let mut takes = rng.distinct_odd_ms(n, 11, 1999);
+    if rng.chance(1, 4) {
+        // Jobs that take hours: nothing may give up on them early (a
+        // "safety" timeout around the search answers None too soon).
+        let hours = rng.range(1, 9) * 3_600_000;
+        for t in &mut takes {
+            *t += hours;
+        }
+    }
     let mut specs: Vec<Spec> = takes
         .iter()
         .map(|&takes| match rng.below(6) {
@@ -208,7 +222,8 @@ const WHY_FIRST_SUCCESS: &str = "All the jobs run at the same time, so the answe
     success that finishes first, returned the moment it finishes. Later means first_ok waited \
     for more jobs than it needed (every job, or the jobs in the order given); another value \
     means it took a job that was not the first success (the jobs in the order given, or the \
-    first job to finish although it failed). Take results in the order they finish with \
+    first job to finish although it failed); None although a job succeeded (hours later) means \
+    first_ok gave up early, on a timeout of its own: the README asks for none. Take results in the order they finish with \
     `join_next()` and return at the first `Ok(Ok(value))`.";
 
 #[tokio::test(start_paused = true)]

@@ -21,6 +21,8 @@
 //! | supervise awaits the token itself before waiting for the workers (hangs with no workers) | `no_workers_means_nothing_to_wait_for` |
 //! | an already-cancelled token taken as "nothing to do": no worker, no flush | `an_already_cancelled_token_still_flushes_every_worker` |
 //! | workers left running forever when the caller drops `supervise`       | `dropping_supervise_stops_every_worker` |
+//! | workers aborted, or not flushed, when the caller drops `supervise` (a `JoinSet`, or flushes run by supervise) | `dropping_supervise_stops_every_worker` |
+//! | exits gathered in a process-wide `static`: two supervisors mix them   | `two_supervisors_sharing_a_token_keep_their_own_exits` |
 //! | the caller's own token cancelled by supervise (a drop guard on it instead of on a child) | `dropping_supervise_stops_every_worker` |
 
 use std::future::Future;
@@ -253,15 +255,40 @@ async fn dropping_supervise_stops_every_worker() {
             "{what}: it returned {outcome:?} before it was dropped, although the token was \
              never cancelled."
         );
-        // The workers may flush first: give them that long, then nothing may
-        // be left running.
-        tokio::time::sleep(FLUSH_TIME).await;
+        // The workers stop as if the token had been cancelled: each one
+        // flushes (100ms), so all of them are still alive until then.
+        let alive_tasks = || {
+            tokio::runtime::Handle::current()
+                .metrics()
+                .num_alive_tasks()
+        };
         for _ in 0..8 {
             tokio::task::yield_now().await;
         }
-        let alive = tokio::runtime::Handle::current()
-            .metrics()
-            .num_alive_tasks();
+        let flushing = alive_tasks();
+        tokio::time::sleep(FLUSH_TIME - ms(1)).await;
+        for _ in 0..8 {
+            tokio::task::yield_now().await;
+        }
+        let still_flushing = alive_tasks();
+        assert!(
+            flushing == workers && still_flushing == workers,
+            "{what}: right after the drop {flushing} worker task(s) were alive, and {} later \
+             {still_flushing}; expected all {workers} during the whole 100ms of their \
+             flush.\nWhen the caller drops supervise, each worker must stop as if the token \
+             had been cancelled: leave its loop, call flush(w) itself and end. Fewer mean the \
+             workers were aborted (a JoinSet aborts its tasks when it is dropped; a \
+             TaskTracker does not), or they stopped without flushing (a flush that \
+             supervise runs after the workers return never happens once supervise is \
+             dropped).",
+            fmt_duration(FLUSH_TIME - ms(1))
+        );
+        // Then nothing may be left running.
+        tokio::time::sleep(ms(1)).await;
+        for _ in 0..8 {
+            tokio::task::yield_now().await;
+        }
+        let alive = alive_tasks();
         assert!(
             alive == 0,
             "{what}: {alive} worker(s) still running {} after that. A tracked task is an \
@@ -286,6 +313,59 @@ async fn dropping_supervise_stops_every_worker() {
              who may share it with other work: stop the workers through a child token \
              (`token.child_token()`) and its drop guard instead."
         );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn two_supervisors_sharing_a_token_keep_their_own_exits() {
+    for_each_seed(16, |mut rng| async move {
+        // Two services stopped by one shutdown token, so that their workers
+        // flush and end at the same instants.
+        let first = rng.range(1, 6) as usize;
+        let second = rng.range(1, 6) as usize;
+        let cancel_at = rng.odd_ms(11, 1999);
+        let token = CancellationToken::new();
+        let what = format!(
+            "supervise({first} workers, token) and supervise({second} workers, token) at the \
+             same time, on one token cancelled at {}",
+            fmt_duration(ms(cancel_at))
+        );
+        let watch = Stopwatch::start();
+        let start = watch.started_at();
+        let canceller = {
+            let token = token.clone();
+            async move {
+                sleep_until(start + ms(cancel_at)).await;
+                token.cancel();
+            }
+        };
+        let (a, b, ()) = guarded(&what, async {
+            tokio::join!(
+                supervise(first, token.clone()),
+                supervise(second, token.clone()),
+                canceller
+            )
+        })
+        .await;
+        for (name, n, exits) in [("the first", first, a), ("the second", second, b)] {
+            assert_eq!(
+                exits,
+                expected_exits(n, cancel_at),
+                "{what}: {name} call (of {n} workers) returned {exits:?}.\n\
+                 Each call returns the exits of its own workers, one per worker. Exits of \
+                 the other call's workers, or missing ones, mean the exits are kept somewhere \
+                 both calls share (a `static`, a global): keep them in the call, e.g. as the \
+                 workers' JoinHandle outputs.",
+            );
+        }
+        watch.assert_elapsed(
+            ms(cancel_at) + FLUSH_TIME,
+            &what,
+            "Both calls return when their workers have flushed, 100ms after the \
+             cancellation.",
+        );
+        assert_no_leaked_tasks("both supervise calls returned").await;
     })
     .await;
 }

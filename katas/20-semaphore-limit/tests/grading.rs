@@ -23,6 +23,7 @@
 //! | fixed batches of `limit` (`chunks` + `join_all`): slots idle         | `each_job_starts_as_soon_as_a_slot_is_free`, `six_jobs_at_limit_two_end_at_four_seconds` |
 //! | `buffered(limit)`: a finished job keeps its slot until the jobs before it finish | `each_job_starts_as_soon_as_a_slot_is_free`, `six_jobs_at_limit_two_end_at_four_seconds` |
 //! | jobs started out of order (a worker pool that pops from the end)     | `each_job_starts_as_soon_as_a_slot_is_free` |
+//! | one process-wide pool (a `static` counter or semaphore) shared by every call | `two_calls_at_once_each_have_their_own_slots` |
 //! | outputs in completion order                                          | `results_come_back_in_input_order` |
 //! | waiting for a free slot by polling (`try_acquire` + `sleep` or `yield_now` in a loop) | `waiting_for_a_slot_costs_no_wakeups` |
 //! | spawned jobs left running when the caller drops `run_limited` (detached `JoinHandle`s) | `dropping_run_limited_stops_every_job` |
@@ -272,6 +273,45 @@ async fn each_job_starts_as_soon_as_a_slot_is_free() {
                 batch.describe()
             );
             assert_no_leaked_tasks("run_limited returned").await;
+        }
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn two_calls_at_once_each_have_their_own_slots() {
+    let mut shape = 0;
+    for_each_seed(24, |mut rng| {
+        shape += 1;
+        let first = Batch::seeded(&mut rng, shape);
+        let second = Batch::seeded(&mut rng, shape + 2);
+        async move {
+            let ((_, first_elapsed), (_, second_elapsed)) = tokio::join!(first.run(), second.run());
+            for (name, batch, elapsed) in [
+                ("the first", &first, first_elapsed),
+                ("the second", &second, second_elapsed),
+            ] {
+                let starts: Vec<Option<u64>> = batch.spans().iter().map(|s| s.0).collect();
+                let expected: Vec<Option<u64>> =
+                    batch.expected_starts().into_iter().map(Some).collect();
+                assert!(
+                    starts == expected && elapsed == ms(batch.expected_end()),
+                    "Two calls ran at the same time: {} and {}.\n{name} call returned after \
+                     {}, expected exactly {}, with every job starting the moment one of its \
+                     own {} slots is free.\nWhen each of its jobs ran:\n{}\
+                     Each call has its own `limit` slots: the other call's jobs must not take \
+                     them. Jobs that started late (or early) usually mean the slots are \
+                     shared by every call in the process (a `static` counter, semaphore or \
+                     Notify): create the Semaphore inside run_limited.",
+                    first.what(),
+                    second.what(),
+                    fmt_duration(elapsed),
+                    fmt_duration(ms(batch.expected_end())),
+                    batch.limit,
+                    batch.describe()
+                );
+            }
+            assert_no_leaked_tasks("both run_limited calls returned").await;
         }
     })
     .await;

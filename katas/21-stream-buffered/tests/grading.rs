@@ -27,6 +27,8 @@
 //! | the whole stream collected before the first fetch                     | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there`, `fetching_starts_as_soon_as_the_first_id_arrives` |
 //! | fixed batches (`chunks(limit)` or `ready_chunks(limit)` + `join_all`): slots idle | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there` |
 //! | a hand-made queue whose fetches are not polled while it waits for the next id | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there`, `fetching_starts_as_soon_as_the_first_id_arrives` |
+//! | the limit capped at a constant of its own (64, 256)                  | `never_more_than_limit_fetches_at_once` |
+//! | giving up on a quiet stream after a timeout of its own: later ids lost | `a_stream_quiet_for_hours_is_fetched_to_the_end` |
 //! | waiting for ids or fetches by polling (`now_or_never` + `sleep` or `yield_now` in a loop) | `waiting_for_the_next_id_costs_no_wakeups` |
 //! | fetches spawned as tasks, left running when the caller drops `fetch_all` | `dropping_fetch_all_stops_every_fetch` |
 //! | extra bounds (`Unpin` or `Send` on the stream, `Send + 'static` on the futures, `Fn`/`Clone` on `fetch`) | the test file `inputs_need_no_extra_traits` does not compile |
@@ -41,7 +43,7 @@ use kata_21_stream_buffered::fetch_all;
 use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, ConcurrencyProbe, EventLog, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    ms, within, ConcurrencyProbe, EventLog, Jitter, Rng, Stopwatch, Wakeups, HANG_LIMIT, ONE_TIMER,
 };
 use tokio::time::{sleep, sleep_until, Instant};
 
@@ -224,10 +226,15 @@ impl Case {
     }
 
     async fn run(&self) -> (Vec<u32>, Duration) {
+        self.run_within(HANG_LIMIT).await
+    }
+
+    /// `run`, with a hang guard of `limit` (virtual) instead of a minute.
+    async fn run_within(&self, limit: Duration) -> (Vec<u32>, Duration) {
         let watch = Stopwatch::start();
         let what = self.what();
         let call = no_spin(&what, fetch_all(self.stream(), self.limit, self.fetch()));
-        let results = no_hang(&what, call).await;
+        let results = within(limit, &what, call).await;
         (results, watch.elapsed())
     }
 
@@ -364,6 +371,39 @@ async fn never_more_than_limit_fetches_at_once() {
         }
     })
     .await;
+}
+
+/// A big case: `n` distinct ids, all there at once, fetches of 51 to 249ms.
+fn wide_case(n: u32, limit: usize) -> Case {
+    let ids: Vec<u32> = (0..n).map(|i| 1 + (i * 7919) % 10_007).collect();
+    let delays: Vec<u64> = (0..n as u64).map(|i| 51 + 2 * ((i * 37) % 100)).collect();
+    Case::new(&ids, &vec![0; n as usize], &delays, limit)
+}
+
+#[tokio::test(start_paused = true)]
+async fn never_more_than_limit_fetches_at_once_with_a_large_limit() {
+    // Limits above any cap a solution might add "to protect the service".
+    for (n, limit) in [(300, 300), (300, 257), (330, 1000)] {
+        let case = wide_case(n, limit);
+        let (results, _) = case.run().await;
+        let what = format!("fetch_all({n} ids all there at once, limit {limit})");
+        assert_eq!(
+            results,
+            case.expected(),
+            "{what} returned the wrong results"
+        );
+        let slots = limit.min(n as usize);
+        assert_eq!(
+            case.probe.peak(),
+            slots,
+            "{what}: at most {} fetch(es) were in flight at once; expected exactly {slots}, \
+             since every id was there from the start. Is the limit capped at a constant of \
+             your own (64, 256...)? The caller's `limit` is the limit: pass it to \
+             `buffered(limit)` as it is.",
+            case.probe.peak()
+        );
+        assert_no_leaked_tasks("fetch_all returned").await;
+    }
 }
 
 #[tokio::test(start_paused = true)]
@@ -516,4 +556,36 @@ async fn dropping_fetch_all_stops_every_fetch() {
         );
     })
     .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_stream_quiet_for_hours_is_fetched_to_the_end() {
+    // Two ids at once, then nothing for hours, then two more: a stream is
+    // over when it ends, not when it has been quiet for a while.
+    let case = Case::new(
+        &[6, 1, 4, 9],
+        &[0, 0, 10_800_013, 18_000_019],
+        &[317, 211, 97, 53],
+        2,
+    );
+    let (results, elapsed) = case.run_within(ms(24 * 3_600_000)).await;
+    assert_eq!(
+        results,
+        [60, 10, 40, 90],
+        "{} returned {results:?} after {}. Every id the stream yields must be fetched, \
+         however long the stream goes quiet in between: only the end of the stream ends \
+         fetch_all. A shorter result means fetch_all gave up after a timeout of its own \
+         (the README asks for none).",
+        case.what(),
+        fmt_duration(elapsed)
+    );
+    assert_eq!(
+        elapsed,
+        ms(18_000_072),
+        "{} returned after {}, expected exactly when the last fetch ends (18000019ms + \
+         53ms).",
+        case.what(),
+        fmt_duration(elapsed)
+    );
+    assert_no_leaked_tasks("fetch_all returned").await;
 }

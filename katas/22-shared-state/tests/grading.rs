@@ -28,6 +28,8 @@
 //! | the reply written before the command is applied (a SET invisible during its reply, a GET answering with a later value, a cancelled SET lost) | `the_command_takes_effect_before_the_reply_is_written` |
 //! | `write_reply` not awaited, spawned and left detached, or written twice | `handle_applies_the_command_and_replies` |
 //! | one reply (`Nil`) returned early without being written | `handle_applies_the_command_and_replies` |
+//! | an empty value answered as `Nil` (taken for "deleted") | `handle_applies_the_command_and_replies` |
+//! | per-thread copies or shards (`thread_local!`): a thread reads its own stale value | `a_value_set_on_one_thread_is_read_on_every_other` |
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -227,6 +229,9 @@ async fn handle_applies_the_command_and_replies() {
             let key = rng.pick(&keys).clone();
             let command = if rng.chance(1, 2) {
                 get(&key)
+            } else if rng.chance(1, 3) {
+                // The empty string is a value like any other.
+                set(&key, "")
             } else {
                 set(&key, &value(&mut rng, 10))
             };
@@ -244,8 +249,8 @@ async fn handle_applies_the_command_and_replies() {
             assert_eq!(
                 reply, expected,
                 "handle({command:?}) returned {reply:?}, expected {expected:?}. (GET of a key \
-                 that holds a value replies Value(value), of a key that holds nothing Nil; SET \
-                 stores and replies Ok.)"
+                 that holds a value replies Value(value), whatever the value, the empty string \
+                 too; of a key that holds nothing Nil; SET stores and replies Ok.)"
             );
             watch.assert_elapsed(
                 ms(10),
@@ -481,5 +486,86 @@ fn many_threads_use_one_db_at_once() {
                  (std::sync::Mutex::lock)."
             );
         },
+    );
+}
+
+/// Plain threads take turns on one `Db` (each waits for the previous one
+/// to finish its `set`): every `get`, on whichever thread, must see the
+/// latest value. Data kept per thread (a `thread_local!` shard or cache)
+/// gives a thread back its own older value.
+#[test]
+fn a_value_set_on_one_thread_is_read_on_every_other() {
+    use std::sync::mpsc;
+    const THREADS: usize = 3;
+    const ROUNDS: usize = 12;
+    let db = Db::new();
+    // One channel per thread: a turn (the round) is passed from thread to
+    // thread, so the calls happen one after another, on different threads.
+    let (senders, receivers): (Vec<_>, Vec<_>) =
+        (0..THREADS).map(|_| mpsc::channel::<usize>()).unzip();
+    let failures = std::thread::scope(|scope| {
+        let handles: Vec<_> = receivers
+            .into_iter()
+            .enumerate()
+            .map(|(me, turns)| {
+                let (db, next) = (db.clone(), senders[(me + 1) % THREADS].clone());
+                scope.spawn(move || {
+                    let mut failures = Vec::new();
+                    for round in turns {
+                        if round == ROUNDS {
+                            let _ = next.send(round);
+                            break;
+                        }
+                        // Every key was last set by the previous thread.
+                        for key in ["a", "b", "c"] {
+                            let expected = if round == 0 {
+                                None
+                            } else {
+                                Some(format!("{key}{}", round - 1))
+                            };
+                            let found = db.get(key);
+                            if found != expected {
+                                failures.push(format!(
+                                    "round {round}: thread {me} called get({key:?}) and got \
+                                     {found:?}, expected {expected:?} (set just before by \
+                                     thread {})",
+                                    (me + THREADS - 1) % THREADS
+                                ));
+                            }
+                            let value = if round % 4 == 3 {
+                                String::new()
+                            } else {
+                                format!("{key}{round}")
+                            };
+                            db.set(key, &value);
+                            if value.is_empty() {
+                                // Then the value this round promises.
+                                db.set(key, &format!("{key}{round}"));
+                            }
+                        }
+                        let _ = next.send(round + 1);
+                    }
+                    failures
+                })
+            })
+            .collect();
+        senders[0]
+            .send(0)
+            .expect("thread 0 is waiting for its turn");
+        drop(senders);
+        handles
+            .into_iter()
+            .flat_map(|handle| handle.join().expect("a thread of the test panicked"))
+            .collect::<Vec<_>>()
+    });
+    assert!(
+        failures.is_empty(),
+        "{THREADS} threads took turns with clones of one Db: each one read every key (last \
+         set by the thread before it), then set it again.\n{}\n\
+         Every clone, on every thread, must see the same data: a value set on one thread is \
+         what get returns on any other. Data kept per thread (a thread_local! map, a shard \
+         chosen by the calling thread, a per-thread cache) gives a thread its own older \
+         value. Shard by key, if you shard at all.",
+        failures.join("\n")
     );
 }

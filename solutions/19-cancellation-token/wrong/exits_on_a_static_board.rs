@@ -1,7 +1,7 @@
-//! Right: a JoinSet instead of a TaskTracker, exits collected with `join_next()` and sorted by worker; a dropped supervise drops the set, which aborts the workers (they end at once instead of flushing).
+//! Wrong: workers put their exits on a process-wide static that supervise drains, so two supervise calls running at the same time mix their exits.
+//! Caught by: two_supervisors_sharing_a_token_keep_their_own_exits
 
 use std::time::Duration;
-use tokio::task::JoinSet;
 
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -32,25 +32,36 @@ pub async fn flush(worker: usize) {
     let _ = worker;
     tokio::time::sleep(FLUSH_TIME).await;
 }
+use std::sync::Mutex;
+
+/// Where workers leave their exit when they are done.
+static EXITS: Mutex<Vec<Exit>> = Mutex::new(Vec::new());
+
+async fn worker(w: usize, token: CancellationToken) {
+    let mut items = 0;
+    loop {
+        tokio::select! {
+            biased;
+            () = token.cancelled() => break,
+            () = process_item(w) => items += 1,
+        }
+    }
+    flush(w).await;
+    EXITS.lock().unwrap().push(Exit { worker: w, items });
+}
 
 pub async fn supervise(n: usize, token: CancellationToken) -> Vec<Exit> {
-    let _ = TaskTracker::new();
-    let mut set = JoinSet::new();
+    let stop = token.child_token();
+    let _stop_on_drop = stop.clone().drop_guard();
+
+    let tracker = TaskTracker::new();
     for w in 0..n {
-        let token = token.clone();
-        set.spawn(async move {
-            let mut items = 0;
-            loop {
-                tokio::select! { () = token.cancelled() => break, () = process_item(w) => items += 1 }
-            }
-            flush(w).await;
-            Exit { worker: w, items }
-        });
+        tracker.spawn(worker(w, stop.clone()));
     }
-    let mut exits = Vec::new();
-    while let Some(e) = set.join_next().await {
-        exits.push(e.unwrap());
-    }
-    exits.sort_by_key(|e| e.worker);
+    tracker.close();
+    tracker.wait().await;
+
+    let mut exits = std::mem::take(&mut *EXITS.lock().unwrap());
+    exits.sort_by_key(|exit| exit.worker);
     exits
 }
