@@ -24,6 +24,9 @@
 //! | `try_lock` that gives up with a default value when the lock is busy | `a_loader_can_get_other_keys_through_the_cache` |
 //! | a copy of the map taken before the load and written back after it (lost update) | `every_loaded_value_is_kept` |
 //! | the loaded value returned but never stored | `a_cached_key_is_not_loaded_again` |
+//! | a cached 0 taken for "missing" (`unwrap_or_default()` then `!= 0`), so that key is loaded on every call | `a_cached_key_is_not_loaded_again` |
+//! | a cache capped at some size (256, 1000) that evicts keys: a loaded value is forgotten | `hundreds_of_keys_are_all_kept` |
+//! | de-duplicated loads whose waiters are never woken when the loading caller gives up | `a_caller_waiting_for_a_load_that_is_given_up_is_not_stranded` |
 //! | the insert done with `try_lock`, skipped when another thread holds the lock ("it is only a cache") | `a_value_loaded_while_another_thread_holds_the_lock_is_kept` |
 //! | a std `MutexGuard` held across the `.await`: the future is not `Send` | `spawnable` (does not compile), `compile_checks` (the compiler names the learner's code) |
 //! | a "loading" marker that a caller who gives up (its future dropped) leaves behind, so the key can never be loaded again | `a_caller_that_gives_up_leaves_the_cache_usable` |
@@ -485,7 +488,11 @@ async fn cached_keys_are_served_while_another_key_loads() {
 async fn a_cached_key_is_not_loaded_again() {
     for_each_seed(16, |mut rng| async move {
         let count = rng.range(1, 5) as usize;
-        let keys = plain_keys(&mut rng, "", count, 11, 999);
+        let mut keys = plain_keys(&mut rng, "", count, 11, 999);
+        // One key's value is 0: a value like any other, and cached like any
+        // other.
+        let zero = rng.below(count as u64) as usize;
+        keys[zero].1.value = 0;
         let (cache, loads) = cache_with(keys.iter().cloned().collect());
         for (key, _) in &keys {
             no_hang("get_or_load", cache.get_or_load(key)).await;
@@ -519,10 +526,13 @@ async fn a_cached_key_is_not_loaded_again() {
             assert_eq!(
                 calls,
                 1,
-                "the loader was called {calls} times for {key:?}, expected once: after the first \
-                 get_or_load({key:?}), the value must be in the cache, and later calls return \
-                 it without loading. Is the loaded value inserted into the map?\nLoader \
-                 calls:\n{}",
+                "the loader was called {calls} times for {key:?} (its value is {}), expected \
+                 once: after the first get_or_load({key:?}), the value must be in the cache, and \
+                 later calls return it without loading. Is the loaded value inserted into the \
+                 map? If only the key whose value is 0 was loaded again: 0 is a value, not \
+                 \"missing\"; look the key up with get() and test for None, not \
+                 unwrap_or_default() and != 0.\nLoader calls:\n{}",
+                keys.iter().find(|(k, _)| k == key).unwrap().1.value,
                 loads.describe()
             );
         }
@@ -581,6 +591,106 @@ async fn every_loaded_value_is_kept() {
              into the map as it is now.\nLoader calls:\n{}",
             loads.describe()
         );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn hundreds_of_keys_are_all_kept() {
+    for_each_seed(4, |mut rng| async move {
+        // More keys than any cap a learner might pick (256, 300, 1000...).
+        let count = rng.range(1100, 1500) as usize;
+        let keys: Vec<(String, Plan)> = (0..count)
+            .map(|n| {
+                let ms = if rng.chance(1, 2) {
+                    0
+                } else {
+                    rng.odd_ms(1, 99)
+                };
+                (
+                    format!("item-{n}"),
+                    Plan::plain(ms, rng.range(0, 9_999) as u32),
+                )
+            })
+            .collect();
+        let (cache, loads) = cache_with(keys.iter().cloned().collect());
+        no_hang(
+            "get_or_load of many keys at the same time",
+            join_all(keys.iter().map(|(key, _)| cache.get_or_load(key))),
+        )
+        .await;
+        let mut order: Vec<&(String, Plan)> = keys.iter().collect();
+        rng.shuffle(&mut order);
+        let watch = Stopwatch::start();
+        for (key, plan) in order {
+            let value = no_hang("get_or_load of a key loaded before", cache.get_or_load(key)).await;
+            assert_eq!(
+                value, plan.value,
+                "get_or_load({key:?}) returned {value}, expected {}.",
+                plan.value
+            );
+        }
+        let reloaded = loads.total() - count;
+        assert!(
+            reloaded == 0 && watch.elapsed().is_zero(),
+            "{count} different keys were loaded, then read again: {reloaded} of them had to be \
+             loaded again, so their values were no longer cached. Does the cache have a size \
+             limit and evict keys when it is full? The README asks that every loaded value is \
+             kept."
+        );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_caller_waiting_for_a_load_that_is_given_up_is_not_stranded() {
+    for_each_seed(16, |mut rng| async move {
+        let (key, plan) = plain_keys(&mut rng, "", 1, 401, 1499).remove(0);
+        let (cache, loads) = cache_with([(key.clone(), plan.clone())].into_iter().collect());
+        // The first caller gives up in the middle of its load; others call
+        // the same key before that (while the load runs).
+        let gives_up = rng.odd_ms(201, plan.ms - 1);
+        let waiters: Vec<u64> = (0..rng.range(1, 3)).map(|_| rng.odd_ms(1, 199)).collect();
+        let watch = Stopwatch::start();
+        let first = cancel_after(ms(gives_up), cache.get_or_load(&key));
+        let others = join_all(waiters.iter().map(|arrives| {
+            let (cache, key) = (&cache, &key);
+            async move {
+                sleep(ms(*arrives)).await;
+                let value = tokio::time::timeout(ms(60_000), cache.get_or_load(key)).await;
+                (*arrives, value, watch.elapsed_ms())
+            }
+        }));
+        let (gave_up, results) = tokio::join!(first, others);
+        assert!(gave_up.is_none(), "a load finished faster than it takes");
+        for (arrives, value, done) in results {
+            let value = value.unwrap_or_else(|_| {
+                panic!(
+                    "get_or_load({key:?}), called at {arrives}ms while another caller was \
+                     loading that key (a {}ms load started at 0ms), never returned (still \
+                     waiting after 60s of virtual time). The loading caller gave up at \
+                     {gives_up}ms (its future was dropped). A caller that waits for another \
+                     caller's load must be woken also when that caller gives up, and then load \
+                     the key itself: a guard that removes the \"loading\" entry must also wake \
+                     its waiters (or use tokio::sync::OnceCell::get_or_init, which does it).\n\
+                     Loader calls:\n{}",
+                    plan.ms,
+                    loads.describe()
+                )
+            });
+            assert_eq!(
+                value, plan.value,
+                "get_or_load({key:?}) returned {value}, expected {}.",
+                plan.value
+            );
+            assert!(
+                done <= gives_up + plan.ms,
+                "get_or_load({key:?}), called at {arrives}ms while another caller was loading \
+                 it, returned at {done}ms; the loading caller gave up at {gives_up}ms, so it \
+                 should have been done by {}ms at the latest (loading the key itself from then).",
+                gives_up + plan.ms
+            );
+        }
     })
     .await;
 }

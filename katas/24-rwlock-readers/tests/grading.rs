@@ -18,12 +18,15 @@
 //! | `register` asks for the write lock while its own read guard is alive: it waits for itself | `register_adds_and_replaces_a_service` |
 //! | `register` does more than insert (checks the new address) while holding the write lock | `register_adds_and_replaces_a_service` |
 //! | `register` reads the previous address under one guard and inserts under another: two registers of one name both report the same previous address | `concurrent_registers_of_one_name_each_replace_the_last` |
+//! | the address read under one read guard, the check run under a second one: a writer gets in between, the lookup vouches for a replaced address | `concurrent_registers_of_one_name_each_replace_the_last` |
+//! | one lock for the whole process (a `static` gate or map), not one per `Registry` | `two_registries_do_not_share_a_lock` |
+//! | `register` gives up after a while (a `timeout` around `write()`) | `a_writer_behind_a_long_queue_still_gets_in` |
 //! | a health check for a name that is not registered | `a_lookup_of_an_unknown_service_is_none_at_once` |
 //! | the check handed to a spawned task with an owned read guard: a caller that gives up leaves the lock held and a task running | `a_lookup_that_is_dropped_lets_the_writer_in` |
 //! | a `std::sync::RwLock` guard held across the check: the future is not `Send` | `spawnable` (does not compile) |
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kata_24_rwlock_readers::Registry;
@@ -32,6 +35,10 @@ use kata_support::{
     ms, no_hang, no_spin, EventLog, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
 };
 use tokio::time::{sleep, Instant};
+
+/// What each call returned (what was called, the address it returned or
+/// set), in the order they returned.
+type Finished = Arc<Mutex<Vec<(String, Option<String>)>>>;
 
 /// A health check, in virtual ms.
 const CHECK: u64 = 1000;
@@ -386,6 +393,12 @@ async fn concurrent_registers_of_one_name_each_replace_the_last() {
         }
         let registry = registry_with(&services).await;
         let jitter = Jitter::new(rng.next_u64());
+        // What each call returned, in the order they returned: a lookup
+        // holds its read guard from reading the address to the end of its
+        // check, so no register can finish in between, and the address it
+        // returns is the one set by the last register that finished before
+        // it.
+        let finished: Finished = Arc::default();
         // Distinct addresses, none equal to the initial one.
         let count = rng.range(3, 6) as usize;
         let mut addrs: Vec<String> = Vec::new();
@@ -407,10 +420,16 @@ async fn concurrent_registers_of_one_name_each_replace_the_last() {
                 rng.odd_ms(1, 199)
             };
             let (registry, jitter, name) = (registry.clone(), jitter.clone(), name.clone());
+            let finished = finished.clone();
             lookups.push(tokio::spawn(async move {
                 sleep(ms(at)).await;
                 jitter.pause().await;
-                registry.lookup(&name).await
+                let found = registry.lookup(&name).await;
+                finished
+                    .lock()
+                    .unwrap()
+                    .push((format!("lookup called at {at}ms"), found.clone()));
+                found
             }));
         }
         let mut arrivals = Vec::new();
@@ -425,20 +444,33 @@ async fn concurrent_registers_of_one_name_each_replace_the_last() {
             registers.push(tokio::spawn({
                 let (registry, jitter, name, addr) =
                     (registry.clone(), jitter.clone(), name.clone(), addr.clone());
+                let finished = finished.clone();
                 async move {
                     sleep(ms(at)).await;
                     jitter.pause().await;
                     let what = format!("register({name:?}, {addr:?})");
-                    no_spin(&what, jitter.wrap(registry.register(&name, &addr))).await
+                    let previous =
+                        no_spin(&what, jitter.wrap(registry.register(&name, &addr))).await;
+                    finished
+                        .lock()
+                        .unwrap()
+                        .push((format!("{what} called at {at}ms"), Some(addr)));
+                    previous
                 }
             }));
             if rng.chance(1, 3) {
                 let at = rng.odd_ms(202, 899);
                 let (registry, jitter, name) = (registry.clone(), jitter.clone(), name.clone());
+                let finished = finished.clone();
                 lookups.push(tokio::spawn(async move {
                     sleep(ms(at)).await;
                     jitter.pause().await;
-                    registry.lookup(&name).await
+                    let found = registry.lookup(&name).await;
+                    finished
+                        .lock()
+                        .unwrap()
+                        .push((format!("lookup called at {at}ms"), found.clone()));
+                    found
                 }));
             }
         }
@@ -483,7 +515,147 @@ async fn concurrent_registers_of_one_name_each_replace_the_last() {
              (`write().await.insert(..)` returns the previous value): a read guard first, then \
              a write guard, lets another register in between the two."
         );
+        // Every lookup returned the address that was current while it
+        // checked it.
+        let finished = finished.lock().unwrap().clone();
+        let mut current = initial.clone();
+        let mut history = String::new();
+        for (call, value) in &finished {
+            if call.starts_with("register") {
+                history.push_str(&format!(
+                    "  {call} finished: {name:?} is now at {value:?}\n"
+                ));
+                current = value.clone();
+            } else {
+                history.push_str(&format!("  {call} returned {value:?}\n"));
+                assert!(
+                    *value == current,
+                    "{name:?} was at {initial:?}; registers and lookups of it finished in this \
+                     order:\n{history}The last lookup returned {value:?}, but {current:?} had \
+                     replaced it before that lookup returned: it checked and vouched for a \
+                     stale address. A lookup reads the address and runs its check under one \
+                     read guard, so no register can replace it meanwhile. Reading it under \
+                     one guard, dropping it and taking another read guard for the check lets a \
+                     waiting writer in between the two."
+                );
+            }
+        }
         assert_no_leaked_tasks("the registers and lookups finished").await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn two_registries_do_not_share_a_lock() {
+    for_each_seed(8, |mut rng| async move {
+        let names = names(&mut rng, 2);
+        let (a_addr, b_addr, new_addr) = (address(&mut rng), address(&mut rng), address(&mut rng));
+        let a = registry_with(&[(names[0].clone(), a_addr.clone())]).await;
+        let b = registry_with(&[(names[1].clone(), b_addr.clone())]).await;
+        // Lookups check in registry a; registry b is used meanwhile.
+        let lookups: Vec<_> = (0..rng.range(1, 3))
+            .map(|_| {
+                let (a, name) = (a.clone(), names[0].clone());
+                tokio::spawn(async move { a.lookup(&name).await })
+            })
+            .collect();
+        let at = rng.odd_ms(1, 997);
+        sleep(ms(at)).await;
+        let watch = Stopwatch::start();
+        let previous = no_hang(
+            "register in a second registry while the first one's lookups check",
+            b.register(&names[1], &new_addr),
+        )
+        .await;
+        watch.assert_elapsed(
+            Duration::ZERO,
+            &format!(
+                "register({:?}) in registry b, while lookups were checking in registry a",
+                names[1]
+            ),
+            "Two registries are two separate things: a writer of one never waits for the \
+             readers of another. Longer means they share a lock: a `static` (a global gate, a \
+             global map) instead of a field of `Registry`.",
+        );
+        assert_eq!(
+            previous,
+            Some(b_addr.clone()),
+            "register in registry b returned {previous:?}"
+        );
+        for task in lookups {
+            let found = no_hang("lookups in registry a", task)
+                .await
+                .expect("a lookup panicked");
+            assert_eq!(
+                found,
+                Some(a_addr.clone()),
+                "a lookup in registry a returned {found:?}"
+            );
+        }
+        let fresh = Registry::new();
+        let found = no_hang("lookup in a new registry", fresh.lookup(&names[0])).await;
+        assert_eq!(
+            found, None,
+            "lookup({:?}) in a new, empty registry returned {found:?}: it sees the services of \
+             another registry. Each Registry keeps its own map (a field), not a `static`.",
+            names[0]
+        );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_writer_behind_a_long_queue_still_gets_in() {
+    for_each_seed(4, |mut rng| async move {
+        let name = names(&mut rng, 1).remove(0);
+        let first = address(&mut rng);
+        let registry = registry_with(&[(name.clone(), first.clone())]).await;
+        // lookup, register, lookup, register, ... each arriving 1ms after
+        // the one before: every register waits for the lookup before it,
+        // which waited for the register before it, and so on: the last
+        // one waits many seconds.
+        let pairs = rng.range(8, 12);
+        let mut registers = Vec::new();
+        let mut addrs = vec![first.clone()];
+        for k in 0..pairs {
+            let addr = format!("10.9.{k}.{}:80", rng.range(1, 250));
+            addrs.push(addr.clone());
+            let (r1, r2, n1, n2) = (
+                registry.clone(),
+                registry.clone(),
+                name.clone(),
+                name.clone(),
+            );
+            tokio::spawn(async move {
+                sleep(ms(2 * k + 1)).await;
+                r1.lookup(&n1).await
+            });
+            registers.push(tokio::spawn(async move {
+                sleep(ms(2 * k + 2)).await;
+                let previous = r2.register(&n2, &addr).await;
+                (previous, Instant::now())
+            }));
+        }
+        let start = Instant::now();
+        for (k, task) in registers.into_iter().enumerate() {
+            let (previous, done) = no_hang("a long queue of lookups and registers", task)
+                .await
+                .expect("a register panicked");
+            let waited = done.duration_since(start).as_millis() as u64;
+            let expected = 1 + (k as u64 + 1) * CHECK;
+            assert!(
+                previous.as_ref() == Some(&addrs[k]) && waited == expected,
+                "lookups and registers of {name:?} arrived one after the other (a lookup at 1ms, \
+                 a register at 2ms, a lookup at 3ms, ...): register number {} must wait for \
+                 the lookup before it, which waited for the register before it, and so on. It \
+                 returned {previous:?} at {waited}ms, expected {:?} at {expected}ms. A register \
+                 that gives up after a while (a timeout around write()) loses the registration: \
+                 it waits on write() for as long as it takes.",
+                k + 1,
+                Some(&addrs[k])
+            );
+        }
+        assert_no_leaked_tasks("the queue of lookups and registers finished").await;
     })
     .await;
 }

@@ -30,6 +30,7 @@
 //! | fixed batches (`chunks(max_parallel)`), or a window that waits for the oldest: a free slot stays unused until others finish | `a_free_slot_is_used_at_once` |
 //! | results in completion order (`join_next`), or sorted | `results_are_in_input_order` |
 //! | waiting for the handles with a `yield_now` loop (until `is_finished`) instead of awaiting them | `hash_all_is_pending_on_its_first_poll` |
+//! | each handle awaited under a `timeout` (a "still waiting" loop): wakes itself while a long hash runs | `hash_all_is_pending_on_its_first_poll` (the paused clock advanced by hours) |
 //! | a task per input (`tokio::spawn`) left running when the caller drops `hash_all_with` | `a_dropped_call_starts_no_more_hashes` |
 
 use std::future::Future;
@@ -145,11 +146,19 @@ struct Bench {
 impl Bench {
     /// A bench whose gates start closed (`closed = true`) or open.
     fn new(closed: bool) -> Bench {
+        Bench::with_clock(closed, false)
+    }
+
+    /// A bench whose runtime's clock is paused (`paused = true`): time moves
+    /// only when the test advances it, and (since blocking tasks are
+    /// running) never on its own.
+    fn with_clock(closed: bool, paused: bool) -> Bench {
         explain_block_in_place_panics();
         let blocking_threads = Arc::new(AtomicUsize::new(0));
         let count = blocking_threads.clone();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
+            .start_paused(paused)
             // Called once for every thread the runtime starts: on a
             // current-thread runtime, those are the blocking pool's threads.
             .thread_name_fn(move || {
@@ -289,7 +298,7 @@ fn describe(inputs: &[Vec<u8>]) -> String {
 #[test]
 fn hash_all_is_pending_on_its_first_poll() {
     for_each_seed_sync(8, |mut rng| {
-        let bench = Bench::new(true);
+        let bench = Bench::with_clock(true, true);
         let _context = bench.runtime.enter();
         // (Few inputs: code that blocks in its first poll waits for the held
         // hashes, which give up after a second each.)
@@ -328,6 +337,21 @@ fn hash_all_is_pending_on_its_first_poll() {
              wait for the hashes, it keeps checking on them (a loop around yield_now or \
              JoinHandle::is_finished). Await each JoinHandle: the task then sleeps until that \
              hash is done.",
+            describe(&data)
+        );
+        // Nor on a timer: hours pass (on the paused clock, in no real time)
+        // while the hashes are still held.
+        bench
+            .runtime
+            .block_on(tokio::time::advance(Duration::from_secs(3 * 3600 + 17)));
+        bench.let_spawned_tasks_run();
+        assert!(
+            !task.is_woken(),
+            "hash_all_with({}, max_parallel {limit}) was woken up while every hash it started \
+             was still running and the clock moved on by 3 hours: it set a timer of its own (a \
+             timeout around each handle, a periodic \"still waiting\" check, a sleep loop). \
+             Await each JoinHandle with nothing around it: the task then sleeps until that \
+             hash is done, however long that takes.",
             describe(&data)
         );
 

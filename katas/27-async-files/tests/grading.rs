@@ -28,6 +28,8 @@
 //! | the file named in read errors but not in `metadata` errors | `an_unreadable_file_is_an_error_that_names_it` |
 //! | errors rewrapped with `ErrorKind::Other`: the caller can no longer match on the kind | `a_missing_directory_is_not_found` |
 //! | a missing directory turned into an empty map | `a_missing_directory_is_not_found` |
+//! | `std::fs` only on the error path (to explain an error: `symlink_metadata`, `exists()`) | `no_std_fs_call_runs_on_the_runtime_thread` (a dangling symlink, a file that is not UTF-8) |
+//! | the name taken with `into_string()`, a file whose name is not UTF-8 skipped | `a_file_whose_name_is_not_utf8_is_counted_too` |
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -529,6 +531,76 @@ async fn no_std_fs_call_runs_on_the_runtime_thread() {
             calls.join("\n  ")
         );
         assert_no_leaked_tasks("count_lines returned").await;
+
+        // The error paths too: a file that cannot be read, one that is not
+        // UTF-8. Nothing about the error may be asked of std::fs either.
+        let dir = dir_with(&files);
+        let dangling = &names[3];
+        std::os::unix::fs::symlink(dir.path().join("no-such-file"), dir.path().join(dangling))
+            .unwrap();
+        let bad = dir_with(&[
+            (names[0].clone(), b"caf\xe9\n".to_vec()),
+            (names[1].clone(), text(&mut rng)),
+        ]);
+        for (what, path) in [
+            (format!("a directory holding {dangling:?}, a symlink to a file that does not exist"), dir.path()),
+            (format!("a directory holding {:?}, which is not UTF-8", names[0]), bad.path()),
+        ] {
+            let (result, calls) = blocking_calls::watch(count_lines(path)).await;
+            assert!(result.is_err(), "count_lines on {what} returned {result:?}, expected an error");
+            assert!(
+                calls.is_empty(),
+                "count_lines on {what} failed, as it should, but while it ran these file system \
+                 calls were made on the runtime's own thread:\n  {}\nThe error path must not \
+                 block either: a std::fs call to explain an error (symlink_metadata to say \
+                 \"dangling symlink\", exists()) blocks the thread like any other. Use tokio::fs \
+                 there too, or keep the error as it is, with the file's name.",
+                calls.join("\n  ")
+            );
+        }
+    })
+    .await;
+}
+
+/// A file whose name is not valid UTF-8 (Linux allows any bytes but `/`).
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn a_file_whose_name_is_not_utf8_is_counted_too() {
+    use std::os::unix::ffi::OsStrExt;
+    for_each_seed(4, |mut rng| async move {
+        let names = file_names(&mut rng, 2);
+        let files: Vec<(String, Vec<u8>)> =
+            names.iter().map(|n| (n.clone(), text(&mut rng))).collect();
+        let dir = dir_with(&files);
+        let raw: &[u8] = match rng.range(0, 2) {
+            0 => b"caf\xe9.txt",
+            1 => b"\xff\xfe-report",
+            _ => b"notes-\xe2\x82.md",
+        };
+        let odd = std::ffi::OsStr::from_bytes(raw);
+        let body = text(&mut rng);
+        fs::write(dir.path().join(odd), &body).unwrap();
+        let key = odd.to_string_lossy().into_owned();
+        let counts = count_lines(dir.path()).await.unwrap_or_else(|error| {
+            panic!(
+                "count_lines on a directory holding a file whose name ({key:?}) is not valid \
+                 UTF-8 returned Err({error}); its content is text, so it is counted like any \
+                 other file."
+            )
+        });
+        let mut expected: BTreeMap<String, usize> = files
+            .iter()
+            .map(|(n, b)| (n.clone(), lines_in(b)))
+            .collect();
+        expected.insert(key.clone(), lines_in(&body));
+        assert_eq!(
+            counts, expected,
+            "count_lines on a directory holding a file whose name is not valid UTF-8 (the bytes \
+             {raw:?}) returned {counts:?}, expected {expected:?}. Every file is counted, \
+             whatever its name: the key is the name made valid with \
+             `file_name().to_string_lossy()`. `into_string()` fails for such a name, and \
+             skipping the file then hides it."
+        );
     })
     .await;
 }

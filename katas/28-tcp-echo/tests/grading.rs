@@ -27,9 +27,9 @@
 //! | the whole buffer written back instead of `&buf[..n]`, or a buffer never cleared | `echoes_each_chunk_as_soon_as_it_arrives`, `echoes_irregular_bytes_exactly_and_at_once` |
 //! | wrong count returned (reads, buffer sizes) | `echoes_each_chunk_as_soon_as_it_arrives`, `echoes_irregular_bytes_exactly_and_at_once` |
 //! | no flush: the echo sits in a `BufWriter` | `a_buffered_writer_is_flushed_after_every_echo` |
-//! | a read error turned into a clean end (`Ok(n)`) | `a_read_error_ends_handle_with_that_error` |
+//! | a read error turned into a clean end (`Ok(n)`), or only some kinds (`UnexpectedEof`) | `a_read_error_ends_handle_with_that_error` |
 //! | a write error ignored (`let _ = write_all(..)`) | `a_write_error_ends_handle_with_that_error` |
-//! | a read wrapped in a `timeout` loop: wakes up on its own while the client is silent | `a_silent_client_costs_nothing_while_handle_waits` |
+//! | a read wrapped in a `timeout` loop, or an idle limit (minutes) that hangs up on a silent client | `a_silent_client_costs_nothing_while_handle_waits` |
 //! | `serve` awaits `handle` inside the accept loop: one client at a time | `serve_echoes_every_client_at_once_and_stops_on_shutdown`, `serve_sleeps_while_idle_and_stops_the_moment_it_is_told` |
 //! | connections spawned detached (`tokio::spawn`, handle dropped): they outlive `serve` | `serve_echoes_every_client_at_once_and_stops_on_shutdown`, `serve_sleeps_while_idle_and_stops_the_moment_it_is_told` |
 //! | shutdown ignored, or only checked when a connection arrives | `serve_echoes_every_client_at_once_and_stops_on_shutdown`, `serve_sleeps_while_idle_and_stops_the_moment_it_is_told` |
@@ -370,22 +370,25 @@ async fn a_silent_client_costs_nothing_while_handle_waits() {
         hello, b"hi\n",
         "the client sent \"hi\\n\" and got {hello:?} back."
     );
+    // Hours of virtual time cost nothing; an idle limit of minutes fires.
     Wakeups::assert_quiet_for(
-        ms(60_000),
+        ms(3 * 3_600_000 + 317),
         0,
-        "handle waited for a connected client that sends nothing",
+        "handle waited for a connected client that sends nothing for 3 hours (a timeout \
+         around the read, \"hang up on idle clients\", is not asked for: handle ends only at \
+         end of file)",
     )
     .await;
     let bye = client
         .exchange(
-            "the client's second message, \"bye\", a minute later,",
+            "the client's second message, \"bye\", 3 hours later,",
             b"bye",
         )
         .await;
     assert_eq!(bye, b"bye", "the client sent \"bye\" and got {bye:?} back.");
     client
         .hang_up(
-            "a client that sent \"hi\\n\", then \"bye\" a minute later",
+            "a client that sent \"hi\\n\", then \"bye\" 3 hours later",
             6,
         )
         .await;
@@ -415,26 +418,34 @@ async fn a_buffered_writer_is_flushed_after_every_echo() {
 
 #[tokio::test(start_paused = true)]
 async fn a_read_error_ends_handle_with_that_error() {
-    let echoed = session(
-        "a client whose connection is reset after \"abc\"",
-        Builder::new()
-            .read(b"abc")
-            .write(b"abc")
-            .read_error(io::Error::new(
-                io::ErrorKind::ConnectionReset,
-                "reset by peer",
-            )),
-        "abc",
-        false,
-    )
-    .await;
-    assert_eq!(
-        echoed.as_ref().map_err(|e| e.kind()),
-        Err(io::ErrorKind::ConnectionReset),
-        "handle returned {echoed:?} when the connection was reset while reading, \
-         expected that error (ConnectionReset): a read error is not the end of the \
-         stream (that is Ok(0)). Pass I/O errors up with `?`."
-    );
+    // Every kind of read error is an error, including UnexpectedEof: only a
+    // read of 0 bytes (Ok(0)) is the end of the stream.
+    for kind in [
+        io::ErrorKind::ConnectionReset,
+        io::ErrorKind::UnexpectedEof,
+        io::ErrorKind::ConnectionAborted,
+        io::ErrorKind::TimedOut,
+        io::ErrorKind::Other,
+    ] {
+        let echoed = session(
+            &format!("a client whose connection fails with {kind:?} after \"abc\""),
+            Builder::new()
+                .read(b"abc")
+                .write(b"abc")
+                .read_error(io::Error::new(kind, "the connection failed")),
+            "abc",
+            false,
+        )
+        .await;
+        assert_eq!(
+            echoed.as_ref().map_err(|e| e.kind()),
+            Err(kind),
+            "handle returned {echoed:?} when reading failed with an error of kind {kind:?}, \
+             expected that error: a read error is not the end of the stream (that is Ok(0)), \
+             whatever its kind. Treating some kinds (UnexpectedEof, ConnectionReset) as \"the \
+             client hung up\" hides them from the caller. Pass I/O errors up with `?`."
+        );
+    }
 }
 
 #[tokio::test(start_paused = true)]

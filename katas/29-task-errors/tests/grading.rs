@@ -24,6 +24,8 @@
 //! | the wrong job named for a panic (the id lost, guessed from `is_finished`) | `the_first_failure_in_time_wins_and_the_rest_are_dropped` |
 //! | a polling loop (`is_finished` + `sleep`) instead of awaiting completion | `the_first_failure_in_time_wins_and_the_rest_are_dropped` (odd times), `waiting_for_jobs_costs_no_wakeups` |
 //! | a spinning loop (`is_finished` + `yield_now`): never waits, time cannot move | `all_jobs_succeeding_return_every_value_in_input_order` and every test (`no_spin`) |
+//! | the error's `source()` chain appended to the `Failed` message | `a_failed_jobs_message_is_its_errors_own_display` |
+//! | a "hang guard" timeout of its own (an hour): slow jobs reported as failures | `jobs_that_take_hours_are_waited_for` |
 //! | the jobs keep running when the caller drops `try_all` (a `Vec` of `JoinHandle`s) | `dropping_try_all_cancels_every_job` |
 
 use std::any::Any;
@@ -330,6 +332,90 @@ async fn a_panicking_job_becomes_a_job_error_and_cancels_the_rest() {
     }
     slow_flag.assert_dropped("job \"slow\" (1s), still running when job \"parse\" panicked,");
     assert_no_leaked_tasks("try_all returned its error").await;
+}
+
+/// An error with a cause of its own, as errors of real libraries have.
+#[derive(Debug)]
+struct Wrapped {
+    text: &'static str,
+    cause: io::Error,
+}
+
+impl std::fmt::Display for Wrapped {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.text)
+    }
+}
+
+impl Error for Wrapped {
+    fn source(&self) -> Option<&(dyn Error + 'static)> {
+        Some(&self.cause)
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_jobs_message_is_its_errors_own_display() {
+    let jobs: Vec<Job<u32>> = vec![Job::new("fetch", async {
+        sleep(ms(7)).await;
+        Err(BoxError::from(Wrapped {
+            text: "request to the price service failed",
+            cause: io::Error::new(io::ErrorKind::ConnectionRefused, "connection refused"),
+        }))
+    })];
+    let result = run("try_all(fetch fails with an error that has a cause)", jobs).await;
+    let Err(error) = result else {
+        panic!(
+            "try_all with a failing job returned {}, expected Err(Failed)",
+            describe(&result)
+        );
+    };
+    let shown = error.to_string();
+    assert_eq!(
+        shown, "job \"fetch\" failed: request to the price service failed",
+        "the Display of JobError::Failed for an error whose own Display is \"request to the \
+         price service failed\" (and whose source() is \"connection refused\") is {shown:?}. \
+         After the colon comes the error's own Display, nothing more: its causes are reached \
+         through source(), and a reporter that walks the chain (anyhow, eyre) prints them, so \
+         appending them to the message prints every cause twice."
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn jobs_that_take_hours_are_waited_for() {
+    for_each_seed(4, |mut rng| async move {
+        // Hours of virtual time cost nothing: slow jobs are not failures.
+        let hour = 3_600_000;
+        let times: Vec<u64> = (0..rng.range(2, 4))
+            .map(|_| rng.range(1, 5) * hour + rng.odd_ms(1, 999))
+            .collect();
+        let slowest = *times.iter().max().unwrap();
+        let names = ["backup", "reindex", "export", "vacuum"];
+        let jobs: Vec<Job<u64>> = times
+            .iter()
+            .enumerate()
+            .map(|(i, t)| ok_after(names[i], *t, *t))
+            .collect();
+        let watch = Stopwatch::start();
+        let result = tokio::time::timeout(
+            ms(10 * hour),
+            no_spin("try_all of jobs that take hours", try_all(jobs)),
+        )
+        .await
+        .expect("try_all of jobs that take hours never returned (10 hours of virtual time)");
+        assert!(
+            matches!(&result, Ok(values) if *values == times),
+            "try_all of jobs that all succeed, after {times:?} ms (hours), returned {}, \
+             expected Ok({times:?}). A job that takes long is not a failure: try_all waits for \
+             the last one, however long (no \"hang guard\" timeout of its own).",
+            describe(&result)
+        );
+        watch.assert_elapsed(
+            ms(slowest),
+            "try_all of jobs that take hours",
+            "It returns when the slowest job is done.",
+        );
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]

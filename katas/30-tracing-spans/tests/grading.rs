@@ -25,6 +25,8 @@
 //! | a span below the subscriber's level (`level = "debug"`): as if there were none | `spawned_fetches_log_inside_the_request_span` |
 //! | `received` or `done` logged outside the request span | `spawned_fetches_log_inside_the_request_span` |
 //! | each fetch awaited before the next is spawned | `the_fetches_run_at_the_same_time` |
+//! | a cap on fetches at once (a `Semaphore`, batches, `buffer_unordered(n)`) | `every_fetch_runs_at_once_however_many_items` (300+ items) |
+//! | an early return for a request with no items: no `done total=0` | `an_empty_request_logs_received_and_done` |
 //! | the numbers formatted into the message (`info!("received items={n}")`): the same text, but no field a subscriber can filter or aggregate on | `received_and_done_record_their_numbers_as_fields` |
 //! | fetches spawned detached: they keep running (and logging) after the request was dropped | `dropping_a_request_cancels_its_fetches` |
 
@@ -428,6 +430,86 @@ async fn the_fetches_run_at_the_same_time() {
         "Each fetch is its own spawned task, so they run at the same time and the \
          slowest (30ms) decides. 60ms means they ran one after the other: spawn them \
          all before awaiting any.",
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_fetch_runs_at_once_however_many_items() {
+    for_each_seed(4, |mut rng| async move {
+        let (log, _guard) = capture();
+        // More items than any cap a learner might pick (8, 64, 256...).
+        let count = rng.range(300, 600) as usize;
+        let items: Vec<u32> = (0..count).map(|_| rng.range(1, 9) as u32).collect();
+        let slowest = u64::from(*items.iter().max().unwrap());
+        let expected: u32 = items.iter().map(|item| item * 100).sum();
+        let watch = Stopwatch::start();
+        let total = no_hang(
+            &format!("handle_request with {count} items"),
+            handle_request(request(9, "max", &items)),
+        )
+        .await;
+        assert_eq!(
+            total, expected,
+            "handle_request with {count} items returned {total}, expected {expected}."
+        );
+        watch.assert_elapsed(
+            ms(slowest * 10),
+            &format!(
+                "handle_request with {count} items (the slowest fetch takes {}ms)",
+                slowest * 10
+            ),
+            "Every fetch is its own spawned task, all running at the same time, however many \
+             items there are: the slowest one decides. Longer means some fetches waited for \
+             others: is there a limit on how many run at once (a Semaphore, batches, \
+             buffer_unordered(n))? The README asks for all of them at once.",
+        );
+        let lookups = log
+            .lines()
+            .iter()
+            .filter(|line| message_of(line) == "looking up")
+            .count();
+        assert_eq!(
+            lookups, count,
+            "handle_request with {count} items (some repeated) logged `looking up` {lookups} \
+             times, expected {count}: one fetch task per item, repeats included."
+        );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_request_logs_received_and_done() {
+    let (log, _guard) = capture();
+    let req = request(5, "dee", &[]);
+    let span = request_span(&req);
+    let watch = Stopwatch::start();
+    let total = no_hang("handle_request(5, dee, no items)", handle_request(req)).await;
+    assert_eq!(
+        total, 0,
+        "handle_request with no items returned {total}, expected 0."
+    );
+    watch.assert_elapsed(
+        ms(0),
+        "handle_request with no items",
+        "There is nothing to fetch.",
+    );
+    let got: Vec<(String, String)> = log
+        .lines()
+        .iter()
+        .map(|line| (spans_of(line), message_of(line)))
+        .collect();
+    let expected = vec![
+        (span.clone(), "received items=0".to_string()),
+        (span.clone(), "done total=0".to_string()),
+    ];
+    assert_eq!(
+        got,
+        expected,
+        "handle_request for a request with no items logged (spans, message) {got:?}, expected \
+         {expected:?}. A request with no items is a request like any other: it logs \
+         `received items=0`, then `done total=0`, in its span. Returning early when there is \
+         nothing to fetch skips the `done` line. The whole log:\n{}",
+        log.text()
     );
 }
 

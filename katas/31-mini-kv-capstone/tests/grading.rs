@@ -30,6 +30,8 @@
 //! | the whole command (read, reply) raced against shutdown: a reply cut off | `shutdown_finishes_the_reply_in_flight_and_closes_every_connection` |
 //! | a fixed backoff; no give-up; one attempt too few or too many | `accept_retries_with_a_doubling_backoff`, `accept_gives_up_after_the_64s_wait` |
 //! | the backoff not started afresh for the next accept | `every_accept_starts_a_fresh_backoff` |
+//! | on shutdown, the commands already in the read buffer answered first ("drain"), or replies flushed only when the buffer is empty | `commands_already_sent_are_not_taken_after_the_shutdown` |
+//! | only some error kinds retried ("fatal" ones like `PermissionDenied` returned at once) | `every_kind_of_accept_error_is_retried` |
 //! | no connection limit; a permit taken after accepting; dropped too early; never released | `the_connection_limit_holds_extra_clients_back`, `the_limit_holds_for_any_max_and_any_order` |
 //! | connections handled inline in the accept loop | `the_connection_limit_holds_extra_clients_back` |
 //! | a new `Db` per connection instead of one shared `Db` | `the_connection_limit_holds_extra_clients_back`, `a_real_client_sets_and_gets_over_tcp` |
@@ -326,6 +328,96 @@ async fn a_command_that_arrives_with_the_shutdown_is_not_taken() {
         );
     }
     assert_no_leaked_tasks("every connection ended").await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn commands_already_sent_are_not_taken_after_the_shutdown() {
+    for_each_seed(8, |mut rng| async move {
+        let db = Db::new();
+        let size = rng.range(100, 400) as usize;
+        let big = "x".repeat(size);
+        db.set("big", &big);
+        // Commands go through a roomy pipe, replies through an 8-byte one
+        // that the client does not read yet: the reply to `GET big` is stuck
+        // half-written, while `SET a 2` (and more) already sit in
+        // handle_connection's read buffer.
+        let (mut to_server, commands) = tokio::io::duplex(1024);
+        let (replies, mut from_server) = tokio::io::duplex(8);
+        let (notify, shutdown) = broadcast::channel::<()>(1);
+        // Sometimes through a BufWriter, as serve would hand it: then a
+        // reply waits in it until it is flushed.
+        let buffered = rng.chance(2, 3);
+        let server = if buffered {
+            tokio::spawn(handle_connection(
+                commands,
+                BufWriter::new(replies),
+                db.clone(),
+                shutdown,
+            ))
+        } else {
+            tokio::spawn(handle_connection(commands, replies, db.clone(), shutdown))
+        };
+        let more = rng.range(1, 4);
+        let mut sent = String::from("GET big\nSET a 2\n");
+        for n in 0..more {
+            sent.push_str(&format!("SET k{n} v{n}\n"));
+        }
+        to_server
+            .write_all(sent.as_bytes())
+            .await
+            .expect("the client could not send");
+        sleep(ms(rng.odd_ms(1, 99))).await;
+        // The signal comes while the reply is stuck.
+        let by_dropping = rng.chance(1, 2);
+        if !by_dropping {
+            let _ = notify.send(());
+        }
+        drop(notify);
+        let mut got = String::new();
+        no_hang(
+            "the client reading its replies after the shutdown signal",
+            from_server.read_to_string(&mut got),
+        )
+        .await
+        .expect("the client could not read");
+        let result = no_hang("handle_connection after the shutdown signal", server)
+            .await
+            .expect("handle_connection panicked");
+        let expected = format!("VALUE {big}\n");
+        assert!(
+            result.is_ok() && got == expected && db.get("a").is_none() && db.get("k0").is_none(),
+            "the client sent {sent:?} in one go{}; while the reply to `GET big` ({} bytes) was \
+             still being written, the shutdown signal came ({}). handle_connection returned \
+             {result:?}, the client received {} bytes ({}), and the Db holds a = {:?}, k0 = \
+             {:?}. The command in progress is answered in full, and then no new command is \
+             taken, even one already in the read buffer: expected Ok(()), exactly the `GET big` \
+             reply, a and k0 unset. Check for the shutdown before every command (a biased \
+             select! around the read does it), do not drain what is buffered; and flush each \
+             reply as soon as it is written (not once the read buffer is empty).",
+            if buffered {
+                ", replies through a BufWriter"
+            } else {
+                ""
+            },
+            expected.len(),
+            if by_dropping {
+                "the Sender dropped"
+            } else {
+                "a message"
+            },
+            got.len(),
+            if got.starts_with(&expected) && got.len() > expected.len() {
+                format!("the GET reply, then {:?}", &got[expected.len()..])
+            } else if got.len() < expected.len() {
+                "part of the GET reply".to_string()
+            } else {
+                "the GET reply".to_string()
+            },
+            db.get("a"),
+            db.get("k0"),
+        );
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -1083,6 +1175,64 @@ async fn accept_gives_up_after_the_64s_wait() {
     }, {
         insta::assert_snapshot!("backoff_gives_up", log.to_string());
     });
+}
+
+/// A listener whose first accepts fail with an error of one kind, then
+/// connects.
+struct FailingWith {
+    kind: io::ErrorKind,
+    failures: usize,
+    attempts: Vec<u64>,
+    start: tokio::time::Instant,
+}
+
+impl Listener for FailingWith {
+    type Conn = DuplexStream;
+
+    async fn accept(&mut self) -> io::Result<DuplexStream> {
+        self.attempts.push(self.start.elapsed().as_millis() as u64);
+        if self.attempts.len() <= self.failures {
+            Err(io::Error::new(self.kind, "the accept failed"))
+        } else {
+            Ok(tokio::io::duplex(64).0)
+        }
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn every_kind_of_accept_error_is_retried() {
+    for kind in [
+        io::ErrorKind::InvalidInput,
+        io::ErrorKind::PermissionDenied,
+        io::ErrorKind::Unsupported,
+        io::ErrorKind::AddrNotAvailable,
+        io::ErrorKind::ConnectionAborted,
+        io::ErrorKind::OutOfMemory,
+        io::ErrorKind::Other,
+    ] {
+        let mut listener = FailingWith {
+            kind,
+            failures: 3,
+            attempts: Vec::new(),
+            start: tokio::time::Instant::now(),
+        };
+        let accepted = until_it_gives_up(
+            "accept_with_backoff (three failures, then a connection)",
+            accept_with_backoff(&mut listener),
+        )
+        .await;
+        assert!(
+            accepted.is_ok() && listener.attempts == [0, 1000, 3000, 7000],
+            "accept_with_backoff on a listener whose first three accepts fail with an error of \
+             kind {kind:?}, then connect, returned {:?} after attempts at {:?} ms, expected the \
+             connection after attempts at [0, 1000, 3000, 7000] ms. Every failed accept is \
+             retried with the backoff, whatever its kind: a server cannot tell a lasting \
+             failure from a passing one, which is what the backoff (and giving up after 64s) \
+             is for.",
+            accepted.as_ref().map(|_| "a connection"),
+            listener.attempts
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------
