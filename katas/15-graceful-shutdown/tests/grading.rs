@@ -43,6 +43,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kata_15_graceful_shutdown::{run, Job, Report};
+use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
@@ -55,7 +56,7 @@ use tokio::time::{sleep, sleep_until, Instant};
 /// that never waits (a loop that keeps asking) both fail with an
 /// explanation instead of hanging.
 async fn guarded<F: std::future::Future>(what: &str, call: F) -> F::Output {
-    no_hang(what, no_spin(what, call)).await
+    no_hang(what, no_blocking(what, no_spin(what, call))).await
 }
 
 /// Sends `(id, work in ms)` jobs into a fresh channel before `run` starts.

@@ -32,6 +32,7 @@ use std::io;
 use std::time::Duration;
 
 use kata_17_cancel_safe_select::{frames, Received, FRAME_LEN};
+use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
@@ -139,7 +140,11 @@ async fn run(script: &[Step], tick: u64) -> Run {
     );
     let mut stream = mock(script);
     let watch = Stopwatch::start();
-    let received = no_hang(&what, no_spin(&what, frames(&mut stream, ms(tick)))).await;
+    let received = no_hang(
+        &what,
+        no_blocking(&what, no_spin(&what, frames(&mut stream, ms(tick)))),
+    )
+    .await;
     Run {
         elapsed: watch.elapsed(),
         what,

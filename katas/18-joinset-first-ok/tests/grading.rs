@@ -36,6 +36,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use kata_18_joinset_first_ok::first_ok;
+use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
@@ -159,7 +160,12 @@ async fn run(what: &str, jobs: Vec<Job>) -> (Option<u32>, Duration) {
     let watch = Stopwatch::start();
     // Some seeded jobs last hours (virtual time costs nothing): the guard
     // gives them a day.
-    let answer = within(ms(DAY_MS), what, no_spin(what, first_ok(jobs))).await;
+    let answer = within(
+        ms(DAY_MS),
+        what,
+        no_blocking(what, no_spin(what, first_ok(jobs))),
+    )
+    .await;
     (answer, watch.elapsed())
 }
 

@@ -43,6 +43,7 @@ use std::time::Duration;
 
 use futures::future::BoxFuture;
 use kata_20_semaphore_limit::run_limited;
+use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
@@ -141,7 +142,7 @@ impl Batch {
     async fn run(&self) -> (Vec<u64>, Duration) {
         let watch = Stopwatch::start();
         let what = self.what();
-        let call = no_spin(&what, run_limited(self.jobs(), self.limit));
+        let call = no_blocking(&what, no_spin(&what, run_limited(self.jobs(), self.limit)));
         let outputs = no_hang(&what, call).await;
         (outputs, watch.elapsed())
     }

@@ -40,6 +40,7 @@ use std::time::Duration;
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt};
 use kata_21_stream_buffered::fetch_all;
+use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
@@ -233,7 +234,10 @@ impl Case {
     async fn run_within(&self, limit: Duration) -> (Vec<u32>, Duration) {
         let watch = Stopwatch::start();
         let what = self.what();
-        let call = no_spin(&what, fetch_all(self.stream(), self.limit, self.fetch()));
+        let call = no_blocking(
+            &what,
+            no_spin(&what, fetch_all(self.stream(), self.limit, self.fetch())),
+        );
         let results = within(limit, &what, call).await;
         (results, watch.elapsed())
     }

@@ -19,28 +19,34 @@
 //! waits for it, correctly. On other systems it checks nothing.
 
 use std::future::Future;
+use std::cell::Cell;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
-/// Voluntary switches [`no_blocking`] lets through over a whole call: the
-/// kernel may, rarely, make a poll wait for a page of the test binary. A
-/// thread that blocks once per event blocks far more often than that.
+/// Voluntary switches [`no_blocking`] lets through on one thread (a test's,
+/// on the current-thread runtime) over all the calls it wraps: the kernel
+/// may, rarely, make a poll wait for a page of the test binary. Code that
+/// blocks once per call, or per event, blocks more often than that as soon
+/// as a test makes a few calls.
 pub const BLOCKING_ALLOWANCE: u64 = 2;
+
+thread_local! {
+    /// The switches seen so far by every `NoBlocking` polled on this thread.
+    static BLOCKED: Cell<u64> = const { Cell::new(0) };
+}
 
 /// A future wrapped by [`no_blocking`].
 pub struct NoBlocking<F> {
     fut: Pin<Box<F>>,
-    blocked: u64,
     what: String,
 }
 
-/// Awaits `fut`, failing the test if its polls block the thread more than
-/// [`BLOCKING_ALLOWANCE`] times in all. `what` names the call ("poll_all([3,
-/// 1, 2])").
+/// Awaits `fut`, failing the test once the polls of every `no_blocking`
+/// future on this thread have blocked it more than [`BLOCKING_ALLOWANCE`]
+/// times in all. `what` names the call ("poll_all([3, 1, 2])").
 pub fn no_blocking<F: Future>(what: &str, fut: F) -> NoBlocking<F> {
     NoBlocking {
         fut: Box::pin(fut),
-        blocked: 0,
         what: what.to_string(),
     }
 }
@@ -63,10 +69,17 @@ impl<F: Future> Future for NoBlocking<F> {
         let this = self.get_mut();
         let before = voluntary_switches();
         let poll = this.fut.as_mut().poll(cx);
-        if let (Some(before), Some(after)) = (before, voluntary_switches()) {
-            this.blocked += after.saturating_sub(before);
-        }
-        if this.blocked > BLOCKING_ALLOWANCE {
+        let Some(blocked) = before.zip(voluntary_switches()).map(|(before, after)| {
+            BLOCKED.with(|total| {
+                total.set(total.get() + after.saturating_sub(before));
+                total.get()
+            })
+        }) else {
+            return poll;
+        };
+        if blocked > BLOCKING_ALLOWANCE {
+            // Once is enough: the next test on this thread starts afresh.
+            BLOCKED.with(|total| total.set(0));
             panic!(
                 "{} blocked its thread {} times while it was being polled: somewhere it waits \
                  the blocking way (std::thread::sleep, a blocking recv or lock, std I/O) instead \
@@ -74,7 +87,7 @@ impl<F: Future> Future for NoBlocking<F> {
                  so the results look right; on a real runtime every other task on this thread \
                  stops while it blocks. Wait with tokio::time::sleep(..).await, or the async \
                  version of the call, so the thread is given back to the runtime meanwhile.",
-                this.what, this.blocked
+                this.what, blocked
             );
         }
         poll
