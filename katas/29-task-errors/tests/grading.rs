@@ -38,6 +38,7 @@ use futures::FutureExt;
 use kata_29_task_errors::{try_all, BoxError, Job, JobError};
 use std::sync::{Arc, Mutex};
 
+use kata_support::no_blocking;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
     ms, no_hang, no_spin, DropFlag, DropProbe, Jitter, Rng, Stopwatch, Wakeups,
@@ -93,7 +94,10 @@ fn watched<T: Send + 'static>(name: &'static str, millis: u64, value: T) -> (Dro
 /// Runs `try_all` under the hang guard. If `try_all` itself panics, the
 /// test fails with an explanation instead of the bare panic.
 async fn run<T: Send + 'static>(what: &str, jobs: Vec<Job<T>>) -> Result<Vec<T>, JobError> {
-    let guarded = no_spin(what, AssertUnwindSafe(try_all(jobs)).catch_unwind());
+    let guarded = no_blocking(
+        what,
+        no_spin(what, AssertUnwindSafe(try_all(jobs)).catch_unwind()),
+    );
     match no_hang(what, guarded).await {
         Ok(result) => result,
         Err(payload) => {
