@@ -26,6 +26,8 @@
 //! | `handle().block_on(f)`: nothing drives the runtime's drivers and tasks | `timers_work_inside_the_runtime`, `a_spawned_task_runs_on_the_callers_thread` |
 //! | one runtime kept and reused (a global): tasks outlive the call | `tasks_left_running_are_dropped_with_the_runtime` |
 //! | `Send + 'static` bounds (spawning `f`, then blocking on its handle) | `block_on_takes_any_future` (does not compile) |
+//! | anything wrapped around `f` (a "safety" timeout, a deadline) | `a_future_may_run_for_hours` |
+//! | the caller's ambient runtime reused (`Handle::try_current`) instead of a new one | `a_call_from_a_blocking_task_gets_a_runtime_of_its_own` |
 
 use std::sync::mpsc;
 use std::thread::{self, ThreadId};
@@ -62,7 +64,8 @@ fn advice(message: &str) -> &'static str {
          tokio::runtime::Builder and run the future with the runtime's block_on."
     } else {
         "A correct block_on_current builds a current-thread runtime with time and I/O \
-         enabled and returns `runtime.block_on(f)`."
+         enabled and returns `runtime.block_on(f)`, with nothing wrapped around f (no \
+         timeout, no deadline): f may legitimately run for hours."
     }
 }
 
@@ -134,6 +137,110 @@ fn timers_work_inside_the_runtime() {
             fmt_duration(nap)
         );
     });
+}
+
+#[test]
+fn a_future_may_run_for_hours() {
+    for_each_seed_sync(2, |mut rng| {
+        // Hours of virtual time: free on a paused clock, and longer than
+        // any "safety" limit someone might wrap around the future.
+        let nap = ms(rng.odd_ms(3 * 3_600_000, 30 * 3_600_000));
+        let what = format!(
+            "a future that sleeps for {} in three steps",
+            fmt_duration(nap)
+        );
+        let slept = on_own_thread(&what, move || {
+            block_on_current(async move {
+                tokio::time::pause();
+                let watch = Stopwatch::start();
+                for step in [nap / 3, nap / 3, nap - 2 * (nap / 3)] {
+                    tokio::time::sleep(step).await;
+                }
+                watch.elapsed()
+            })
+        });
+        assert!(
+            nap <= slept && slept <= nap + ms(3),
+            "a future that sleeps for {} inside block_on_current took {} of virtual time. \
+             block_on_current must run f for as long as f takes and return its output: \
+             nothing may be wrapped around it (no timeout, no deadline, no extra wait).",
+            fmt_duration(nap),
+            fmt_duration(slept)
+        );
+    });
+}
+
+/// What `block_on_current` saw when called from a blocking task: the
+/// caller's thread, the threads the future and its tasks ran on, the
+/// runtime's flavor, and whether a task it left running was dropped.
+type FromBlockingTask = (ThreadId, ThreadId, Vec<ThreadId>, String, bool);
+
+#[test]
+fn a_call_from_a_blocking_task_gets_a_runtime_of_its_own() {
+    // Sync code inside a tokio program runs in `spawn_blocking`; a library
+    // with a blocking API built on block_on_current is called from there.
+    // That thread knows the program's runtime (Handle::try_current
+    // succeeds), but block_on_current must still build its own.
+    let (caller, future_thread, task_threads, flavor, dropped): FromBlockingTask = on_own_thread(
+        "called from spawn_blocking inside a multi-thread runtime",
+        || {
+            let program = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("building the test's own multi-thread runtime");
+            program.block_on(async {
+                tokio::task::spawn_blocking(|| {
+                    let caller = thread::current().id();
+                    let (flag, probe) = DropFlag::new();
+                    let (future_thread, task_threads, flavor) = block_on_current(async move {
+                        drop(tokio::spawn(async move {
+                            let _probe = probe;
+                            std::future::pending::<()>().await;
+                        }));
+                        let tasks: Vec<_> = (0..4)
+                            .map(|_| {
+                                tokio::spawn(async {
+                                    tokio::task::yield_now().await;
+                                    thread::current().id()
+                                })
+                            })
+                            .collect();
+                        let mut task_threads = Vec::new();
+                        for task in tasks {
+                            task_threads.push(task.await.expect("a spawned task panicked"));
+                        }
+                        let flavor = tokio::runtime::Handle::current().runtime_flavor();
+                        (thread::current().id(), task_threads, format!("{flavor:?}"))
+                    });
+                    let dropped = flag.is_dropped();
+                    (caller, future_thread, task_threads, flavor, dropped)
+                })
+                .await
+                .expect("the blocking task that calls block_on_current panicked")
+            })
+        },
+    );
+    let reused = "When block_on_current is called from sync code inside another runtime (here \
+         from spawn_blocking, where Handle::try_current() finds the program's multi-thread \
+         runtime), it must still build a current-thread runtime of its own for the call, \
+         not borrow the caller's runtime.";
+    assert_eq!(
+        future_thread, caller,
+        "the future ran on another thread than the caller of block_on_current. {reused}"
+    );
+    for task_thread in task_threads {
+        assert_eq!(
+            task_thread, caller,
+            "a task spawned inside block_on_current ran on thread {task_thread:?}, not on the \
+             caller's thread {caller:?} (the runtime's flavor is {flavor}). {reused}"
+        );
+    }
+    assert!(
+        dropped,
+        "a task the future left running was still alive after block_on_current returned: it \
+         was spawned on a runtime that outlives the call. {reused}"
+    );
 }
 
 #[cfg(unix)]

@@ -25,6 +25,7 @@
 //! | `into_panic()` on a cancelled task's JoinError | `jobs_whose_runtime_shuts_down_are_cancelled` |
 //! | polls `is_finished()` on a timer instead of awaiting | `run_jobs_waits_without_polling` |
 //! | handles dropped when the caller gives up: jobs keep running | `dropping_run_jobs_aborts_every_job` |
+//! | a "safety" timeout around each job (a long job reported as Cancelled) | `a_job_may_run_for_hours` |
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
@@ -33,7 +34,8 @@ use std::time::Duration;
 use kata_04_spawn_and_join::{run_jobs, Job, JobFailure};
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, panic_message, quiet_panics, DropFlag, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    ms, panic_message, quiet_panics, within, DropFlag, Rng, Stopwatch, Wakeups, HANG_LIMIT,
+    ONE_TIMER,
 };
 use tokio::time::sleep;
 use tokio_test::{assert_pending, assert_ready};
@@ -103,8 +105,13 @@ fn some_panic(rng: &mut Rng) -> Panic {
 /// `run_jobs(jobs)`, run as a task of its own so that a panic in
 /// `run_jobs` itself is reported clearly.
 async fn run(what: &str, jobs: Vec<Job>) -> Vec<Result<u64, JobFailure>> {
+    run_within(HANG_LIMIT, what, jobs).await
+}
+
+/// [`run`], for jobs that take longer than the usual hang guard allows.
+async fn run_within(limit: Duration, what: &str, jobs: Vec<Job>) -> Vec<Result<u64, JobFailure>> {
     let task = tokio::spawn(quiet_panics(run_jobs(jobs)));
-    match no_hang(what, task).await {
+    match within(limit, what, task).await {
         Ok(results) => results,
         Err(error) if error.is_panic() => {
             let message = panic_message(&*error.into_panic());
@@ -178,6 +185,46 @@ async fn jobs_run_at_the_same_time() {
             results, expected,
             "{what}, returning {values:?}, gave {results:?}: one result per job, in the order \
              of the jobs (not the order they finished in, and not sorted)."
+        );
+        assert_no_leaked_tasks("run_jobs returned").await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_job_may_run_for_hours() {
+    // Hours of virtual time cost nothing on the paused clock. A job is
+    // Cancelled only when its task was cancelled: nothing may cut it short.
+    for_each_seed(3, |mut rng| async move {
+        let n = rng.range(2, 5) as usize;
+        let mut times = rng.distinct_odd_ms(n, 20, 2500);
+        let long = rng.below(n as u64) as usize;
+        times[long] = rng.odd_ms(3 * 3_600_000, 30 * 3_600_000);
+        let values: Vec<u64> = (0..n).map(|_| rng.range(0, 999)).collect();
+        let what = format!("run_jobs(jobs of {})", durations(&times));
+        let jobs = times
+            .iter()
+            .zip(&values)
+            .map(|(t, v)| ok_after(*t, *v))
+            .collect();
+
+        let watch = Stopwatch::start();
+        let results = run_within(ms(times[long]) + HANG_LIMIT, &what, jobs).await;
+        let expected: Vec<Result<u64, JobFailure>> = values.iter().map(|v| Ok(*v)).collect();
+        assert_eq!(
+            results,
+            expected,
+            "{what}, returning {values:?}, gave {results:?}. Job {long} takes {}, and it must \
+             get its result like any other: run_jobs waits for every job however long it \
+             takes, and reports Cancelled only when a task really was cancelled (aborted, or \
+             its runtime shut down). A timeout wrapped around each job, however generous, \
+             turns a slow job into a made-up failure.",
+            fmt_duration(ms(times[long]))
+        );
+        watch.assert_elapsed(
+            ms(times[long]),
+            &what,
+            "run_jobs returns when its slowest job is done, however long that takes.",
         );
         assert_no_leaked_tasks("run_jobs returned").await;
     })

@@ -14,12 +14,17 @@
 //! | `spawn_local` to avoid `Send`: panics outside a `LocalSet` | `a_future_owning_an_arc_runs_in_the_background`, `tasks_spawned_together_run_at_the_same_time` |
 //! | `f` spawned without `TASK_NAME.scope` | `the_task_knows_its_name` |
 //! | the name set only while spawning (`sync_scope` around the spawn) | `the_task_knows_its_name` |
+//! | the name in a process-wide static (set around each poll) | `each_task_sees_its_own_name_on_a_multi_thread_runtime` |
+//! | the returned handle is not `f`'s task (a supervisor task spawning `f`) | `aborting_the_handle_stops_the_task` |
+//! | a hidden fallback runtime when there is none | `outside_a_runtime_it_panics_like_tokio_spawn` |
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use kata_05_send_and_static::{current_task_name, spawn_named};
 use kata_support::{
-    assert_no_leaked_tasks, catch_panic, fmt_duration, for_each_seed, ms, no_hang, Stopwatch,
+    assert_no_leaked_tasks, catch_panic, fmt_duration, for_each_seed, ms, no_hang, on_multi_thread,
+    DropFlag, Stopwatch,
 };
 use tokio::task::JoinHandle;
 use tokio::time::sleep;
@@ -191,5 +196,134 @@ async fn the_task_knows_its_name() {
         None,
         "after the named tasks finished, current_task_name() in the test (not a named \
          task) returned Some(..): the name must belong to the tasks only."
+    );
+}
+
+/// How long (real time) the tasks of one run wait for each other to be
+/// polled at the same moment before going on anyway. They meet within
+/// microseconds; a run where they do not simply checks less.
+const MEETING_LIMIT: std::time::Duration = std::time::Duration::from_millis(100);
+
+#[test]
+fn each_task_sees_its_own_name_on_a_multi_thread_runtime() {
+    on_multi_thread(
+        12,
+        4,
+        "named tasks polled at the same time on 4 worker threads",
+        |_run| async move {
+            // Four tasks meet in the middle of a poll, so each is being
+            // polled on its own worker thread at the same moment as the
+            // others: a name kept anywhere shared is overwritten there.
+            let arrived = Arc::new(AtomicUsize::new(0));
+            let meeting: Vec<_> = NAMES[..4]
+                .iter()
+                .map(|name| {
+                    let name: &'static str = name;
+                    let arrived = arrived.clone();
+                    spawn(name, async move {
+                        let mut seen = vec![current_task_name()];
+                        arrived.fetch_add(1, Ordering::SeqCst);
+                        let start = std::time::Instant::now();
+                        while arrived.load(Ordering::SeqCst) < 4 && start.elapsed() < MEETING_LIMIT
+                        {
+                            std::hint::spin_loop();
+                        }
+                        seen.push(current_task_name());
+                        tokio::task::yield_now().await;
+                        seen.push(current_task_name());
+                        (name, seen)
+                    })
+                })
+                .collect();
+            // And many tasks spawned from four threads at once, each
+            // asking for its name the moment it first runs.
+            let spawners: Vec<_> = NAMES[..4]
+                .iter()
+                .map(|name| {
+                    let name: &'static str = name;
+                    tokio::spawn(async move {
+                        let tasks: Vec<_> = (0..50)
+                            .map(|_| spawn(name, async move { (name, vec![current_task_name()]) }))
+                            .collect();
+                        let mut results = Vec::new();
+                        for task in tasks {
+                            results.push(task.await.expect("a named task panicked"));
+                        }
+                        results
+                    })
+                })
+                .collect();
+            let mut all = Vec::new();
+            for task in meeting {
+                all.push(task.await.expect("a named task panicked"));
+            }
+            for spawner in spawners {
+                all.extend(spawner.await.expect("a task spawning named tasks panicked"));
+            }
+            for (name, seen) in all {
+                assert!(
+                    seen.iter().all(|got| *got == Some(name)),
+                    "inside the task spawn_named({name:?}, ..) started, current_task_name() \
+                     returned {seen:?}, expected Some({name:?}) every time, from the task's \
+                     very first poll. On a multi-thread runtime several tasks are polled at \
+                     the same moment on different threads: a name kept in one process-wide \
+                     place (a static, a global map filled in after tokio::spawn returns) is \
+                     overwritten by another task, or not there yet when the task starts. \
+                     Spawn `TASK_NAME.scope(name, f)`: a task-local belongs to its task."
+                );
+            }
+        },
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn aborting_the_handle_stops_the_task() {
+    for_each_seed(6, |mut rng| async move {
+        let (flag, probe) = DropFlag::new();
+        let nap = ms(rng.odd_ms(500, 5000));
+        let abort_at = ms(rng.odd_ms(1, 400));
+        let handle = spawn("worker", async move {
+            let _probe = probe;
+            sleep(nap).await;
+        });
+        sleep(abort_at).await;
+        handle.abort();
+        let outcome = no_hang("the aborted task's handle", handle).await;
+        assert!(
+            matches!(&outcome, Err(error) if error.is_cancelled()),
+            "spawn_named(..) returned a handle; after {} its task (sleeping {}) was aborted \
+             with handle.abort(), and awaiting the handle gave {outcome:?}, expected \
+             Err(JoinError::Cancelled). The handle spawn_named returns must be the task that \
+             runs f, as tokio::spawn returns it.",
+            fmt_duration(abort_at),
+            fmt_duration(nap)
+        );
+        flag.assert_dropped(
+            "the future given to spawn_named, once its handle was aborted (abort() must stop \
+             f itself: a handle to another task, such as a supervisor that spawned f as a \
+             second task, leaves f running on its own)",
+        );
+        assert_no_leaked_tasks("the task was aborted").await;
+    })
+    .await;
+}
+
+#[test]
+fn outside_a_runtime_it_panics_like_tokio_spawn() {
+    let outcome = catch_panic(|| drop(spawn_named("orphan", async { 7 })));
+    if let Err(message) = &outcome {
+        assert!(
+            !message.starts_with("not yet implemented"),
+            "spawn_named is not written yet: {message}"
+        );
+    }
+    assert!(
+        outcome.is_err(),
+        "spawn_named(..) called outside any tokio runtime returned a handle, where \
+         tokio::spawn panics (\"must be called from the context of a Tokio 1.x runtime\"). \
+         A task belongs to the runtime of its caller and dies with it: spawning onto a \
+         hidden runtime of your own (a global started on demand) makes tasks that no \
+         caller can shut down. spawn_named hands its future to tokio::spawn, and nothing \
+         else."
     );
 }

@@ -23,8 +23,10 @@
 //! | `FuturesUnordered`: results in completion order | `all_returns_results_in_the_order_of_ids` |
 //! | results sorted by value afterwards | `all_returns_results_in_the_order_of_ids` |
 //! | results looked up by id (a map): repeated ids get one result | `all_returns_results_in_the_order_of_ids` |
-//! | a fixed concurrency limit (`buffered(4)`) | `all_fetches_every_id_at_the_same_time` |
+//! | a fixed concurrency limit (`buffered(4)`, or a "safe" cap of 256) | `all_fetches_every_id_at_the_same_time` (several hundred ids) |
+//! | long lists handled differently (`FuturesUnordered` above some size) | `all_returns_results_in_the_order_of_ids` (a quarter of the cases have hundreds of ids) |
 //! | fetches spawned as tasks: they outlive a caller who gives up | `dropping_all_drops_every_fetch` |
+//! | fetches spawned in a JoinSet (aborted on drop, but not joined) | `all_fetches_every_id_at_the_same_time` (each fetch records its task) |
 //! | `both` spawns `a` and `b` (adding `Send + 'static`): they outlive a caller who gives up | `any_future` (a test file that must compile), `dropping_both_drops_both_futures` |
 //! | extra bounds on `both`'s futures or on `fetch` (`Send`, `'static`, `Unpin`) | `any_future` |
 
@@ -36,7 +38,8 @@ use futures::future::BoxFuture;
 use kata_06_join_concurrently::{all, both};
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, ConcurrencyProbe, DropFlag, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    ms, no_hang, within, ConcurrencyProbe, DropFlag, Jitter, Rng, Stopwatch, Wakeups, HANG_LIMIT,
+    ONE_TIMER,
 };
 use tokio::time::sleep;
 
@@ -211,6 +214,8 @@ struct Fetcher {
     probe: ConcurrencyProbe,
     finished: Arc<AtomicUsize>,
     dropped: Arc<Mutex<Vec<DropFlag>>>,
+    /// The task each fetch was first polled in (`None`: not in a task).
+    polled_in: Arc<Mutex<Vec<Option<tokio::task::Id>>>>,
     jitter: Jitter,
 }
 
@@ -232,6 +237,7 @@ impl Fetcher {
             probe: ConcurrencyProbe::new(),
             finished: Arc::default(),
             dropped: Arc::default(),
+            polled_in: Arc::default(),
             jitter: Jitter::new(rng.next_u64()),
         }
     }
@@ -249,7 +255,9 @@ impl Fetcher {
             this.dropped.lock().unwrap().push(flag);
             let (concurrency, finished) = (this.probe.clone(), this.finished.clone());
             let jitter = this.jitter.clone();
+            let polled_in = this.polled_in.clone();
             Box::pin(async move {
+                polled_in.lock().unwrap().push(tokio::task::try_id());
                 let _probe = probe;
                 let _in_flight = concurrency.enter();
                 sleep(ms(millis)).await;
@@ -304,6 +312,7 @@ async fn check_all_at_once(rng: &mut Rng, n: usize) {
     let ids = some_ids(rng, n);
     let fetcher = Fetcher::new(rng, n);
     let what = format!("all({n} ids, fetch)");
+    let caller_task = tokio::task::try_id();
     let watch = Stopwatch::start();
     let results = no_hang(&what, all(ids.clone(), fetcher.fetch())).await;
 
@@ -340,17 +349,28 @@ async fn check_all_at_once(rng: &mut Rng, n: usize) {
         "{what} returned {} results, expected {n}.",
         results.len()
     );
+    let polled_in = fetcher.polled_in.lock().unwrap().clone();
+    if let Some(other) = polled_in.iter().find(|task| **task != caller_task) {
+        panic!(
+            "a fetch of {what} was polled in task {other:?}, not in the task that called all \
+             ({caller_task:?}): the fetches were spawned as tasks (tokio::spawn, a JoinSet). \
+             Joining needs no task: all polls every fetch itself, from its caller's task \
+             (join_all), so the fetches live and die with all."
+        );
+    }
     assert_no_leaked_tasks("all returned").await;
 }
 
 #[tokio::test(start_paused = true)]
 async fn all_fetches_every_id_at_the_same_time() {
     for_each_seed(16, |mut rng| async move {
-        // A dozen ids or so, a couple of hundred (more than tokio's
-        // cooperative budget of 128 at once), and none at all.
+        // A dozen ids or so, several hundred (more than tokio's
+        // cooperative budget of 128, and more than any round cap such as
+        // 256 or 512, at once), and none at all.
         let n = rng.range(5, 14) as usize;
         check_all_at_once(&mut rng, n).await;
-        check_all_at_once(&mut rng, 200).await;
+        let many = rng.range(300, 700) as usize;
+        check_all_at_once(&mut rng, many).await;
         check_all_at_once(&mut rng, 0).await;
     })
     .await;
@@ -359,11 +379,29 @@ async fn all_fetches_every_id_at_the_same_time() {
 #[tokio::test(start_paused = true)]
 async fn all_returns_results_in_the_order_of_ids() {
     for_each_seed(32, |mut rng| async move {
-        let n = rng.range(3, 12) as usize;
+        // Mostly a handful of ids; every fourth case several hundred, so
+        // that code handling long lists differently is seen too.
+        let n = if rng.chance(1, 4) {
+            rng.range(65, 700) as usize
+        } else {
+            rng.range(3, 12) as usize
+        };
         let ids = some_ids(&mut rng, n);
         let fetcher = Fetcher::new(&mut rng, n);
-        let what = format!("all({ids:?}, fetch)");
-        let results = no_hang(&what, all(ids.clone(), fetcher.fetch())).await;
+        let what = if n <= 20 {
+            format!("all({ids:?}, fetch)")
+        } else {
+            format!("all({n} ids: {:?}…, fetch)", &ids[..12])
+        };
+        // This test is about order only: time enough even for fetches
+        // awaited one after the other.
+        let total: u64 = fetcher.plan.iter().map(|(millis, _)| *millis).sum();
+        let results = within(
+            ms(total) + HANG_LIMIT,
+            &what,
+            all(ids.clone(), fetcher.fetch()),
+        )
+        .await;
 
         // Result i must come from a fetch of ids[i]. A repeated id is
         // fetched once per occurrence, and each of its fetches' values must
@@ -386,6 +424,7 @@ async fn all_returns_results_in_the_order_of_ids() {
             .calls()
             .iter()
             .zip(fetcher.plan.iter())
+            .take(20)
             .map(|((id, value), (millis, _))| {
                 format!(
                     "\n  fetch({id}) returned {value} after {}",
@@ -393,9 +432,19 @@ async fn all_returns_results_in_the_order_of_ids() {
                 )
             })
             .collect();
+        let returned = if results.len() <= 20 {
+            format!("{results:?}")
+        } else {
+            format!("{} results, starting {:?}…", results.len(), &results[..12])
+        };
+        let table = if n > 20 {
+            format!("{table}\n  … ({} more)", n - 20)
+        } else {
+            table
+        };
         assert!(
             results.len() == n && fetched == placed,
-            "{what} returned {results:?}. The fetches:{table}\n\
+            "{what} returned {returned}. The fetches (in the order fetch was called):{table}\n\
              Result number i must be the value of the fetch of ids[i]: the results come back \
              in the order of the ids, not in the order the fetches finished (FuturesUnordered, \
              buffer_unordered), not sorted, and not looked up by id (the same id fetched twice \
