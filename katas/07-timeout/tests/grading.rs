@@ -29,6 +29,8 @@
 //! | `first_within`: one timeout around the whole batch (every entry `None` when one op is late) | `first_within_returns_at_the_shared_deadline` |
 //! | `first_within`: results in completion order (or sorted), not in the order of `ops` | `first_within_returns_at_the_shared_deadline`, `first_within_keeps_what_finished_by_the_deadline_in_input_order` |
 //! | `first_within`: always waits for the deadline, even when every op is done | `first_within_returns_early_when_every_op_is_done` |
+//! | `first_within`: checks "all done?" only after an op finishes, so no ops waits for the deadline | `an_empty_batch_returns_at_once` |
+//! | `TimedOut` carries the time waited instead of the limit (they differ for a sub-millisecond part) | `the_error_carries_the_limit_even_when_it_is_not_whole_milliseconds` |
 //! | `first_within`: the deadline wins a tie with an op | `an_op_finishing_exactly_at_the_deadline_counts` |
 //! | `first_within`: a deadline already reached returns all `None` without polling | `a_deadline_already_reached_still_polls_every_op_once` |
 //! | `first_within`: late ops spawned and detached, or aborted but not yet dropped | `first_within_drops_the_ops_that_miss_the_deadline` |
@@ -272,6 +274,38 @@ async fn a_ready_future_is_ok_even_with_a_zero_limit() {
         "A zero limit gives up at once.",
     );
     flag.assert_dropped("the future that missed the zero limit");
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_error_carries_the_limit_even_when_it_is_not_whole_milliseconds() {
+    // tokio's timers have millisecond resolution, so a limit such as
+    // 317.4 ms fires at 318 ms: the time actually waited is not the limit.
+    for_each_seed(16, |mut rng| async move {
+        let limit = ms(rng.odd_ms(0, 3000)) + Duration::from_micros(rng.range(1, 999));
+        let never = rng.chance(1, 2);
+        let takes = if never {
+            None
+        } else {
+            Some(limit.as_millis() as u64 + rng.odd_ms(2, 2000))
+        };
+        let call = format!("with_timeout({limit:?}, {})", describe(takes));
+        let watch = Stopwatch::start();
+        let result = no_hang(&call, with_timeout(limit, work(takes, "done"))).await;
+        let waited = watch.elapsed();
+        assert_eq!(
+            result,
+            Err(TimedOut { limit }),
+            "{call} returned {result:?}, expected Err(TimedOut {{ limit: {limit:?} }}): the \
+             error carries the limit it was given, exactly, not the time measured while \
+             waiting (the timer fires on a whole millisecond, so the two differ)."
+        );
+        assert!(
+            waited >= limit && waited <= limit + ms(1),
+            "{call} gave up after {waited:?}, expected at the limit (tokio's timer rounds it \
+             up to the next millisecond at most)."
+        );
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -519,6 +553,39 @@ async fn first_within_returns_early_when_every_op_is_done() {
              nothing was left to wait for; if it took longer than the slowest op, the ops \
              ran one after the other.",
         );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_empty_batch_returns_at_once() {
+    for_each_seed(8, |mut rng| async move {
+        let deadline_ms = rng.odd_ms(1, 100_000);
+        let past = rng.chance(1, 4);
+        let deadline = if past {
+            Instant::now() - ms(deadline_ms)
+        } else {
+            deadline_in(deadline_ms)
+        };
+        let call = format!(
+            "first_within(a deadline {deadline_ms}ms {}, no ops at all)",
+            if past { "in the past" } else { "away" }
+        );
+        let watch = Stopwatch::start();
+        let results: Vec<Option<u32>> = no_hang(&call, first_within(deadline, Vec::new())).await;
+        assert!(
+            results.is_empty(),
+            "{call} returned {results:?}, expected []."
+        );
+        watch.assert_elapsed(
+            Duration::ZERO,
+            &call,
+            "With no ops, every op has finished before anything starts, so first_within \
+             returns at once. Waiting for the deadline here usually means the code only \
+             checks \"is everything done?\" after an op finishes (in a loop over a \
+             FuturesUnordered, say), and with no ops that never happens.",
+        );
+        assert_nothing_left_running(&format!("{call} returned"), ms(60_000)).await;
     })
     .await;
 }

@@ -16,6 +16,8 @@
 //! | `std::thread::sleep` for the backoff (no virtual time passes) | `retries_with_backoff_until_an_attempt_succeeds` |
 //! | the backoff never doubles, or doubles before its first use | `retries_with_backoff_until_an_attempt_succeeds` |
 //! | the backoff counted from when the attempt started, not from its failure | `backoff_is_counted_from_each_failure` |
+//! | the backoff capped (30 s, 60 s, ...) instead of doubling on | `the_backoff_keeps_doubling_without_a_cap` |
+//! | gives up with a margin ("too little time left") before the deadline | `an_attempt_starts_when_a_backoff_ends_just_before_the_deadline` |
 //! | sleeps the whole backoff, past the deadline, before giving up | `gives_up_exactly_at_the_deadline_without_sleeping_past_it` |
 //! | `>` instead of `>=`: starts an attempt exactly at the deadline | `no_attempt_starts_at_the_deadline` |
 //! | a relative timeout per attempt instead of the one deadline | `an_attempt_still_running_at_the_deadline_is_cancelled` |
@@ -35,8 +37,8 @@ use std::sync::Arc;
 use futures::future::BoxFuture;
 use kata_08_deadline_retry::{retry_until, RetryError};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, EventLog, Rng,
-    Stopwatch, Wakeups, ONE_TIMER,
+    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, within,
+    EventLog, Rng, Stopwatch, Wakeups, HANG_LIMIT, ONE_TIMER,
 };
 use tokio::time::{sleep, Instant};
 
@@ -261,7 +263,14 @@ async fn check(script: Script, deadline_ms: i64, why: &str) -> Script {
         Instant::now() - ms(deadline_ms.unsigned_abs())
     };
     let watch = Stopwatch::start();
-    let result: Outcome = no_hang(&call, no_spin(&call, retry_until(deadline, script.op()))).await;
+    // A hang is anything that runs a minute past the deadline.
+    let hang_limit = HANG_LIMIT + ms(deadline_ms.max(0) as u64);
+    let result: Outcome = within(
+        hang_limit,
+        &call,
+        no_spin(&call, retry_until(deadline, script.op())),
+    )
+    .await;
     let returned_at = watch.elapsed_ms();
     let starts = script.starts();
     let schedule = if starts == want.starts {
@@ -480,6 +489,76 @@ async fn no_attempt_starts_at_the_deadline() {
             k as u32,
             "the op was called once too often."
         );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_attempt_starts_when_a_backoff_ends_just_before_the_deadline() {
+    // The backoff ends 1 ms (or a few) before the deadline: that is still
+    // before it, so the next attempt starts, and it can finish in time
+    // (at once, or exactly at the deadline).
+    for_each_seed(16, |mut rng| async move {
+        let k = rng.range(1, 5) as usize;
+        let (script, end_of_backoff) = deadline_after_failures(&mut rng, k, None);
+        let gap = if rng.chance(1, 2) {
+            1
+        } else {
+            rng.range(2, 19)
+        };
+        let mut steps = script.steps.clone();
+        steps.push(match rng.below(3) {
+            0 => Step::Succeed(0, rng.below(1000) as u32),
+            1 => Step::Succeed(gap, rng.below(1000) as u32),
+            _ => Step::Fail(0),
+        });
+        let script = check(
+            Script::new(steps),
+            end_of_backoff + gap as i64,
+            "A backoff ends shortly before the deadline: the deadline is still ahead, so the \
+             next attempt starts (an attempt can be ready at once, or finish exactly at the \
+             deadline). Give up only when `now >= deadline`: no margin such as \"too little \
+             time left for an attempt\".",
+        )
+        .await;
+        assert!(
+            script.calls() > k as u32,
+            "the op was called {} times, expected {}: the attempt due {gap}ms before the \
+             deadline was never started.",
+            script.calls(),
+            k + 1
+        );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn the_backoff_keeps_doubling_without_a_cap() {
+    // Ten to sixteen quick failures, a deadline hours away: the waits grow
+    // to 51.2 s, 102.4 s, ... up to nearly an hour. (On the paused clock
+    // this costs nothing.)
+    for_each_seed(8, |mut rng| async move {
+        let failures = rng.range(10, 16) as usize;
+        let mut steps: Vec<Step> = (0..failures)
+            .map(|_| {
+                if rng.chance(1, 2) {
+                    Step::Fail(0)
+                } else {
+                    Step::Fail(rng.odd_ms(1, 300))
+                }
+            })
+            .collect();
+        steps.push(Step::Succeed(rng.odd_ms(1, 300), rng.below(1000) as u32));
+        check(
+            Script::new(steps),
+            5 * 3_600_000,
+            &format!(
+                "{BACKOFF_RULE} The README's backoff has no maximum: after ten failures the \
+                 wait is 51.2s, then 102.4s, and so on. A cap (30s, 60s, ...), common in \
+                 real retry libraries, is not part of this kata."
+            ),
+        )
+        .await;
     })
     .await;
 }

@@ -30,6 +30,9 @@
 //! | a schedule written by hand (`sleep_until` on computed due times) without tokio's 5 ms slack, or with another slack | `a_tick_at_most_5ms_late_is_not_missed` |
 //! | with `n = 1`, no stall after the one tick (the README: the stall is part of handling tick 1) | `zero_or_one_tick` |
 //! | with `n = 0`, a stall anyway (the README: return at once) | `zero_or_one_tick` |
+//! | a short period raised to 1 ms, or the stall rounded to whole ms | `periods_and_stalls_that_are_not_whole_milliseconds` |
+
+use std::time::Duration;
 
 use kata_09_interval_ticks::tick_times;
 use kata_support::{
@@ -310,6 +313,76 @@ async fn a_tick_at_most_5ms_late_is_not_missed() {
                 periods * period,
             );
         }
+    })
+    .await;
+}
+
+/// What tokio's own `Interval` does with durations that are not whole
+/// milliseconds (its timer fires on whole milliseconds, rounding a deadline
+/// up): the tick times, and when handling the last tick is over.
+async fn interval_itself(
+    period: Duration,
+    n: usize,
+    behavior: MissedTickBehavior,
+    stall: Duration,
+) -> (Vec<u64>, Duration) {
+    let watch = Stopwatch::start();
+    let mut interval = tokio::time::interval(period);
+    interval.set_missed_tick_behavior(behavior);
+    let mut times = Vec::new();
+    for index in 0..n {
+        interval.tick().await;
+        times.push(watch.elapsed().as_millis() as u64);
+        if index == 0 {
+            tokio::time::sleep(stall).await;
+        }
+    }
+    (times, watch.elapsed())
+}
+
+#[tokio::test(start_paused = true)]
+async fn periods_and_stalls_that_are_not_whole_milliseconds() {
+    // Any period above zero is allowed, 0.3 ms included, and a stall of
+    // 250.4 ms lasts what tokio's sleep makes of it (it ends at 251 ms):
+    // pass both to tokio unchanged.
+    for_each_seed(32, |mut rng| async move {
+        let micros = Duration::from_micros(rng.range(1, 999));
+        let period = if rng.chance(1, 2) {
+            micros
+        } else {
+            ms(rng.odd_ms(1, 60)) + micros
+        };
+        let behavior = *rng.pick(&BEHAVIORS);
+        let n = rng.range(1, 12) as usize;
+        let stall = match rng.below(3) {
+            0 => Duration::ZERO,
+            1 => Duration::from_micros(rng.range(1, 999)),
+            _ => ms(rng.odd_ms(6, 400)) + Duration::from_micros(rng.range(1, 999)),
+        };
+        let call = format!(
+            "tick_times({period:?}, {n}, MissedTickBehavior::{behavior:?}, stall {stall:?})"
+        );
+        let (expected, expected_end) = interval_itself(period, n, behavior, stall).await;
+        let watch = Stopwatch::start();
+        let times = no_hang(
+            &call,
+            no_spin(&call, tick_times(period, n, behavior, stall)),
+        )
+        .await;
+        let end = watch.elapsed();
+        assert_eq!(
+            times, expected,
+            "{call} returned {times:?}, expected {expected:?} (what tokio::time::interval \
+             does with this period and stall). Pass the period and the stall to tokio as they \
+             are: do not round them to whole milliseconds, and do not raise a short period to \
+             1ms; tokio's timer deals with the fractions itself."
+        );
+        assert_eq!(
+            end, expected_end,
+            "{call} returned after {end:?}, expected {expected_end:?}: right after handling \
+             its last tick (with n = 1, when the stall ends). Sleep for the stall as it is \
+             given (tokio::time::sleep(stall)): rounding it changes when it ends."
+        );
     })
     .await;
 }

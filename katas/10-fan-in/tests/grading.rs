@@ -22,6 +22,7 @@
 //! | `unwrap()` on a task's result: one panicking fetch takes `gather` down | `a_fetch_that_panics_is_left_out` |
 //! | a channel sized `ids.len()`: `mpsc::channel(0)` panics for no ids | `an_empty_list_gathers_nothing_at_once` |
 //! | spins on `try_recv()` with `yield_now()` (never waits; on the paused clock, time stands still) | every test (`no_spin`), first `gather_returns_the_values_in_the_order_they_arrived` |
+//! | no tasks: the fetches polled from `gather` itself (`FuturesUnordered`, `join_all`) | `each_fetch_runs_in_its_own_task` |
 //! | a task left running after `gather` returned | every test ends with `assert_no_leaked_tasks` |
 
 use std::collections::HashMap;
@@ -256,6 +257,81 @@ async fn gather_returns_the_moment_the_last_fetch_is_done() {
             );
         }
         assert_arrival_order(&plan, &values);
+        assert_no_leaked_tasks(&format!("{} returned", plan.call())).await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn each_fetch_runs_in_its_own_task() {
+    for_each_seed(16, |mut rng| async move {
+        let distinct = rng.range(2, 9) as usize;
+        let plan = Plan::random(&mut rng, distinct, (1, 4));
+        // Each fetch notes, at every poll, the task it is polled from.
+        let inner = plan.fetcher(Jitter::new(rng.next_u64()));
+        let seen: Arc<Mutex<Vec<Vec<Option<tokio::task::Id>>>>> = Arc::default();
+        let record = seen.clone();
+        let fetch: Fetcher = Arc::new(move |id| {
+            let mut fut = inner(id);
+            let record = record.clone();
+            let slot = {
+                let mut seen = record.lock().unwrap();
+                seen.push(Vec::new());
+                seen.len() - 1
+            };
+            Box::pin(std::future::poll_fn(move |cx| {
+                record.lock().unwrap()[slot].push(tokio::task::try_id());
+                fut.as_mut().poll(cx)
+            })) as BoxFuture<'static, Option<u32>>
+        });
+        let caller = tokio::task::try_id();
+        let values = no_hang(
+            &plan.call(),
+            no_spin(&plan.call(), gather(plan.ids.clone(), fetch)),
+        )
+        .await;
+        assert_arrival_order(&plan, &values);
+        let seen = seen.lock().unwrap().clone();
+        let mut owners = Vec::new();
+        for (index, polls) in seen.iter().enumerate() {
+            let first = polls.first().copied().flatten();
+            let Some(task) = first.filter(|_| polls.iter().all(|&p| p == first)) else {
+                panic!(
+                    "{}: fetch {} was polled from {}, expected from one task of its own. \
+                     Every id is fetched in its own task: spawn a task per id (JoinSet::spawn) \
+                     and await the fetch inside it. Polling the fetches from gather itself \
+                     (join_all, FuturesUnordered) runs them all on one task: one slow or \
+                     blocking fetch then holds up all the others, and on a multi-thread \
+                     runtime nothing runs in parallel.",
+                    plan.call(),
+                    index + 1,
+                    if polls.iter().all(|&p| p == caller) {
+                        "gather's own task (the caller's)".to_string()
+                    } else {
+                        format!("several places: {polls:?}")
+                    }
+                );
+            };
+            assert!(
+                Some(task) != caller,
+                "{}: fetch {} ran in the caller's task, expected a task of its own.",
+                plan.call(),
+                index + 1
+            );
+            owners.push(task);
+        }
+        let mut distinct_owners = owners.clone();
+        distinct_owners.sort_unstable_by_key(|id| format!("{id}"));
+        distinct_owners.dedup();
+        assert_eq!(
+            distinct_owners.len(),
+            owners.len(),
+            "{}: {} fetches ran in only {} tasks, expected one task per fetch (an id given \
+             twice is fetched twice, in two tasks).",
+            plan.call(),
+            owners.len(),
+            distinct_owners.len()
+        );
         assert_no_leaked_tasks(&format!("{} returned", plan.call())).await;
     })
     .await;
