@@ -40,7 +40,18 @@ fn the_shipped_stubs_fail_with_their_expected_status_and_documented_json() {
     ];
     for (id, status) in expected {
         let k = kata(&report, id);
-        assert_eq!(k["status"], status, "{id}: {k:#}");
+        // Kata 25's starter really sleeps (std::thread::sleep, 200 ms a
+        // read): one of its tests ends 0.4 s short of the time limit, so on
+        // a slow machine it may be stopped there instead.
+        let or_else = if id == "25-no-thread-sleep" {
+            "timed_out"
+        } else {
+            status
+        };
+        assert!(
+            k["status"] == status || k["status"] == or_else,
+            "{id}: {k:#}"
+        );
         assert!(k["title"].as_str().is_some_and(|t| !t.is_empty()));
         assert!(k["diagnostics"].is_array());
         let tests = k["tests"].as_array().unwrap();

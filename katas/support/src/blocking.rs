@@ -18,8 +18,8 @@
 //! thread: a poll that takes a std `Mutex` a blocking-pool thread holds
 //! waits for it, correctly. On other systems it checks nothing.
 
-use std::future::Future;
 use std::cell::Cell;
+use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
 
