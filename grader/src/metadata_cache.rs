@@ -191,11 +191,22 @@ mod tests {
     }
 
     fn cargo_metadata(root: &Path) -> Result<Metadata> {
-        Ok(cargo_metadata::MetadataCommand::new()
+        // The scratch workspace is the whole world of these tests: a target
+        // directory set by whoever runs the suite would override the
+        // `.cargo/config.toml` one test writes.
+        let mut command = cargo_metadata::MetadataCommand::new()
             .manifest_path(root.join("Cargo.toml"))
             .current_dir(root)
             .no_deps()
-            .exec()?)
+            .cargo_command();
+        command
+            .env_remove("CARGO_TARGET_DIR")
+            .env_remove("CARGO_BUILD_TARGET_DIR");
+        let output = command.output()?;
+        anyhow::ensure!(output.status.success(), "cargo metadata failed");
+        Ok(cargo_metadata::MetadataCommand::parse(String::from_utf8(
+            output.stdout,
+        )?)?)
     }
 
     /// How many times cargo was asked, over a sequence of reads.
