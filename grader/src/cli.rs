@@ -58,7 +58,7 @@ pub struct Common {
 
     /// Also write a report to FILE (FORMAT: human, json, junit, classroom),
     /// from the same run. Give it once per report.
-    #[arg(long = "report", value_name = "FORMAT=FILE", global = true, value_parser = crate::publish::parse_report)]
+    #[arg(long = "report", value_name = "FORMAT=FILE", global = true, value_parser = parse_report)]
     pub reports: Vec<(Format, PathBuf)>,
 
     /// Run every test, even those whose recorded verdict still holds
@@ -139,4 +139,18 @@ pub enum Format {
     Junit,
     /// GitHub Classroom's autograding results, with points per kata.
     Classroom,
+}
+
+/// `--report junit=grading.xml`.
+pub fn parse_report(text: &str) -> Result<(Format, PathBuf), String> {
+    let (format, file) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not FORMAT=FILE, e.g. junit=grading.xml"))?;
+    let format = Format::from_str(format, true).map_err(|_| {
+        format!("unknown report format `{format}`: use human, json, junit or classroom")
+    })?;
+    if file.is_empty() {
+        return Err(format!("`{text}` names no file"));
+    }
+    Ok((format, PathBuf::from(file)))
 }

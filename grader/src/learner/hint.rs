@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 
 use anyhow::Result;
 
-use crate::discover::Kata;
-use crate::state::State;
+use crate::course::discover::Kata;
+use crate::learner::state::State;
 use crate::ui::{BOLD, DIM};
 
 pub fn run(root: &std::path::Path, kata: &Kata, all: bool) -> Result<String> {

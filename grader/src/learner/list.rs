@@ -4,9 +4,9 @@
 
 use std::fmt::Write as _;
 
-use crate::discover::Kata;
+use crate::course::discover::Kata;
 use crate::report::human::{chapter_title, status_label};
-use crate::state::State;
+use crate::learner::state::State;
 use crate::ui::{BOLD, DIM};
 
 pub fn render(katas: &[Kata], state: &State) -> String {

@@ -1,8 +1,9 @@
 //! The learner's commands beside grading: `hint`, `list`, `reset` and
 //! `watch`. Each is a module with one job; they share the progress kept in
-//! [`crate::state`].
+//! [`crate::learner::state`].
 
 pub mod hint;
 pub mod list;
 pub mod reset;
+pub mod state;
 pub mod watch;

@@ -13,10 +13,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
 
-use crate::discover::Kata;
-use crate::git::run as git;
-use crate::state::State;
-use crate::UsageError;
+use crate::course::discover::Kata;
+use crate::checks::git::run as git;
+use crate::learner::state::State;
+use crate::app::UsageError;
 
 /// What reset did, for the report.
 struct Reset {

@@ -25,10 +25,11 @@ use anyhow::{Context, Result};
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 use notify::{EventKind, RecursiveMode, Watcher};
 
-use crate::discover::{self, Repo};
-use crate::pipeline::{self, KataResult, KataStatus, RunOptions, Subject};
+use crate::course::discover::{self, Repo};
+use crate::pipeline::{self, RunOptions, Subject};
+use crate::verdict::{KataResult, KataStatus};
 use crate::report::human::{detail, status_label};
-use crate::state::State;
+use crate::learner::state::State;
 use crate::ui::{self, Progress, BOLD, DIM, RED};
 
 /// Long enough to merge an editor's write-and-rename into one event, short
@@ -242,7 +243,7 @@ impl Screen {
                 .filter(|k| ids.contains(&k.id))
                 .map(Subject::working)
                 .collect();
-            let outcome = pipeline::grade_all(&repo, &subjects, &options, &Progress::new(false));
+            let outcome = crate::checks::integrity::grade_all(&repo, &subjects, &options, &Progress::new(false));
             let _ = tx.send(Event::Graded(
                 outcome.map_err(|e| format!("{e:#}")),
                 started.elapsed(),

@@ -18,9 +18,9 @@ use cargo_metadata::Message;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
-use super::overlay::Planned;
+use super::plan::Planned;
 use super::process::GroupGuard;
-use crate::discover::Repo;
+use crate::course::discover::Repo;
 use crate::ui::Progress;
 
 /// A build that takes longer than this is stuck (a cold build is ~1 minute).
@@ -54,7 +54,7 @@ struct Collected {
 }
 
 pub fn build(repo: &Repo, planned: &[Planned<'_>], progress: &Progress) -> Result<Vec<Built>> {
-    let runtime = crate::runtime();
+    let runtime = crate::app::runtime();
     // Keyed by package name: the learner's and the overlay's never clash.
     let mut collected: BTreeMap<String, Collected> = BTreeMap::new();
     // One invocation per workspace (the learner's, and the overlay if used).
@@ -203,7 +203,7 @@ async fn cargo_build(
             }
         }
         let status = child.wait().await?;
-        super::process::stop_if_interrupted().await;
+        crate::app::stop_if_interrupted().await;
         anyhow::Ok(status)
     };
     let status = match tokio::time::timeout(BUILD_LIMIT, reading).await {

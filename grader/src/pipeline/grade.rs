@@ -6,85 +6,14 @@
 //! differs, here is the diff". This module is the only place that makes
 //! those calls, so every report format says the same thing.
 
-use serde::{Deserialize, Serialize};
-
 use super::build::Built;
 use super::process::Exit;
 use super::run::{RawTest, SubjectRun};
-use crate::discover::Kata;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum KataStatus {
-    Passed,
-    Failed,
-    NotStarted,
-    CompileError,
-    TimedOut,
-    /// `--trusted-ref`: the kata's grading files differ from the trusted ref.
-    Tampered,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum TestStatus {
-    Passed,
-    Failed,
-    TimedOut,
-    Crashed,
-    NotRun,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct TestResult {
-    /// `target::test_name`, e.g. `grading::times_out_at_exactly_the_limit`.
-    pub name: String,
-    pub status: TestStatus,
-    /// What went wrong, for a learner; empty when it passed.
-    pub message: String,
-    /// The test's own output when it did not pass (capped), for the curious.
-    #[serde(skip_serializing_if = "String::is_empty")]
-    pub output: String,
-    pub duration_ms: u64,
-    /// The same, in microseconds: tests that passed together in one
-    /// process get an even share of it, often under a millisecond each.
-    pub duration_us: u64,
-    /// The failure was the stub's `todo!()`.
-    #[serde(skip)]
-    pub todo: bool,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct KataResult {
-    pub id: String,
-    pub number: u32,
-    pub title: String,
-    pub chapter: u32,
-    /// `todo` (write it) or `fix` (repair it).
-    pub kind: crate::kata_file::KataKind,
-    /// One line: what the kata teaches.
-    pub summary: String,
-    pub status: KataStatus,
-    pub tests: Vec<TestResult>,
-    /// rustc's rendered compile errors, when the kata does not compile.
-    pub diagnostics: Vec<String>,
-    /// `tampered`: the grading files that differ from the trusted ref.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub tampered_files: Vec<String>,
-    /// The learner's own code only: grading files that differ from git's
-    /// `HEAD` (integrity.rs). While there are any, the kata is not passed.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub edited_files: Vec<crate::integrity::EditedFile>,
-}
-
-impl KataResult {
-    pub fn passed_tests(&self) -> usize {
-        self.tests
-            .iter()
-            .filter(|t| t.status == TestStatus::Passed)
-            .count()
-    }
-}
+use super::explain::{
+    clean_stderr, crash_message, hollow_pass, panic_message, panics, strip_ansi,
+};
+use crate::course::discover::Kata;
+use crate::verdict::{KataResult, KataStatus, TestResult, TestStatus};
 
 pub fn grade(kata: &Kata, built: Built, run: SubjectRun) -> KataResult {
     let mut tests: Vec<TestResult> = run.tests.into_iter().map(judge).collect();
@@ -122,30 +51,6 @@ pub fn grade(kata: &Kata, built: Built, run: SubjectRun) -> KataResult {
         status,
         tests,
         diagnostics: built.diagnostics,
-        tampered_files: Vec::new(),
-        edited_files: Vec::new(),
-    }
-}
-
-/// A kata that could not be graded at all (its `kata.toml` is malformed, it
-/// has no tests, the solution to grade is missing): `failed`, no tests, and
-/// `why` as its one diagnostic, so every report format shows the reason.
-pub fn ungradable(
-    id: &str,
-    number: u32,
-    meta: Option<&crate::kata_file::KataFile>,
-    why: String,
-) -> KataResult {
-    KataResult {
-        id: id.to_string(),
-        number,
-        title: meta.map_or_else(|| id.to_string(), |m| m.title.clone()),
-        chapter: meta.map_or(0, |m| m.chapter),
-        kind: meta.map_or(crate::kata_file::KataKind::Todo, |m| m.kind),
-        summary: meta.map(|m| m.summary.clone()).unwrap_or_default(),
-        status: KataStatus::Failed,
-        tests: Vec::new(),
-        diagnostics: vec![why],
         tampered_files: Vec::new(),
         edited_files: Vec::new(),
     }
@@ -246,217 +151,9 @@ fn judge(raw: RawTest) -> TestResult {
     }
 }
 
-/// libtest's deprecation notice for `--logfile` is ours, not the learner's.
-fn clean_stderr(stderr: &str) -> String {
-    stderr.replace("warning: `--logfile` is deprecated", "")
-}
-
-/// Tools that colour their output anyway (trybuild does) must not leave
-/// escape codes in messages, JSON or a NO_COLOR terminal.
-fn strip_ansi(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '\u{1b}' && chars.peek() == Some(&'[') {
-            chars.next();
-            // Parameters and intermediates, then one final byte in @..~.
-            for c in chars.by_ref() {
-                if ('@'..='~').contains(&c) {
-                    break;
-                }
-            }
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-#[derive(Debug, PartialEq)]
-struct Panic {
-    location: String,
-    message: String,
-}
-
-/// Every `thread '…' panicked at LOCATION:\nMESSAGE` block in the output.
-fn panics(stderr: &str) -> Vec<Panic> {
-    let mut found = Vec::new();
-    let mut lines = stderr.lines().peekable();
-    while let Some(line) = lines.next() {
-        // `thread 'name' (id) panicked at src/lib.rs:4:5:` (the id is new in 1.9x).
-        let Some(at) = line
-            .find(" panicked at ")
-            .filter(|_| line.starts_with("thread '"))
-        else {
-            continue;
-        };
-        let location = line[at + " panicked at ".len()..]
-            .trim_end_matches(':')
-            .to_string();
-        // Older formats put the message on the same line after a comma.
-        let mut message = Vec::new();
-        while let Some(next) = lines.peek() {
-            if next.starts_with("note: run with `RUST_BACKTRACE")
-                || next.starts_with("stack backtrace:")
-                || (next.starts_with("thread '") && next.contains(" panicked at "))
-            {
-                break;
-            }
-            message.push(*next);
-            lines.next();
-        }
-        found.push(Panic {
-            location,
-            message: message.join("\n").trim_end().to_string(),
-        });
-    }
-    found
-}
-
-/// Output that makes a test's "ok" worth nothing: a trybuild suite whose
-/// file pattern matched no case compiled nothing, and says so ("There are
-/// no trybuild tests enabled yet."; the capital has varied by version).
-pub fn hollow_pass(output: &str) -> bool {
-    output
-        .to_ascii_lowercase()
-        .contains("there are no trybuild tests enabled yet")
-}
-
-fn panic_message(panics: &[Panic], stdout: &str, stderr: &str) -> String {
-    // The first panic is the cause; later ones are usually the test noticing
-    // (a JoinError from a task that panicked first).
-    let first = &panics[0];
-    if first.message.starts_with("not yet implemented") {
-        return format!(
-            "reached a `todo!()` at {}: this part of the kata is not written yet.",
-            first.location
-        );
-    }
-    let mut message = first.message.clone();
-    if let Some(diff) = insta_diff(&format!("{stdout}\n{stderr}")) {
-        message = format!(
-            "{message}\nThe snapshot holds the expected result and your code's differs: \
-             lines marked - are expected (old snapshot), + are what your code produced (new results).\n{diff}"
-        );
-    } else if let Some(report) = trybuild_report(stdout, stderr) {
-        message = format!("{message}\n{report}");
-    }
-    if panics.len() > 1 {
-        message.push_str(&format!(
-            "\n(then {} more panic(s); the first one is usually the cause)",
-            panics.len() - 1
-        ));
-    }
-    message
-}
-
-/// insta prints a summary of a failed snapshot (its description and a
-/// diff) on stdout before it panics; that diff is the feedback.
-fn insta_diff(output: &str) -> Option<String> {
-    let start = output.find("Snapshot Summary")?;
-    let block = &output[start..];
-    let lines: Vec<&str> = block
-        .lines()
-        .skip(1)
-        .take_while(|l| {
-            !(l.starts_with("Stopped on the first failure")
-                || l.starts_with("To update snapshots")
-                || l.starts_with("FAILED")
-                || l.starts_with("failures:")
-                || l.starts_with("thread '"))
-        })
-        .filter(|l| !l.trim().is_empty())
-        .collect();
-    Some(lines.join("\n"))
-}
-
-/// trybuild prints which compile checks mismatched, with both outputs.
-fn trybuild_report(stdout: &str, stderr: &str) -> Option<String> {
-    for text in [stderr, stdout] {
-        if let Some(start) = text.find("\ntest tests/") {
-            let block = &text[start + 1..];
-            let end = block.find("\nthread '").unwrap_or(block.len());
-            return Some(block[..end].trim_end().to_string());
-        }
-    }
-    None
-}
-
-fn crash_message(signal: i32, stderr: &str) -> String {
-    if let Some(message) = super::limits::out_of_memory(stderr) {
-        return message;
-    }
-    if stderr.contains("has overflowed its stack") {
-        return "the test overflowed its stack and the process was aborted. This is runaway \
-                recursion: a function that calls itself without end, or a huge value on the stack."
-            .to_string();
-    }
-    match signal {
-        libc::SIGABRT => "the test process aborted (std::process::abort, or a panic while already \
-                          panicking). Nothing after that point ran."
-            .to_string(),
-        libc::SIGKILL => "the test process was killed (signal 9), most likely for using too much memory."
-            .to_string(),
-        libc::SIGSEGV => "the test process crashed with a segmentation fault (signal 11): is there `unsafe` code?"
-            .to_string(),
-        other => format!("the test process was killed by signal {other}."),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn finds_every_panic_with_its_message() {
-        let stderr = "\nrunning 1 test\nthread 'a' (123) panicked at src/lib.rs:4:5:\nboom\nsecond line\n\
-                      note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\
-                      thread 'a' (123) panicked at tests/grading.rs:9:1:\ncalled `Result::unwrap()`\n";
-        assert_eq!(
-            panics(stderr),
-            vec![
-                Panic {
-                    location: "src/lib.rs:4:5".into(),
-                    message: "boom\nsecond line".into()
-                },
-                Panic {
-                    location: "tests/grading.rs:9:1".into(),
-                    message: "called `Result::unwrap()`".into()
-                },
-            ]
-        );
-    }
-
-    #[test]
-    fn a_todo_is_named_as_such() {
-        let found = panics(
-            "thread 'x' panicked at katas/07-timeout/src/lib.rs:12:5:\nnot yet implemented\n",
-        );
-        let message = panic_message(&found, "", "");
-        assert_eq!(
-            message,
-            "reached a `todo!()` at katas/07-timeout/src/lib.rs:12:5: this part of the kata is not written yet."
-        );
-    }
-
-    #[test]
-    fn a_snapshot_failure_shows_insta_s_diff() {
-        let stdout = "test x ... ━━━ Snapshot Summary ━━━\nSnapshot: results\n-old snapshot\n+new results\n\
-                      1 │-a\n1 │+b\nStopped on the first failure. Run `cargo insta test` to run all snapshots.\nFAILED\n";
-        let diff = insta_diff(stdout).unwrap();
-        assert_eq!(
-            diff,
-            "Snapshot: results\n-old snapshot\n+new results\n1 │-a\n1 │+b"
-        );
-    }
-
-    #[test]
-    fn escape_codes_are_stripped() {
-        assert_eq!(
-            strip_ansi("test \u{1b}[0m\u{1b}[1mtests/x.rs\u{1b}[0m ... \u{1b}[1m\u{1b}[31merror"),
-            "test tests/x.rs ... error"
-        );
-    }
 
     #[test]
     fn a_trybuild_suite_that_compiled_nothing_has_not_passed() {
@@ -478,11 +175,5 @@ mod tests {
         let test = judge(raw);
         assert_eq!(test.status, TestStatus::Failed);
         assert!(test.message.contains("found no cases"), "{}", test.message);
-    }
-
-    #[test]
-    fn a_stack_overflow_is_explained() {
-        let message = crash_message(libc::SIGABRT, "thread 'x' has overflowed its stack\n");
-        assert!(message.contains("overflowed its stack"));
     }
 }

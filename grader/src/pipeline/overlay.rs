@@ -16,20 +16,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use toml::{Table, Value};
 
-use super::{Source, Subject};
-use crate::discover::Repo;
-
-/// A subject with the cargo coordinates to build and run it.
-#[derive(Debug, Clone)]
-pub struct Planned<'a> {
-    pub subject: Subject<'a>,
-    /// The workspace manifest to build with.
-    pub workspace_manifest: PathBuf,
-    /// The cargo package to build.
-    pub package: String,
-    /// `CARGO_MANIFEST_DIR` for its tests (trybuild builds this package).
-    pub manifest_dir: PathBuf,
-}
+use super::plan::{Planned, Source, Subject};
+use crate::course::discover::Repo;
 
 /// Outside the target directory on purpose: trybuild shortens the paths in
 /// compiler messages relative to the package it tests, but not for packages

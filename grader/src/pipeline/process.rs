@@ -10,7 +10,6 @@
 use std::collections::HashSet;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -20,42 +19,6 @@ use tokio::process::Command;
 
 /// Process groups currently running, so an interrupt can kill them all.
 static LIVE_GROUPS: Mutex<Option<HashSet<i32>>> = Mutex::new(None);
-/// Scratch directories to remove if the run is interrupted.
-static SCRATCH_DIRS: Mutex<Vec<std::path::PathBuf>> = Mutex::new(Vec::new());
-
-/// Set (before anything is killed) when Ctrl-C or SIGTERM arrives. From
-/// then on the grader is only shutting down: a child the interrupt killed
-/// must not be reported, cached or saved as if it had crashed, and the
-/// main thread must not reach its own exit first with some other status.
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-
-/// Ctrl-C or SIGTERM arrived: from now on the process only shuts down.
-/// Called before [`kill_all_groups`], so that whoever sees a child die
-/// sees the flag too. (Watch's `q` kills the groups without this: it is
-/// an ordinary exit.)
-pub fn mark_interrupted() {
-    INTERRUPTED.store(true, Ordering::SeqCst);
-}
-
-/// Whether the run has been interrupted (see [`mark_interrupted`]).
-pub fn interrupted() -> bool {
-    INTERRUPTED.load(Ordering::SeqCst)
-}
-
-/// Called where a child's end has just been observed: if the interrupt
-/// killed it, wait here for the interrupt handler to end the process, so
-/// that nothing downstream acts on a death the grader caused itself.
-pub async fn stop_if_interrupted() {
-    if interrupted() {
-        std::future::pending::<()>().await;
-    }
-}
-
-/// Registers a scratch directory to delete on Ctrl-C (its `TempDir` guard
-/// deletes it on a normal exit).
-pub fn remove_on_interrupt(dir: &std::path::Path) {
-    SCRATCH_DIRS.lock().unwrap().push(dir.to_path_buf());
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Exit {
@@ -100,7 +63,7 @@ pub async fn run_limited(mut cmd: Command, limit: Duration, output_cap: usize) -
         }
         Err(_) => Exit::TimedOut,
     };
-    stop_if_interrupted().await;
+    crate::app::stop_if_interrupted().await;
     // Whatever is left of the group (the child itself on a timeout, or
     // anything it started) goes now; then the pipes close and reads finish.
     drop(group);
@@ -237,9 +200,7 @@ pub fn kill_all_groups() {
     // Children that left their group are orphaned as their parents die:
     // give that a moment, then kill them too.
     super::reaper::kill_escapees(Duration::from_millis(200));
-    for dir in SCRATCH_DIRS.lock().unwrap().iter() {
-        let _ = std::fs::remove_dir_all(dir);
-    }
+    crate::app::remove_scratch_dirs();
 }
 
 #[cfg(test)]

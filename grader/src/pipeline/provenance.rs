@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::discover::Repo;
+use crate::course::discover::Repo;
 
 /// Whether `binary`, which cargo did not rebuild, is the one this grader
 /// last built for `manifest_dir`.

@@ -28,10 +28,10 @@ use tokio::process::Command;
 use tokio::sync::Semaphore;
 
 use super::build::Built;
-use super::overlay::Planned;
+use super::plan::Planned;
 use super::process::{run_limited, Exit, Finished};
-use crate::discover::Repo;
-use crate::kata_file::DEFAULT_TIME_LIMIT_SECS;
+use crate::course::discover::Repo;
+use crate::course::kata_file::DEFAULT_TIME_LIMIT_SECS;
 use crate::ui::Progress;
 
 /// How much of each stream of a test process is kept.
@@ -76,7 +76,7 @@ pub fn run_all(
     options: &super::RunOptions,
     progress: &Progress,
 ) -> Result<Vec<SubjectRun>> {
-    crate::runtime().block_on(async {
+    crate::app::runtime().block_on(async {
         let slots = Arc::new(Semaphore::new(options.jobs.max(1)));
         let scratch = Arc::new(tempdir_for_logs(repo)?);
         // List every binary first (all at once), so the progress bar knows
@@ -381,7 +381,7 @@ fn tempdir_for_logs(repo: &Repo) -> Result<tempfile::TempDir> {
     let base = repo.target_dir.join("grader");
     std::fs::create_dir_all(&base)?;
     let dir = tempfile::Builder::new().prefix("run-").tempdir_in(base)?;
-    super::process::remove_on_interrupt(dir.path());
+    crate::app::remove_on_interrupt(dir.path());
     Ok(dir)
 }
 
@@ -427,7 +427,7 @@ async fn run_together(
     let _ = std::fs::remove_file(log);
     let hollow = [&finished.stdout, &finished.stderr]
         .iter()
-        .any(|out| super::grade::hollow_pass(&String::from_utf8_lossy(out)));
+        .any(|out| super::explain::hollow_pass(&String::from_utf8_lossy(out)));
     if hollow {
         return Ok(Vec::new());
     }

@@ -11,7 +11,7 @@ use std::os::fd::AsRawFd;
 
 use anyhow::{Context, Result};
 
-use crate::discover::Repo;
+use crate::course::discover::Repo;
 
 /// Held for the whole run; released when dropped (or when the process dies).
 pub struct RunLock {

@@ -20,8 +20,8 @@
 use serde::Serialize;
 
 use super::points;
-use crate::discover::Kata;
-use crate::pipeline::{KataResult, KataStatus};
+use crate::course::discover::Kata;
+use crate::verdict::{KataResult, KataStatus};
 
 #[derive(Serialize)]
 struct Results {
@@ -93,14 +93,12 @@ fn message(result: &KataResult) -> String {
                 .unwrap_or("");
             return format!("does not compile: {first}");
         }
-        KataStatus::NotStarted => "not started",
-        KataStatus::TimedOut => "timed out",
-        KataStatus::Failed => "failed",
+        KataStatus::NotStarted | KataStatus::TimedOut | KataStatus::Failed => result.status.word(),
     };
     let first = result
         .tests
         .iter()
-        .find(|t| t.status != crate::pipeline::TestStatus::Passed)
+        .find(|t| t.status != crate::verdict::TestStatus::Passed)
         .map(|t| format!(" First failure, {}: {}", t.name, t.message))
         .unwrap_or_default();
     format!("{verdict}: {passed}/{total} tests pass.{first}")

@@ -17,8 +17,8 @@
 
 use std::fmt::Write as _;
 
-use crate::discover::Kata;
-use crate::pipeline::{KataResult, KataStatus, TestStatus};
+use crate::course::discover::Kata;
+use crate::verdict::{KataResult, KataStatus, TestStatus};
 
 use super::points;
 
@@ -124,7 +124,7 @@ pub fn annotations(results: &[KataResult], warnings: &[String]) -> String {
             "{} · {}: {}",
             result.id,
             result.title,
-            status_word(result.status)
+            result.status.word()
         );
         let mut properties = format!("file={}", escape_property(&file));
         if let Some(line) = line {
@@ -183,7 +183,7 @@ pub fn summary(
             "| {} · {} | {} | {}/{} | {}/{} |",
             result.id,
             cell(&result.title),
-            status_cell(result.status),
+            result.status.badge(),
             result.passed_tests(),
             result.tests.len(),
             worth.points,
@@ -199,7 +199,7 @@ pub fn summary(
             "\n### {} · {}: {}\n",
             result.id,
             html(&result.title),
-            status_word(result.status)
+            result.status.word()
         );
         if result.status == KataStatus::Tampered {
             let _ = writeln!(
@@ -224,7 +224,7 @@ pub fn summary(
                 out,
                 "<details><summary><code>{}</code>: {}</summary>\n\n<pre>{}</pre>\n</details>\n",
                 html(&test.name),
-                test_word(test.status),
+                test.status.word(),
                 html(&test.message)
             );
         }
@@ -236,38 +236,6 @@ pub fn summary(
         }
     }
     out
-}
-
-fn status_cell(status: KataStatus) -> &'static str {
-    match status {
-        KataStatus::Passed => "✅ passed",
-        KataStatus::Failed => "❌ failed",
-        KataStatus::NotStarted => "⚪ not started",
-        KataStatus::CompileError => "❌ compile error",
-        KataStatus::TimedOut => "⏳ timed out",
-        KataStatus::Tampered => "🚫 tampered",
-    }
-}
-
-fn status_word(status: KataStatus) -> &'static str {
-    match status {
-        KataStatus::Passed => "passed",
-        KataStatus::Failed => "failed",
-        KataStatus::NotStarted => "not started",
-        KataStatus::CompileError => "compile error",
-        KataStatus::TimedOut => "timed out",
-        KataStatus::Tampered => "tampered",
-    }
-}
-
-fn test_word(status: TestStatus) -> &'static str {
-    match status {
-        TestStatus::Passed => "passed",
-        TestStatus::Failed => "failed",
-        TestStatus::TimedOut => "timed out",
-        TestStatus::Crashed => "crashed",
-        TestStatus::NotRun => "not run",
-    }
 }
 
 /// Text that must not become markup.

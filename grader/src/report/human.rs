@@ -5,8 +5,8 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 
-use crate::discover::Kata;
-use crate::pipeline::{KataResult, KataStatus, TestStatus};
+use crate::course::discover::Kata;
+use crate::verdict::{KataResult, KataStatus, TestStatus};
 use crate::ui::{BOLD, DIM, GREEN, RED, YELLOW};
 
 /// Chapter titles, from the curriculum.
@@ -23,25 +23,25 @@ pub fn chapter_title(chapter: u32) -> &'static str {
     }
 }
 
+/// A kata's status as the terminal shows it: its label and colour.
 pub fn status_label(status: KataStatus) -> (&'static str, Style) {
-    match status {
-        KataStatus::Passed => ("✓ passed", GREEN),
-        KataStatus::Failed => ("✗ failed", RED),
-        KataStatus::NotStarted => ("· not started", DIM),
-        KataStatus::CompileError => ("✗ compile error", RED),
-        KataStatus::TimedOut => ("⧗ timed out", YELLOW),
-        KataStatus::Tampered => ("✗ tampered", RED),
-    }
+    let style = match status {
+        KataStatus::Passed => GREEN,
+        KataStatus::NotStarted => DIM,
+        KataStatus::TimedOut => YELLOW,
+        KataStatus::Failed | KataStatus::CompileError | KataStatus::Tampered => RED,
+    };
+    (status.label(), style)
 }
 
 fn test_label(status: TestStatus) -> (&'static str, Style) {
-    match status {
-        TestStatus::Passed => ("✓", GREEN),
-        TestStatus::Failed => ("✗", RED),
-        TestStatus::TimedOut => ("⧗", YELLOW),
-        TestStatus::Crashed => ("☠", RED),
-        TestStatus::NotRun => ("-", DIM),
-    }
+    let style = match status {
+        TestStatus::Passed => GREEN,
+        TestStatus::NotRun => DIM,
+        TestStatus::TimedOut => YELLOW,
+        TestStatus::Failed | TestStatus::Crashed => RED,
+    };
+    (status.mark(), style)
 }
 
 /// Renders the whole report. `detailed` katas are shown in full (the ones

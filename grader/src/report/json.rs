@@ -8,8 +8,8 @@
 use serde::Serialize;
 
 use super::points::{self, Points};
-use crate::discover::Kata;
-use crate::pipeline::{KataResult, KataStatus};
+use crate::course::discover::Kata;
+use crate::verdict::{KataResult, KataStatus};
 
 #[derive(Serialize)]
 struct Report<'a> {

@@ -13,8 +13,8 @@ use std::time::Duration;
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::points;
-use crate::discover::Kata;
-use crate::pipeline::{KataResult, KataStatus, TestStatus};
+use crate::course::discover::Kata;
+use crate::verdict::{KataResult, KataStatus, TestStatus};
 
 pub fn render(katas: &[&Kata], results: &[KataResult]) -> String {
     let mut report = Report::new("tokio-katas");
@@ -33,7 +33,7 @@ pub fn render(katas: &[&Kata], results: &[KataResult]) -> String {
                     };
                     let mut status = TestCaseStatus::non_success(kind);
                     status
-                        .set_type(test_status_word(other))
+                        .set_type(other.code())
                         .set_message(first_line(&test.message))
                         .set_description(failure_text(&test.message, &test.output));
                     status
@@ -62,16 +62,6 @@ pub fn render(katas: &[&Kata], results: &[KataResult]) -> String {
     report
         .to_string()
         .expect("a report built from plain strings serializes")
-}
-
-fn test_status_word(status: TestStatus) -> &'static str {
-    match status {
-        TestStatus::Passed => "passed",
-        TestStatus::Failed => "failed",
-        TestStatus::TimedOut => "timed_out",
-        TestStatus::Crashed => "crashed",
-        TestStatus::NotRun => "not_run",
-    }
 }
 
 fn first_line(message: &str) -> &str {

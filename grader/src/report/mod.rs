@@ -7,8 +7,9 @@ pub mod human;
 pub mod json;
 pub mod junit;
 pub mod points;
+pub mod publish;
 
-use crate::pipeline::{KataResult, KataStatus};
+use crate::verdict::{KataResult, KataStatus};
 
 /// Exit status of a grading run: 0 when every graded kata passed.
 pub fn exit_code(results: &[KataResult]) -> i32 {

@@ -12,9 +12,9 @@
 
 use serde::Serialize;
 
-use crate::discover::Kata;
-use crate::kata_file::DEFAULT_POINTS;
-use crate::pipeline::{KataResult, KataStatus, TestStatus};
+use crate::course::discover::Kata;
+use crate::course::kata_file::DEFAULT_POINTS;
+use crate::verdict::{KataResult, KataStatus, TestStatus};
 
 /// Points earned out of the most a kata can earn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -81,7 +81,7 @@ pub fn earned(result: &KataResult, max: u32, passes_on_starter: &[String]) -> u3
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::verify::proof::tests::result;
+    use crate::dev::verify::proof::tests::result;
     use TestStatus::{Failed, Passed};
 
     const FIX: [&str; 7] = [

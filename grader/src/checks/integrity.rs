@@ -17,8 +17,29 @@
 
 use std::path::Path;
 
-use crate::discover::Repo;
-use crate::pipeline::{KataResult, KataStatus, Source, Subject};
+use crate::course::discover::Repo;
+use anyhow::Result;
+
+use crate::pipeline::{RunOptions, Source, Subject};
+use crate::ui::Progress;
+use crate::verdict::{EditedFile, KataResult, KataStatus};
+
+/// Grades the learner's own code, then marks every kata whose grading files
+/// the learner edited (see [`mark_edited`]). The check comes after the run,
+/// so that a file rewritten while building or testing (a build script, a
+/// test that "blesses" its own snapshot) is seen too. `verify` grades with
+/// the pipeline alone: authors edit grading files on purpose.
+pub fn grade_all(
+    repo: &Repo,
+    subjects: &[Subject<'_>],
+    options: &RunOptions,
+    progress: &Progress,
+) -> Result<Vec<KataResult>> {
+    let mut results = crate::pipeline::grade_all(repo, subjects, options, progress)?;
+    let _step = crate::profile::step("git check");
+    mark_edited(repo, subjects, &mut results);
+    Ok(results)
+}
 
 /// Marks every learner's-code result whose kata has edited grading files:
 /// names the files, and turns a pass into a failure. Quietly does nothing
@@ -52,15 +73,6 @@ pub fn mark_edited(repo: &Repo, subjects: &[Subject<'_>], results: &mut [KataRes
     }
 }
 
-/// A grading file that differs from `HEAD`, and the command that restores it.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct EditedFile {
-    /// Relative to the repository root: `katas/07-timeout/tests/grading.rs`.
-    pub path: String,
-    /// `git checkout HEAD -- PATH`, or `rm PATH` for a file git does not have.
-    pub restore: String,
-}
-
 /// The files under `katas/` that differ between `base` and the working tree
 /// of the checkout at `root`: changed, added or deleted since `base`
 /// (committed or not), and untracked files git does not ignore. Paths are
@@ -68,7 +80,7 @@ pub struct EditedFile {
 /// checkout, git is missing, or `base` is unknown (a repository with no
 /// commit yet).
 pub fn edited_files(root: &Path, base: &str) -> Option<Vec<String>> {
-    let top = crate::git::run(root, &["rev-parse", "--show-toplevel"]).ok()?;
+    let top = crate::checks::git::run(root, &["rev-parse", "--show-toplevel"]).ok()?;
     // A repository inside someone else's checkout (a learner's monorepo, a
     // scratch copy in a temporary folder that happens to sit in one) is not
     // what HEAD describes.
@@ -76,7 +88,7 @@ pub fn edited_files(root: &Path, base: &str) -> Option<Vec<String>> {
     if top.canonicalize().ok()? != root.canonicalize().ok()? {
         return None;
     }
-    crate::git::changed_since(root, base, Some("katas"), |path| !is_clutter(path)).ok()
+    crate::checks::git::changed_since(root, base, Some("katas"), |path| !is_clutter(path)).ok()
 }
 
 /// Of `changed`, the grading files of kata `id`: everything in its folder
@@ -113,7 +125,7 @@ fn is_clutter(path: &str) -> bool {
 
 /// How to undo the edit of `path`: restore a file `HEAD` has, delete a new one.
 fn restore_command(root: &Path, path: &str) -> String {
-    if crate::git::run(root, &["cat-file", "-e", &format!("HEAD:{path}")]).is_ok() {
+    if crate::checks::git::run(root, &["cat-file", "-e", &format!("HEAD:{path}")]).is_ok() {
         format!("git checkout HEAD -- {path}")
     } else {
         format!("rm {path}")

@@ -32,8 +32,8 @@ use anyhow::{bail, Context, Result};
 use serde::{Deserialize, Serialize};
 use toml::{Table, Value};
 
-use crate::discover::{Kata, Repo};
-use crate::kata_file::EquivalentMutant;
+use crate::course::discover::{Kata, Repo};
+use crate::course::kata_file::EquivalentMutant;
 use crate::pipeline::overlay::{absolutize_paths, read_toml, write_if_changed};
 use crate::pipeline::process::{run_limited, Exit};
 
@@ -446,7 +446,7 @@ pub fn run_kata(
     }
     std::fs::create_dir_all(&results)?;
     let started = Instant::now();
-    let finished = crate::runtime().block_on(run_limited(
+    let finished = crate::app::runtime().block_on(run_limited(
         command(places, &package, &results),
         KATA_LIMIT,
         4 << 20,

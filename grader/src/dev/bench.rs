@@ -25,7 +25,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::discover::{Kata, Repo};
+use crate::course::discover::{Kata, Repo};
 
 /// kata-support's ledger: the folder its helpers write virtual-time spans to.
 const VIRTUAL_TIME_DIR_ENV: &str = "KATA_VIRTUAL_TIME_DIR";
@@ -68,7 +68,7 @@ pub struct Options {
 
 pub fn run(repo: &Repo, options: &Options) -> Result<i32> {
     let runs = options.runs.max(1);
-    let kata = crate::discover::find_kata(&repo.katas, &options.kata)?;
+    let kata = crate::course::discover::find_kata(&repo.katas, &options.kata)?;
     let bench = Bench::new(repo)?;
     println!("Tokio Katas bench: {runs} run(s) each, {} CPU(s)\n", cpus());
 

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use cargo_metadata::{MetadataCommand, Package};
 
-use crate::kata_file::KataFile;
-use crate::UsageError;
+use crate::course::kata_file::KataFile;
+use crate::app::UsageError;
 
 /// The repository being graded.
 #[derive(Debug, Clone)]
@@ -92,7 +92,7 @@ pub fn discover(root: &Path) -> Result<Repo> {
     refuse_folders_cargo_cannot_load(root)?;
     // Run in the repository, not wherever the grader was started: cargo and
     // rustup read `.cargo/config.toml` and the toolchain file from there.
-    let metadata = crate::metadata_cache::metadata(root, || {
+    let metadata = crate::course::metadata_cache::metadata(root, || {
         MetadataCommand::new()
         .manifest_path(root.join("Cargo.toml"))
         .current_dir(root)

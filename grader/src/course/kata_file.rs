@@ -110,7 +110,7 @@ impl KataFile {
             if mutant.is_empty() {
                 bail!("an [[equivalent_mutants]] entry has an empty `mutant`");
             }
-            if let Some(name) = crate::verify::mutants::without_location(mutant) {
+            if let Some(name) = crate::dev::verify::mutants::without_location(mutant) {
                 bail!(
                     "[[equivalent_mutants]] `{mutant}`: leave out the location, so the entry \
                      survives edits that move lines: mutant = \"{name}\""

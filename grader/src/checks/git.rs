@@ -35,7 +35,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<Vec<u8>> {
 /// stdout, or an error naming `what` and what went wrong.
 pub fn checked(cmd: Command, what: &str) -> Result<Vec<u8>> {
     let program = cmd.as_std().get_program().to_string_lossy().into_owned();
-    let done = crate::runtime()
+    let done = crate::app::runtime()
         .block_on(run_limited(cmd, LIMIT, OUTPUT_CAP))
         .with_context(|| format!("cannot run {program}: is it installed?"))?;
     match done.exit {

@@ -8,7 +8,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::proof::{status_word, TestProof};
+use super::proof::TestProof;
+use crate::verdict::KataStatus;
 use super::KataCheck;
 use crate::ui::{BOLD, DIM, GREEN, RED};
 
@@ -45,8 +46,8 @@ pub fn human(checks: &[KataCheck], detail: bool) -> String {
             out,
             "  {:<26} {:<14} {:<14} {:<6} {:<6} {:<9} {style}{mark}{style:#}",
             check.kata.id,
-            check.stub.map(status_word).unwrap_or("-"),
-            check.solution.map(status_word).unwrap_or("-"),
+            check.stub.map(KataStatus::code).unwrap_or("-"),
+            check.solution.map(KataStatus::code).unwrap_or("-"),
             format!("{}/{}", check.wrong_caught(), check.wrongs.len()),
             format!("{}/{}", check.right_passed(), check.rights.len()),
             unproven,
@@ -260,7 +261,7 @@ struct Report<'a> {
 #[derive(Serialize)]
 struct KataJson<'a> {
     id: &'a str,
-    kind: crate::kata_file::KataKind,
+    kind: crate::course::kata_file::KataKind,
     sound: bool,
     stub: Option<&'static str>,
     solution: Option<&'static str>,
@@ -315,8 +316,8 @@ pub fn json(checks: &[KataCheck]) -> String {
             id: &check.kata.id,
             kind: check.kata.meta.kind,
             sound: check.sound(),
-            stub: check.stub.map(status_word),
-            solution: check.solution.map(status_word),
+            stub: check.stub.map(KataStatus::code),
+            solution: check.solution.map(KataStatus::code),
             wrong: Wrongs {
                 caught: check.wrong_caught(),
                 total: check.wrongs.len(),

@@ -25,11 +25,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use tokio::process::Command;
 
-use crate::discover::parse_kata_dir_name;
-use crate::git::{self, run as git};
-use crate::integrity::grading_files_of;
-use crate::pipeline::{KataResult, KataStatus};
-use crate::UsageError;
+use crate::course::discover::parse_kata_dir_name;
+use crate::checks::git::{self, run as git};
+use crate::checks::integrity::grading_files_of;
+use crate::verdict::{KataResult, KataStatus};
+use crate::app::UsageError;
 
 /// The repository to grade instead of the working tree, and what the
 /// comparison with REF found.
@@ -108,7 +108,7 @@ pub fn prepare(root: &Path, reference: &str) -> Result<Trusted> {
         .prefix("tokio-katas-trusted-")
         .tempdir()
         .context("cannot create a scratch directory for --trusted-ref")?;
-    crate::pipeline::process::remove_on_interrupt(scratch.path());
+    crate::app::remove_on_interrupt(scratch.path());
     let tree = scratch.path().join("repo");
     std::fs::create_dir_all(&tree)?;
     extract(root, &commit, scratch.path(), &tree)?;
@@ -131,7 +131,7 @@ pub fn prepare(root: &Path, reference: &str) -> Result<Trusted> {
     }
 
     let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => crate::absolute(PathBuf::from(dir))?,
+        Some(dir) if !dir.is_empty() => crate::app::absolute(PathBuf::from(dir))?,
         _ => {
             // The working tree's own target/ would be the student's to fill:
             // built artifacts committed there could pass for fresh ones.

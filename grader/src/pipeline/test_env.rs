@@ -7,8 +7,8 @@
 
 use anyhow::Result;
 
-use crate::discover::Repo;
-use crate::UsageError;
+use crate::course::discover::Repo;
+use crate::app::UsageError;
 
 pub fn refuse_insta_overrides(repo: &Repo) -> Result<()> {
     let mut places = vec![repo.root.clone()];

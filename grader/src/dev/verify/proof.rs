@@ -20,8 +20,8 @@ use std::collections::BTreeSet;
 
 use serde::Serialize;
 
-use crate::kata_file::KataKind;
-use crate::pipeline::{KataResult, KataStatus, TestStatus};
+use crate::course::kata_file::KataKind;
+use crate::verdict::{KataResult, KataStatus, TestStatus};
 
 /// A solution file of `wrong/` or `right/`, with what its header says.
 #[derive(Debug, Clone)]
@@ -209,7 +209,7 @@ pub fn wrong_verdict(wrong: &SolutionFile, result: &KataResult) -> Result<(), St
             None => problems.push(format!(
                 "wrong/{}.rs names `{caught_by}` as a test that catches it, but no such test ran ({})",
                 wrong.name,
-                status_word(result.status)
+                result.status.code()
             )),
             Some(t) if t.status == TestStatus::Passed => problems.push(format!(
                 "wrong/{}.rs is not caught by `{caught_by}`, which passes (the kata failed elsewhere: {})",
@@ -238,7 +238,7 @@ pub fn right_verdict(right: &SolutionFile, result: &KataResult) -> Result<(), St
             "right/{}.rs, a correct solution in another style ({style}), does not build \
              against the tests ({}): {}",
             right.name,
-            status_word(result.status),
+            result.status.code(),
             first_failure(result)
         ));
     }
@@ -333,21 +333,10 @@ pub fn first_failure(result: &KataResult) -> String {
         .unwrap_or_else(|| "no tests ran".into())
 }
 
-pub fn status_word(status: KataStatus) -> &'static str {
-    match status {
-        KataStatus::Passed => "passed",
-        KataStatus::Failed => "failed",
-        KataStatus::NotStarted => "not_started",
-        KataStatus::CompileError => "compile_error",
-        KataStatus::TimedOut => "timed_out",
-        KataStatus::Tampered => "tampered",
-    }
-}
-
 #[cfg(test)]
 pub mod tests {
     use super::*;
-    use crate::pipeline::grade::TestResult;
+    use crate::verdict::TestResult;
 
     /// A result with these tests, each `(name, status)`; a name ending in
     /// `!todo` is a failure that was the stub's `todo!()`.

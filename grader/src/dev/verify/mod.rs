@@ -20,8 +20,9 @@ use std::path::Path;
 
 use anyhow::Result;
 
-use crate::discover::{Kata, Repo};
-use crate::pipeline::{self, KataResult, KataStatus, RunOptions, Subject};
+use crate::course::discover::{Kata, Repo};
+use crate::pipeline::{self, RunOptions, Subject};
+use crate::verdict::{KataResult, KataStatus};
 use crate::ui::Progress;
 use proof::{SolutionFile, TestProof};
 
@@ -184,7 +185,6 @@ pub fn verify<'a>(
     // Authors change grading files on purpose: no integrity check here.
     // Verify is the proof that every kata is sound, so every test runs.
     let options = RunOptions {
-        check_edits: false,
         use_cache: false,
         ..options.clone()
     };
@@ -323,7 +323,7 @@ fn judge(check: &mut KataCheck, graded: &Graded, wrong: &[SolutionFile], right: 
         if solution.status != KataStatus::Passed {
             check.problems.push(format!(
                 "the reference solution is {}: {}",
-                proof::status_word(solution.status),
+                solution.status.code(),
                 proof::first_failure(solution)
             ));
         }
@@ -396,7 +396,7 @@ fn slowest_tests(subjects: &[Subject], results: &[KataResult]) -> String {
         .iter()
         .zip(results)
         .flat_map(|(_, result)| &result.tests)
-        .filter(|test| test.status == crate::pipeline::TestStatus::TimedOut)
+        .filter(|test| test.status == crate::verdict::TestStatus::TimedOut)
         .map(|test| test.duration_ms)
         .collect();
     let mut text = format!(

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use crate::cli::Format;
-use crate::discover::Kata;
-use crate::pipeline::KataResult;
+use crate::course::discover::Kata;
+use crate::verdict::KataResult;
 use crate::report;
 
 /// Everything a report can show about one run.
@@ -23,21 +23,6 @@ pub struct Run<'a> {
     pub title: &'a str,
     /// Changes that were not graded (`--trusted-ref`).
     pub warnings: &'a [String],
-}
-
-/// `--report junit=grading.xml`.
-pub fn parse_report(text: &str) -> Result<(Format, PathBuf), String> {
-    use clap::ValueEnum;
-    let (format, file) = text
-        .split_once('=')
-        .ok_or_else(|| format!("`{text}` is not FORMAT=FILE, e.g. junit=grading.xml"))?;
-    let format = Format::from_str(format, true).map_err(|_| {
-        format!("unknown report format `{format}`: use human, json, junit or classroom")
-    })?;
-    if file.is_empty() {
-        return Err(format!("`{text}` names no file"));
-    }
-    Ok((format, PathBuf::from(file)))
 }
 
 /// The report in `format`, as text (a human report keeps its colours only

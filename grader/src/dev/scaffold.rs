@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::discover::parse_kata_dir_name;
-use crate::UsageError;
+use crate::course::discover::parse_kata_dir_name;
+use crate::app::UsageError;
 
 /// Creates `katas/NN-SLUG/` and `solutions/NN-SLUG/` under `root`, and
 /// returns what to tell the author.

@@ -15,7 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
-use crate::pipeline::{KataResult, KataStatus};
+use crate::verdict::{KataResult, KataStatus};
 
 /// Where the state file lives in a repository.
 pub fn path(root: &Path) -> PathBuf {

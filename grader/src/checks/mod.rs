@@ -1,0 +1,8 @@
+//! What may be trusted. A grade is only worth something if the tests that
+//! produced it are the course's own: these checks find grading files a
+//! learner edited (`integrity`), grade a pull request against files from a
+//! trusted ref (`trusted`), and ask git what changed (`git`).
+
+pub mod git;
+pub mod integrity;
+pub mod trusted;

@@ -1,0 +1,226 @@
+//! Reading a test's output for what went wrong.
+//!
+//! libtest, tokio, insta and trybuild each say what happened in their own
+//! words, mixed into one stream of output: panics with their locations,
+//! snapshot diffs, compile errors of a compile-fail case, a crash signal.
+//! These parsers pull each out, so that [`super::grade`] can say it to a
+//! learner in one message. They are pure functions of text.
+
+/// libtest's deprecation notice for `--logfile` is ours, not the learner's.
+pub fn clean_stderr(stderr: &str) -> String {
+    stderr.replace("warning: `--logfile` is deprecated", "")
+}
+
+/// Tools that colour their output anyway (trybuild does) must not leave
+/// escape codes in messages, JSON or a NO_COLOR terminal.
+pub fn strip_ansi(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '\u{1b}' && chars.peek() == Some(&'[') {
+            chars.next();
+            // Parameters and intermediates, then one final byte in @..~.
+            for c in chars.by_ref() {
+                if ('@'..='~').contains(&c) {
+                    break;
+                }
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[derive(Debug, PartialEq)]
+pub struct Panic {
+    pub location: String,
+    pub message: String,
+}
+
+/// Every `thread '…' panicked at LOCATION:\nMESSAGE` block in the output.
+pub fn panics(stderr: &str) -> Vec<Panic> {
+    let mut found = Vec::new();
+    let mut lines = stderr.lines().peekable();
+    while let Some(line) = lines.next() {
+        // `thread 'name' (id) panicked at src/lib.rs:4:5:` (the id is new in 1.9x).
+        let Some(at) = line
+            .find(" panicked at ")
+            .filter(|_| line.starts_with("thread '"))
+        else {
+            continue;
+        };
+        let location = line[at + " panicked at ".len()..]
+            .trim_end_matches(':')
+            .to_string();
+        // Older formats put the message on the same line after a comma.
+        let mut message = Vec::new();
+        while let Some(next) = lines.peek() {
+            if next.starts_with("note: run with `RUST_BACKTRACE")
+                || next.starts_with("stack backtrace:")
+                || (next.starts_with("thread '") && next.contains(" panicked at "))
+            {
+                break;
+            }
+            message.push(*next);
+            lines.next();
+        }
+        found.push(Panic {
+            location,
+            message: message.join("\n").trim_end().to_string(),
+        });
+    }
+    found
+}
+
+/// Output that makes a test's "ok" worth nothing: a trybuild suite whose
+/// file pattern matched no case compiled nothing, and says so ("There are
+/// no trybuild tests enabled yet."; the capital has varied by version).
+pub fn hollow_pass(output: &str) -> bool {
+    output
+        .to_ascii_lowercase()
+        .contains("there are no trybuild tests enabled yet")
+}
+
+pub fn panic_message(panics: &[Panic], stdout: &str, stderr: &str) -> String {
+    // The first panic is the cause; later ones are usually the test noticing
+    // (a JoinError from a task that panicked first).
+    let first = &panics[0];
+    if first.message.starts_with("not yet implemented") {
+        return format!(
+            "reached a `todo!()` at {}: this part of the kata is not written yet.",
+            first.location
+        );
+    }
+    let mut message = first.message.clone();
+    if let Some(diff) = insta_diff(&format!("{stdout}\n{stderr}")) {
+        message = format!(
+            "{message}\nThe snapshot holds the expected result and your code's differs: \
+             lines marked - are expected (old snapshot), + are what your code produced (new results).\n{diff}"
+        );
+    } else if let Some(report) = trybuild_report(stdout, stderr) {
+        message = format!("{message}\n{report}");
+    }
+    if panics.len() > 1 {
+        message.push_str(&format!(
+            "\n(then {} more panic(s); the first one is usually the cause)",
+            panics.len() - 1
+        ));
+    }
+    message
+}
+
+/// insta prints a summary of a failed snapshot (its description and a
+/// diff) on stdout before it panics; that diff is the feedback.
+pub fn insta_diff(output: &str) -> Option<String> {
+    let start = output.find("Snapshot Summary")?;
+    let block = &output[start..];
+    let lines: Vec<&str> = block
+        .lines()
+        .skip(1)
+        .take_while(|l| {
+            !(l.starts_with("Stopped on the first failure")
+                || l.starts_with("To update snapshots")
+                || l.starts_with("FAILED")
+                || l.starts_with("failures:")
+                || l.starts_with("thread '"))
+        })
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    Some(lines.join("\n"))
+}
+
+/// trybuild prints which compile checks mismatched, with both outputs.
+pub fn trybuild_report(stdout: &str, stderr: &str) -> Option<String> {
+    for text in [stderr, stdout] {
+        if let Some(start) = text.find("\ntest tests/") {
+            let block = &text[start + 1..];
+            let end = block.find("\nthread '").unwrap_or(block.len());
+            return Some(block[..end].trim_end().to_string());
+        }
+    }
+    None
+}
+
+pub fn crash_message(signal: i32, stderr: &str) -> String {
+    if let Some(message) = super::limits::out_of_memory(stderr) {
+        return message;
+    }
+    if stderr.contains("has overflowed its stack") {
+        return "the test overflowed its stack and the process was aborted. This is runaway \
+                recursion: a function that calls itself without end, or a huge value on the stack."
+            .to_string();
+    }
+    match signal {
+        libc::SIGABRT => "the test process aborted (std::process::abort, or a panic while already \
+                          panicking). Nothing after that point ran."
+            .to_string(),
+        libc::SIGKILL => "the test process was killed (signal 9), most likely for using too much memory."
+            .to_string(),
+        libc::SIGSEGV => "the test process crashed with a segmentation fault (signal 11): is there `unsafe` code?"
+            .to_string(),
+        other => format!("the test process was killed by signal {other}."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_every_panic_with_its_message() {
+        let stderr = "\nrunning 1 test\nthread 'a' (123) panicked at src/lib.rs:4:5:\nboom\nsecond line\n\
+                      note: run with `RUST_BACKTRACE=1` environment variable to display a backtrace\n\
+                      thread 'a' (123) panicked at tests/grading.rs:9:1:\ncalled `Result::unwrap()`\n";
+        assert_eq!(
+            panics(stderr),
+            vec![
+                Panic {
+                    location: "src/lib.rs:4:5".into(),
+                    message: "boom\nsecond line".into()
+                },
+                Panic {
+                    location: "tests/grading.rs:9:1".into(),
+                    message: "called `Result::unwrap()`".into()
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn a_todo_is_named_as_such() {
+        let found = panics(
+            "thread 'x' panicked at katas/07-timeout/src/lib.rs:12:5:\nnot yet implemented\n",
+        );
+        let message = panic_message(&found, "", "");
+        assert_eq!(
+            message,
+            "reached a `todo!()` at katas/07-timeout/src/lib.rs:12:5: this part of the kata is not written yet."
+        );
+    }
+
+    #[test]
+    fn a_snapshot_failure_shows_insta_s_diff() {
+        let stdout = "test x ... ━━━ Snapshot Summary ━━━\nSnapshot: results\n-old snapshot\n+new results\n\
+                      1 │-a\n1 │+b\nStopped on the first failure. Run `cargo insta test` to run all snapshots.\nFAILED\n";
+        let diff = insta_diff(stdout).unwrap();
+        assert_eq!(
+            diff,
+            "Snapshot: results\n-old snapshot\n+new results\n1 │-a\n1 │+b"
+        );
+    }
+
+    #[test]
+    fn escape_codes_are_stripped() {
+        assert_eq!(
+            strip_ansi("test \u{1b}[0m\u{1b}[1mtests/x.rs\u{1b}[0m ... \u{1b}[1m\u{1b}[31merror"),
+            "test tests/x.rs ... error"
+        );
+    }
+
+    #[test]
+    fn a_stack_overflow_is_explained() {
+        let message = crash_message(libc::SIGABRT, "thread 'x' has overflowed its stack\n");
+        assert!(message.contains("overflowed its stack"));
+    }
+}

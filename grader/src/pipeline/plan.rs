@@ -1,0 +1,67 @@
+//! What a grading run grades, as plain data: each [`Subject`] is a kata's
+//! tests with the code that stands in for its `src/lib.rs`, and each
+//! [`Planned`] subject says which cargo package builds it (see `overlay`
+//! for code other than the learner's).
+
+use std::path::PathBuf;
+
+use crate::course::discover::Kata;
+
+/// Which code is graded as a kata's library.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// The learner's own `katas/NN-slug/src/lib.rs`, built in the workspace.
+    Working,
+    /// Another file (a reference solution, a known-wrong one), built in a
+    /// generated workspace so the learner's tree is never touched.
+    File(PathBuf),
+}
+
+/// One grading job: a kata's tests against one source.
+#[derive(Debug, Clone)]
+pub struct Subject<'a> {
+    pub kata: &'a Kata,
+    pub source: Source,
+    /// A short name for this variant inside the overlay (`solution`, `wrong-x`).
+    pub variant: String,
+}
+
+impl<'a> Subject<'a> {
+    pub fn working(kata: &'a Kata) -> Self {
+        Subject {
+            kata,
+            source: Source::Working,
+            variant: "working".into(),
+        }
+    }
+
+    pub fn file(kata: &'a Kata, variant: &str, path: PathBuf) -> Self {
+        Subject {
+            kata,
+            source: Source::File(path),
+            variant: variant.into(),
+        }
+    }
+}
+
+/// Options that shape a whole grading run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    /// How many test processes run at once.
+    pub jobs: usize,
+    /// Replay recorded verdicts of tests whose inputs did not change
+    /// (verdict_cache.rs); `--no-cache` turns it off.
+    pub use_cache: bool,
+}
+
+/// A subject with the cargo coordinates to build and run it.
+#[derive(Debug, Clone)]
+pub struct Planned<'a> {
+    pub subject: Subject<'a>,
+    /// The workspace manifest to build with.
+    pub workspace_manifest: PathBuf,
+    /// The cargo package to build.
+    pub package: String,
+    /// `CARGO_MANIFEST_DIR` for its tests (trybuild builds this package).
+    pub manifest_dir: PathBuf,
+}

@@ -1,0 +1,202 @@
+//! The verdicts: what grading says about a kata and each of its tests.
+//!
+//! This is the data every part of the grader shares: the pipeline produces
+//! it, the checks amend it (an edited grading file, a tampered one), the
+//! learner's progress remembers it and every report shows it. It lives in
+//! none of them so that none depends on another to read a result, and the
+//! words for each status are written here once, for every report.
+
+use serde::{Deserialize, Serialize};
+
+use crate::course::kata_file::{KataFile, KataKind};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KataStatus {
+    Passed,
+    Failed,
+    NotStarted,
+    CompileError,
+    TimedOut,
+    /// `--trusted-ref`: the kata's grading files differ from the trusted ref.
+    Tampered,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TestStatus {
+    Passed,
+    Failed,
+    TimedOut,
+    Crashed,
+    NotRun,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TestResult {
+    /// `target::test_name`, e.g. `grading::times_out_at_exactly_the_limit`.
+    pub name: String,
+    pub status: TestStatus,
+    /// What went wrong, for a learner; empty when it passed.
+    pub message: String,
+    /// The test's own output when it did not pass (capped), for the curious.
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub output: String,
+    pub duration_ms: u64,
+    /// The same, in microseconds: tests that passed together in one
+    /// process get an even share of it, often under a millisecond each.
+    pub duration_us: u64,
+    /// The failure was the stub's `todo!()`.
+    #[serde(skip)]
+    pub todo: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KataResult {
+    pub id: String,
+    pub number: u32,
+    pub title: String,
+    pub chapter: u32,
+    /// `todo` (write it) or `fix` (repair it).
+    pub kind: KataKind,
+    /// One line: what the kata teaches.
+    pub summary: String,
+    pub status: KataStatus,
+    pub tests: Vec<TestResult>,
+    /// rustc's rendered compile errors, when the kata does not compile.
+    pub diagnostics: Vec<String>,
+    /// `tampered`: the grading files that differ from the trusted ref.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub tampered_files: Vec<String>,
+    /// The learner's own code only: grading files that differ from git's
+    /// `HEAD` (integrity.rs). While there are any, the kata is not passed.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub edited_files: Vec<EditedFile>,
+}
+
+impl KataResult {
+    /// A kata that could not be graded at all (its `kata.toml` is malformed, it
+    /// has no tests, the solution to grade is missing): `failed`, no tests, and
+    /// `why` as its one diagnostic, so every report format shows the reason.
+    pub fn ungradable(
+        id: &str,
+        number: u32,
+        meta: Option<&KataFile>,
+        why: String,
+    ) -> KataResult {
+        KataResult {
+            id: id.to_string(),
+            number,
+            title: meta.map_or_else(|| id.to_string(), |m| m.title.clone()),
+            chapter: meta.map_or(0, |m| m.chapter),
+            kind: meta.map_or(KataKind::Todo, |m| m.kind),
+            summary: meta.map(|m| m.summary.clone()).unwrap_or_default(),
+            status: KataStatus::Failed,
+            tests: Vec::new(),
+            diagnostics: vec![why],
+            tampered_files: Vec::new(),
+            edited_files: Vec::new(),
+        }
+    }
+
+    pub fn passed_tests(&self) -> usize {
+        self.tests
+            .iter()
+            .filter(|t| t.status == TestStatus::Passed)
+            .count()
+    }
+}
+
+impl KataStatus {
+    /// The status as JSON spells it: `not_started`, `compile_error`.
+    pub fn code(self) -> &'static str {
+        match self {
+            KataStatus::Passed => "passed",
+            KataStatus::Failed => "failed",
+            KataStatus::NotStarted => "not_started",
+            KataStatus::CompileError => "compile_error",
+            KataStatus::TimedOut => "timed_out",
+            KataStatus::Tampered => "tampered",
+        }
+    }
+
+    /// The status in plain words: `not started`, `compile error`.
+    pub fn word(self) -> &'static str {
+        match self {
+            KataStatus::Passed => "passed",
+            KataStatus::Failed => "failed",
+            KataStatus::NotStarted => "not started",
+            KataStatus::CompileError => "compile error",
+            KataStatus::TimedOut => "timed out",
+            KataStatus::Tampered => "tampered",
+        }
+    }
+
+    /// The status with its terminal mark: `✓ passed`, `⧗ timed out`.
+    pub fn label(self) -> &'static str {
+        match self {
+            KataStatus::Passed => "✓ passed",
+            KataStatus::Failed => "✗ failed",
+            KataStatus::NotStarted => "· not started",
+            KataStatus::CompileError => "✗ compile error",
+            KataStatus::TimedOut => "⧗ timed out",
+            KataStatus::Tampered => "✗ tampered",
+        }
+    }
+
+    /// The status with an emoji, for Markdown: `✅ passed`.
+    pub fn badge(self) -> &'static str {
+        match self {
+            KataStatus::Passed => "✅ passed",
+            KataStatus::Failed => "❌ failed",
+            KataStatus::NotStarted => "⚪ not started",
+            KataStatus::CompileError => "❌ compile error",
+            KataStatus::TimedOut => "⏳ timed out",
+            KataStatus::Tampered => "🚫 tampered",
+        }
+    }
+}
+
+impl TestStatus {
+    /// The status in plain words: `timed out`, `not run`.
+    pub fn word(self) -> &'static str {
+        match self {
+            TestStatus::Passed => "passed",
+            TestStatus::Failed => "failed",
+            TestStatus::TimedOut => "timed out",
+            TestStatus::Crashed => "crashed",
+            TestStatus::NotRun => "not run",
+        }
+    }
+
+    /// The status as JSON spells it: `timed_out`, `not_run`.
+    pub fn code(self) -> &'static str {
+        match self {
+            TestStatus::Passed => "passed",
+            TestStatus::Failed => "failed",
+            TestStatus::TimedOut => "timed_out",
+            TestStatus::Crashed => "crashed",
+            TestStatus::NotRun => "not_run",
+        }
+    }
+
+    /// The status's terminal mark: `✓`, `☠`.
+    pub fn mark(self) -> &'static str {
+        match self {
+            TestStatus::Passed => "✓",
+            TestStatus::Failed => "✗",
+            TestStatus::TimedOut => "⧗",
+            TestStatus::Crashed => "☠",
+            TestStatus::NotRun => "-",
+        }
+    }
+}
+
+/// A grading file that differs from `HEAD`, and the command that restores it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct EditedFile {
+    /// Relative to the repository root: `katas/07-timeout/tests/grading.rs`.
+    pub path: String,
+    /// `git checkout HEAD -- PATH`, or `rm PATH` for a file git does not have.
+    pub restore: String,
+}
