@@ -110,7 +110,7 @@ impl KataFile {
             if mutant.is_empty() {
                 bail!("an [[equivalent_mutants]] entry has an empty `mutant`");
             }
-            if let Some(name) = crate::dev::verify::mutants::without_location(mutant) {
+            if let Some(name) = without_location(mutant) {
                 bail!(
                     "[[equivalent_mutants]] `{mutant}`: leave out the location, so the entry \
                      survives edits that move lines: mutant = \"{name}\""
@@ -130,9 +130,44 @@ impl KataFile {
     }
 }
 
+/// `src/lib.rs:24:9: replace f -> u32 with 0` → `replace f -> u32 with 0`;
+/// `None` for a name without a location.
+pub fn without_location(name: &str) -> Option<&str> {
+    let mut from = 0;
+    while let Some(at) = name[from..].find(": ") {
+        let prefix = &name[..from + at];
+        let mut parts = prefix.rsplitn(3, ':');
+        let (col, line, file) = (parts.next(), parts.next(), parts.next());
+        let digits = |s: Option<&str>| {
+            s.is_some_and(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        };
+        if digits(col) && digits(line) && file.is_some_and(|f| !f.is_empty() && !f.contains(' ')) {
+            return Some(&name[from + at + 2..]);
+        }
+        from += at + 2;
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_location_is_taken_off_the_name() {
+        assert_eq!(
+            without_location("src/lib.rs:24:9: replace <impl fmt::Display for TimedOut>::fmt -> fmt::Result with Ok(Default::default())"),
+            Some("replace <impl fmt::Display for TimedOut>::fmt -> fmt::Result with Ok(Default::default())")
+        );
+        assert_eq!(
+            without_location(
+                "07-timeout/src/lib.rs:61:5: replace first_within -> Vec<Option<T>> with vec![]"
+            ),
+            Some("replace first_within -> Vec<Option<T>> with vec![]")
+        );
+        assert_eq!(without_location("replace == with != in tick_times"), None);
+        assert_eq!(without_location("replace a: b with c"), None);
+    }
 
     const GOOD: &str = r#"
 title = "Implement a timeout"
