@@ -148,10 +148,7 @@ fn verify(
     let ok = dev::verify::render::all_sound(&checks) && problems.is_empty();
     match cli.common.format {
         Format::Json => println!("{}", dev::verify::render::json(&checks)),
-        _ => anstream::print!(
-            "{}",
-            dev::verify::render::human(&checks, !names.is_empty())
-        ),
+        _ => anstream::print!("{}", dev::verify::render::human(&checks, !names.is_empty())),
     }
     for problem in &problems {
         let style = ui::RED;
@@ -188,9 +185,11 @@ fn grade(
         false => crate::checks::integrity::grade_all(repo, &subjects, options, &progress)?,
     };
     progress.finish();
-    ungradable.extend(problems.iter().map(|p| {
-        KataResult::ungradable(&p.id, p.number, p.meta.as_ref(), p.message.clone())
-    }));
+    ungradable.extend(
+        problems
+            .iter()
+            .map(|p| KataResult::ungradable(&p.id, p.number, p.meta.as_ref(), p.message.clone())),
+    );
     if !ungradable.is_empty() {
         results.extend(ungradable);
         results.sort_by_key(|r| r.number);

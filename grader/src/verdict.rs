@@ -78,12 +78,7 @@ impl KataResult {
     /// A kata that could not be graded at all (its `kata.toml` is malformed, it
     /// has no tests, the solution to grade is missing): `failed`, no tests, and
     /// `why` as its one diagnostic, so every report format shows the reason.
-    pub fn ungradable(
-        id: &str,
-        number: u32,
-        meta: Option<&KataFile>,
-        why: String,
-    ) -> KataResult {
+    pub fn ungradable(id: &str, number: u32, meta: Option<&KataFile>, why: String) -> KataResult {
         KataResult {
             id: id.to_string(),
             number,

@@ -25,11 +25,11 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 use tokio::process::Command;
 
-use crate::course::discover::parse_kata_dir_name;
+use crate::app::UsageError;
 use crate::checks::git::{self, run as git};
 use crate::checks::integrity::grading_files_of;
+use crate::course::discover::parse_kata_dir_name;
 use crate::verdict::{KataResult, KataStatus};
-use crate::app::UsageError;
 
 /// The repository to grade instead of the working tree, and what the
 /// comparison with REF found.

@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use cargo_metadata::{MetadataCommand, Package};
 
-use crate::course::kata_file::KataFile;
 use crate::app::UsageError;
+use crate::course::kata_file::KataFile;
 
 /// The repository being graded.
 #[derive(Debug, Clone)]

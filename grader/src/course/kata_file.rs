@@ -128,6 +128,25 @@ impl KataFile {
         }
         Ok(file)
     }
+
+    /// The wall-clock limit of each test in `target`: the target's own
+    /// limit, else the kata's, else [`DEFAULT_TIME_LIMIT_SECS`].
+    pub fn time_limit(&self, target: &str) -> std::time::Duration {
+        let secs = self
+            .target_time_limits
+            .get(target)
+            .copied()
+            .or(self.time_limit_secs)
+            .unwrap_or(DEFAULT_TIME_LIMIT_SECS);
+        std::time::Duration::from_secs(secs)
+    }
+
+    /// Whether `target`'s tests are first tried together in one process. A
+    /// target with a limit of its own is slow on purpose (a trybuild suite
+    /// compiles): it would only outrun the budget of a run together.
+    pub fn may_run_together(&self, target: &str) -> bool {
+        !self.target_time_limits.contains_key(target)
+    }
 }
 
 /// `src/lib.rs:24:9: replace f -> u32 with 0` → `replace f -> u32 with 0`;

@@ -11,8 +11,8 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::course::discover::parse_kata_dir_name;
 use crate::app::UsageError;
+use crate::course::discover::parse_kata_dir_name;
 
 /// Creates `katas/NN-SLUG/` and `solutions/NN-SLUG/` under `root`, and
 /// returns what to tell the author.

@@ -5,8 +5,8 @@
 use std::fmt::Write as _;
 
 use crate::course::discover::Kata;
-use crate::report::human::{chapter_title, status_label};
 use crate::learner::state::State;
+use crate::report::human::{chapter_title, status_label};
 use crate::ui::{BOLD, DIM};
 
 pub fn render(katas: &[Kata], state: &State) -> String {

@@ -13,10 +13,10 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
 
-use crate::course::discover::Kata;
-use crate::checks::git::run as git;
-use crate::learner::state::State;
 use crate::app::UsageError;
+use crate::checks::git::run as git;
+use crate::course::discover::Kata;
+use crate::learner::state::State;
 
 /// What reset did, for the report.
 struct Reset {

@@ -26,11 +26,11 @@ use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModif
 use notify::{EventKind, RecursiveMode, Watcher};
 
 use crate::course::discover::{self, Repo};
-use crate::pipeline::{self, RunOptions, Subject};
-use crate::verdict::{KataResult, KataStatus};
-use crate::report::human::{detail, status_label};
 use crate::learner::state::State;
+use crate::pipeline::{self, RunOptions, Subject};
+use crate::report::human::{detail, status_label};
 use crate::ui::{self, Progress, BOLD, DIM, RED};
+use crate::verdict::{KataResult, KataStatus};
 
 /// Long enough to merge an editor's write-and-rename into one event, short
 /// enough to stay well inside the save-to-verdict budget.
@@ -243,7 +243,12 @@ impl Screen {
                 .filter(|k| ids.contains(&k.id))
                 .map(Subject::working)
                 .collect();
-            let outcome = crate::checks::integrity::grade_all(&repo, &subjects, &options, &Progress::new(false));
+            let outcome = crate::checks::integrity::grade_all(
+                &repo,
+                &subjects,
+                &options,
+                &Progress::new(false),
+            );
             let _ = tx.send(Event::Graded(
                 outcome.map_err(|e| format!("{e:#}")),
                 started.elapsed(),

@@ -7,11 +7,9 @@
 //! those calls, so every report format says the same thing.
 
 use super::build::Built;
+use super::explain::{clean_stderr, crash_message, hollow_pass, panic_message, panics, strip_ansi};
+use super::outcome::{RawTest, SubjectRun};
 use super::process::Exit;
-use super::run::{RawTest, SubjectRun};
-use super::explain::{
-    clean_stderr, crash_message, hollow_pass, panic_message, panics, strip_ansi,
-};
 use crate::course::discover::Kata;
 use crate::verdict::{KataResult, KataStatus, TestResult, TestStatus};
 

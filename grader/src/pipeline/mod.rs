@@ -11,6 +11,7 @@ pub mod build;
 pub mod explain;
 pub mod grade;
 pub mod limits;
+pub mod outcome;
 pub mod overlay;
 pub mod plan;
 pub mod process;

@@ -24,14 +24,15 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::Result;
-use tokio::process::Command;
 use tokio::sync::Semaphore;
 
 use super::build::Built;
+use super::outcome::{RawTest, SubjectRun};
 use super::plan::Planned;
 use super::process::{run_limited, Exit, Finished};
+use super::test_env::TestEnv;
+use super::verdict_cache::VerdictCache;
 use crate::course::discover::Repo;
-use crate::course::kata_file::DEFAULT_TIME_LIMIT_SECS;
 use crate::ui::Progress;
 
 /// How much of each stream of a test process is kept.
@@ -50,25 +51,6 @@ const TOGETHER_BUDGET: Duration = Duration::from_millis(500);
 static PROCESSES_TOGETHER: AtomicUsize = AtomicUsize::new(0);
 static PROCESSES_ALONE: AtomicUsize = AtomicUsize::new(0);
 
-/// What happened to one test.
-#[derive(Debug)]
-pub struct RawTest {
-    pub target: String,
-    pub name: String,
-    pub limit: Duration,
-    pub finished: Finished,
-    /// What libtest recorded in its log: `ok`, `failed`, `ignored`, or none.
-    pub logged: Option<String>,
-}
-
-/// Everything that ran for one subject.
-#[derive(Debug, Default)]
-pub struct SubjectRun {
-    pub tests: Vec<RawTest>,
-    /// Binaries that could not even list their tests: (target, why).
-    pub list_failures: Vec<(String, String)>,
-}
-
 pub fn run_all(
     repo: &Repo,
     planned: &[Planned<'_>],
@@ -84,7 +66,7 @@ pub fn run_all(
         let mut contexts = Vec::new();
         for (index, (plan, build)) in planned.iter().zip(built).enumerate() {
             for (target, binary) in &build.binaries {
-                let context = TestContext::new(repo, plan, target, binary, options.use_cache);
+                let context = TestEnv::new(repo, plan, target, binary);
                 contexts.push((index, Arc::new(context)));
             }
         }
@@ -123,6 +105,7 @@ pub fn run_all(
         let mut handles = Vec::new();
         for (n, (index, context, names)) in binaries.into_iter().enumerate() {
             let run = BinaryRun {
+                cache: VerdictCache::open(&context, options.use_cache),
                 context,
                 slots: slots.clone(),
                 logs: scratch.path().join(n.to_string()),
@@ -154,7 +137,8 @@ pub fn run_all(
 /// The tests of one binary: replayed from the verdict cache, run together,
 /// or run one by one (see the module's comment).
 struct BinaryRun {
-    context: Arc<TestContext>,
+    context: Arc<TestEnv>,
+    cache: VerdictCache,
     slots: Arc<Semaphore>,
     /// A folder-to-be for this binary's libtest logs, one per process.
     logs: PathBuf,
@@ -165,7 +149,8 @@ impl BinaryRun {
     /// Every test in `names`, in that order.
     async fn run(self, names: Vec<String>) -> Result<Vec<RawTest>> {
         std::fs::create_dir_all(&self.logs)?;
-        let mut done: Vec<Option<RawTest>> = names.iter().map(|name| self.replay(name)).collect();
+        let mut done: Vec<Option<RawTest>> =
+            names.iter().map(|name| self.cache.replay(name)).collect();
         let replayed: Vec<bool> = done.iter().map(Option::is_some).collect();
         let missing: Vec<&String> = names
             .iter()
@@ -225,155 +210,11 @@ impl BinaryRun {
             .filter(|(_, replayed)| !**replayed)
             .filter_map(|(test, _)| test.as_ref())
             .collect();
-        self.record(&ran);
+        self.cache.record(&self.context, &ran);
         Ok(done
             .into_iter()
             .map(|t| t.expect("every test ran or was replayed"))
             .collect())
-    }
-
-    /// The recorded outcome, when nothing the test depends on changed.
-    fn replay(&self, name: &str) -> Option<RawTest> {
-        let context = &self.context;
-        let key = context.cache_key.as_ref()?;
-        let dir = super::verdict_cache::dir(&context.target_dir);
-        let key = super::verdict_cache::test_key(key, &context.target, name);
-        super::verdict_cache::load(&dir, &key, &context.target, name, context.limit)
-    }
-
-    /// Records the outcomes that ran (not those replayed), if the inputs of
-    /// the binary's tests held still while they ran: the key is computed
-    /// again once they are all done, and nothing is recorded if it moved.
-    fn record(&self, ran: &[&RawTest]) {
-        let context = &self.context;
-        let Some(before) = &context.cache_key else {
-            return;
-        };
-        if ran.is_empty() || context.compute_cache_key().as_ref() != Some(before) {
-            return;
-        }
-        let dir = super::verdict_cache::dir(&context.target_dir);
-        for test in ran {
-            let key = super::verdict_cache::test_key(before, &context.target, &test.name);
-            super::verdict_cache::store(&dir, &key, test);
-        }
-    }
-}
-
-/// Where and how one test binary runs.
-#[derive(Debug, Clone)]
-struct TestContext {
-    binary: PathBuf,
-    /// Whether its tests are first tried together in one process.
-    may_run_together: bool,
-    target: String,
-    package: String,
-    /// The kata's own directory: trybuild globs and snapshots are relative to it.
-    kata_dir: PathBuf,
-    manifest_dir: PathBuf,
-    repo_root: PathBuf,
-    target_dir: PathBuf,
-    limit: Duration,
-    /// The graded library when it is not the kata's own `src/lib.rs`.
-    lib_source: Option<PathBuf>,
-    /// The verdict cache's key for this binary, when caching is on and every
-    /// input could be read (verdict_cache.rs).
-    cache_key: Option<String>,
-}
-
-impl TestContext {
-    fn new(repo: &Repo, plan: &Planned<'_>, target: &str, binary: &Path, cache: bool) -> Self {
-        let meta = &plan.subject.kata.meta;
-        let secs = meta
-            .target_time_limits
-            .get(target)
-            .copied()
-            .or(meta.time_limit_secs)
-            .unwrap_or(DEFAULT_TIME_LIMIT_SECS);
-        let lib_source = match &plan.subject.source {
-            super::Source::Working => None,
-            super::Source::File(path) => Some(path.clone()),
-        };
-        let mut context = TestContext {
-            // A target with a limit of its own is slow on purpose (a
-            // trybuild suite compiles): it would only outrun the budget.
-            may_run_together: !meta.target_time_limits.contains_key(target),
-            binary: binary.to_path_buf(),
-            target: target.to_string(),
-            package: plan.package.clone(),
-            kata_dir: plan.subject.kata.dir.clone(),
-            manifest_dir: plan.manifest_dir.clone(),
-            repo_root: repo.root.clone(),
-            target_dir: repo.target_dir.clone(),
-            limit: Duration::from_secs(secs),
-            lib_source,
-            cache_key: None,
-        };
-        if cache {
-            context.cache_key = context.compute_cache_key();
-        }
-        context
-    }
-
-    fn compute_cache_key(&self) -> Option<String> {
-        // The inherited environment, whole (the pinned values are fixed by
-        // the grader's own version, which is part of the key), plus the
-        // values that vary by kata.
-        let mut env: Vec<(String, String)> = std::env::vars_os()
-            .map(|(k, v)| (k.to_string_lossy().into(), v.to_string_lossy().into()))
-            .collect();
-        env.sort();
-        for (key, value) in [
-            ("INSTA_WORKSPACE_ROOT", &self.repo_root),
-            ("CARGO_MANIFEST_DIR", &self.manifest_dir),
-            ("CARGO_TARGET_DIR", &self.target_dir),
-        ] {
-            env.push((format!("pinned:{key}"), value.display().to_string()));
-        }
-        env.push(("pinned:CARGO_PKG_NAME".into(), self.package.clone()));
-        super::verdict_cache::context_key(&super::verdict_cache::Inputs {
-            binary: &self.binary,
-            kata_dir: &self.kata_dir,
-            lib_source: self.lib_source.as_deref(),
-            manifest_dir: &self.manifest_dir,
-            repo_root: &self.repo_root,
-            limit: self.limit,
-            env: &env,
-        })
-    }
-
-    /// The test binary, in the environment `cargo test` would give it, with
-    /// every switch that could turn a failing check into a pass pinned off.
-    fn command(&self) -> Command {
-        let mut cmd = Command::new(&self.binary);
-        super::limits::limit_memory(&mut cmd);
-        for (key, _) in std::env::vars_os() {
-            let key = key.to_string_lossy();
-            let risky = key.starts_with("INSTA_")
-                || key.starts_with("TRYBUILD")
-                || key.starts_with("RUST_TEST_")
-                || key.starts_with("CARGO_PKG_")
-                || key.starts_with("CARGO_BIN_")
-                || key == "CARGO_CRATE_NAME"
-                || key == "CARGO_PRIMARY_PACKAGE"
-                // A replay seed narrows a seeded test to one case.
-                || key == "KATA_SEED";
-            if risky {
-                cmd.env_remove(key.as_ref());
-            }
-        }
-        cmd.current_dir(&self.kata_dir)
-            .env("CI", "true")
-            .env("INSTA_UPDATE", "no")
-            .env("INSTA_FORCE_PASS", "0")
-            .env("INSTA_WORKSPACE_ROOT", &self.repo_root)
-            .env("RUST_BACKTRACE", "0")
-            .env("NO_COLOR", "1")
-            .env("CARGO_MANIFEST_DIR", &self.manifest_dir)
-            .env("CARGO_PKG_NAME", &self.package)
-            .env("CARGO_CRATE_NAME", &self.target)
-            .env("CARGO_TARGET_DIR", &self.target_dir);
-        cmd
     }
 }
 
@@ -385,7 +226,7 @@ fn tempdir_for_logs(repo: &Repo) -> Result<tempfile::TempDir> {
     Ok(dir)
 }
 
-async fn list_tests(context: &TestContext) -> Result<Vec<String>, String> {
+async fn list_tests(context: &TestEnv) -> Result<Vec<String>, String> {
     let mut cmd = context.command();
     cmd.args(["--list", "--format", "terse"]);
     let done = run_limited(cmd, LIST_LIMIT, OUTPUT_CAP)
@@ -410,11 +251,7 @@ async fn list_tests(context: &TestContext) -> Result<Vec<String>, String> {
 /// a pass hollow (then none). A failure, a crash or the end of the budget
 /// settles nothing else: those tests run again alone. Each passed test is
 /// given an even share of the process's time.
-async fn run_together(
-    context: &TestContext,
-    names: &[&String],
-    log: &Path,
-) -> Result<Vec<RawTest>> {
+async fn run_together(context: &TestEnv, names: &[&String], log: &Path) -> Result<Vec<RawTest>> {
     let mut cmd = context.command();
     cmd.args(names)
         // --nocapture: what the tests print must reach us, or a hollow pass
@@ -458,7 +295,7 @@ async fn run_together(
         .collect())
 }
 
-async fn run_one(context: &TestContext, name: &str, log: &Path) -> Result<RawTest> {
+async fn run_one(context: &TestEnv, name: &str, log: &Path) -> Result<RawTest> {
     let mut cmd = context.command();
     cmd.arg(name)
         .args(["--exact", "--nocapture", "--test-threads", "1", "--logfile"])

@@ -120,12 +120,7 @@ pub fn annotations(results: &[KataResult], warnings: &[String]) -> String {
                 (lib, line, message)
             }
         };
-        let title = format!(
-            "{} · {}: {}",
-            result.id,
-            result.title,
-            result.status.word()
-        );
+        let title = format!("{} · {}: {}", result.id, result.title, result.status.word());
         let mut properties = format!("file={}", escape_property(&file));
         if let Some(line) = line {
             let _ = write!(properties, ",line={line}");

@@ -6,8 +6,8 @@ use std::fmt::Write as _;
 use anstyle::Style;
 
 use crate::course::discover::Kata;
-use crate::verdict::{KataResult, KataStatus, TestStatus};
 use crate::ui::{BOLD, DIM, GREEN, RED, YELLOW};
+use crate::verdict::{KataResult, KataStatus, TestStatus};
 
 /// Chapter titles, from the curriculum.
 pub fn chapter_title(chapter: u32) -> &'static str {

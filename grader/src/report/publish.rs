@@ -11,8 +11,8 @@ use anyhow::{Context, Result};
 
 use crate::cli::Format;
 use crate::course::discover::Kata;
-use crate::verdict::KataResult;
 use crate::report;
+use crate::verdict::KataResult;
 
 /// Everything a report can show about one run.
 pub struct Run<'a> {

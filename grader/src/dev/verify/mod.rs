@@ -22,8 +22,8 @@ use anyhow::Result;
 
 use crate::course::discover::{Kata, Repo};
 use crate::pipeline::{self, RunOptions, Subject};
-use crate::verdict::{KataResult, KataStatus};
 use crate::ui::Progress;
+use crate::verdict::{KataResult, KataStatus};
 use proof::{SolutionFile, TestProof};
 
 /// Katas per build with `--discard-builds`: enough to keep both cores busy.

@@ -9,9 +9,9 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::proof::TestProof;
-use crate::verdict::KataStatus;
 use super::KataCheck;
 use crate::ui::{BOLD, DIM, GREEN, RED};
+use crate::verdict::KataStatus;
 
 /// Whether every kata checked is sound.
 pub fn all_sound(checks: &[KataCheck]) -> bool {

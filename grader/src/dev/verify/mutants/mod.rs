@@ -37,7 +37,6 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-
 /// The version `verify --mutants` installs and its output format is read as.
 pub const VERSION: &str = "27.1.0";
 
