@@ -25,9 +25,8 @@ pub fn run(root: &std::path::Path, kata: &Kata, all: bool) -> Result<String> {
         }
         state.kata_mut(&kata.id).hints_shown = hints.len();
     } else {
-        let shown = state.kata(&kata.id).hints_shown;
-        let next = shown.min(hints.len() - 1);
-        out.push_str(&render(kata, next, &hints[next]));
+        let (next, hint) = state.next_hint(kata);
+        out.push_str(&render(kata, next, hint));
         if next + 1 < hints.len() {
             let _ = writeln!(
                 out,
@@ -43,7 +42,6 @@ pub fn run(root: &std::path::Path, kata: &Kata, all: bool) -> Result<String> {
                 kata.id
             );
         }
-        state.kata_mut(&kata.id).hints_shown = next + 1;
     }
     state.save(root)?;
     Ok(out)

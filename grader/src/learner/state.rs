@@ -15,6 +15,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use anyhow::{Context, Result};
 use serde::{Deserialize, Serialize};
 
+use crate::course::discover::Kata;
 use crate::verdict::{KataResult, KataStatus};
 
 /// Where the state file lives in a repository.
@@ -46,6 +47,17 @@ pub struct KataProgress {
 }
 
 impl State {
+    /// The hint `kata`'s learner sees next, and its index: the one after
+    /// the last shown, or the last hint again once all were shown. Counts it
+    /// as shown (the caller saves the state).
+    pub fn next_hint<'k>(&mut self, kata: &'k Kata) -> (usize, &'k str) {
+        let hints = &kata.meta.hints;
+        let progress = self.kata_mut(&kata.id);
+        let index = progress.hints_shown.min(hints.len() - 1);
+        progress.hints_shown = index + 1;
+        (index, &hints[index])
+    }
+
     /// Loads the state; a missing or unreadable file gives a fresh state
     /// (and the reason, for a one-line notice), never an error.
     pub fn load(root: &Path) -> (State, Option<String>) {

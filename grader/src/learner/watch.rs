@@ -28,7 +28,8 @@ use notify::{EventKind, RecursiveMode, Watcher};
 use crate::course::discover::{self, Repo};
 use crate::learner::state::State;
 use crate::pipeline::{self, RunOptions, Subject};
-use crate::report::human::{detail, status_label};
+use crate::report::human::detail;
+use crate::report::table::{self, Row};
 use crate::ui::{self, Progress, BOLD, DIM, RED};
 use crate::verdict::{KataResult, KataStatus};
 
@@ -286,14 +287,11 @@ impl Screen {
         else {
             return;
         };
-        let progress = self.state.kata_mut(&kata.id);
-        let index = progress.hints_shown.min(kata.meta.hints.len() - 1);
-        progress.hints_shown = index + 1;
+        let (index, hint) = self.state.next_hint(kata);
         self.note = Some(format!(
-            "Hint {} of {}: {}",
+            "Hint {} of {}: {hint}",
             index + 1,
             kata.meta.hints.len(),
-            kata.meta.hints[index]
         ));
         let _ = self.state.save(&self.repo.root);
     }
@@ -304,40 +302,38 @@ impl Screen {
         let passed = self
             .state
             .passed_among(self.repo.katas.iter().map(|k| k.id.as_str()));
-        for kata in &self.repo.katas {
-            let (label, style) = match self
-                .results
-                .get(&kata.id)
-                .map(|r| r.status)
-                .or(self.state.kata(&kata.id).status)
-            {
-                Some(status) => status_label(status),
-                None => ("  not graded yet", DIM),
-            };
-            let marker = if self.focus.as_deref() == Some(kata.id.as_str()) {
-                "▶"
-            } else {
-                " "
-            };
-            let busy = if self.grading.contains(&kata.id) {
-                "  grading…"
-            } else {
-                ""
-            };
-            out.push_str(&format!(
-                " {marker} {:<24} {:<42} {style}{label}{style:#}{DIM}{busy}{DIM:#}\n",
-                kata.id, kata.meta.title
-            ));
-        }
+        let mut rows: Vec<Row<'_>> = self
+            .repo
+            .katas
+            .iter()
+            .map(|kata| Row {
+                id: &kata.id,
+                title: &kata.meta.title,
+                chapter: kata.meta.chapter,
+                label: table::label(
+                    self.results
+                        .get(&kata.id)
+                        .map(|r| r.status)
+                        .or(self.state.kata(&kata.id).status),
+                ),
+                note: match self.grading.contains(&kata.id) {
+                    true => "grading…".into(),
+                    false => String::new(),
+                },
+                focused: self.focus.as_deref() == Some(kata.id.as_str()),
+            })
+            .collect();
         // Katas that cannot be graded at all (a broken kata.toml, a deleted
         // src/lib.rs) are listed with the reason; watching goes on.
-        for problem in &self.repo.problems {
-            let first = problem.message.lines().next().unwrap_or("");
-            out.push_str(&format!(
-                "   {:<24} {RED}✗ cannot be graded:{RED:#} {first}\n",
-                problem.id
-            ));
-        }
+        rows.extend(self.repo.problems.iter().map(|problem| Row {
+            id: &problem.id,
+            title: "",
+            chapter: 0,
+            label: ("✗ cannot be graded", RED),
+            note: problem.message.lines().next().unwrap_or("").to_string(),
+            focused: false,
+        }));
+        out.push_str(&table::render(&rows));
         out.push_str(&format!(
             "\n{BOLD}{passed}/{} passed{BOLD:#}\n\n",
             self.repo.katas.len()

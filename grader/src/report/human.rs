@@ -5,23 +5,10 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 
+use super::table::{self, Row};
 use crate::course::discover::Kata;
 use crate::ui::{BOLD, DIM, GREEN, RED, YELLOW};
 use crate::verdict::{KataResult, KataStatus, TestStatus};
-
-/// Chapter titles, from the curriculum.
-pub fn chapter_title(chapter: u32) -> &'static str {
-    match chapter {
-        1 => "Futures and the runtime",
-        2 => "Time",
-        3 => "Channels",
-        4 => "select!, cancellation and task control",
-        5 => "Shared state",
-        6 => "Blocking, files and the network",
-        7 => "Errors, observability, capstone",
-        _ => "More katas",
-    }
-}
 
 /// A kata's status as the terminal shows it: its label and colour.
 pub fn status_label(status: KataStatus) -> (&'static str, Style) {
@@ -53,37 +40,30 @@ pub fn render(katas: &[&Kata], results: &[KataResult], named: bool, title: &str)
         .filter(|r| r.status == KataStatus::Passed)
         .count();
     let _ = writeln!(out, "{BOLD}{title}{BOLD:#}\n");
-    let mut chapter = 0;
-    for result in results {
-        if result.chapter != chapter {
-            chapter = result.chapter;
-            // Chapter 0: a kata whose kata.toml could not be read.
-            let _ = match chapter {
-                0 => writeln!(out, "  {DIM}Katas that could not be read{DIM:#}"),
-                _ => writeln!(
-                    out,
-                    "  {DIM}Chapter {chapter} · {}{DIM:#}",
-                    chapter_title(chapter)
-                ),
+    let rows: Vec<Row<'_>> = results
+        .iter()
+        .map(|result| {
+            let mut note = if result.tests.is_empty() {
+                String::new()
+            } else {
+                format!("{}/{} tests", result.passed_tests(), result.tests.len())
             };
-        }
-        let (label, style) = status_label(result.status);
-        let mut tests = if result.tests.is_empty() {
-            String::new()
-        } else {
-            format!("{}/{} tests", result.passed_tests(), result.tests.len())
-        };
-        if ungradable(result) {
-            tests = "cannot be graded".into();
-        } else if !result.edited_files.is_empty() {
-            tests.push_str(" · grading files edited");
-        }
-        let _ = writeln!(
-            out,
-            "    {:<22} {:<40} {style}{label:<16}{style:#} {DIM}{tests}{DIM:#}",
-            result.id, result.title
-        );
-    }
+            if ungradable(result) {
+                note = "cannot be graded".into();
+            } else if !result.edited_files.is_empty() {
+                note.push_str(" · grading files edited");
+            }
+            Row {
+                id: &result.id,
+                title: &result.title,
+                chapter: result.chapter,
+                label: status_label(result.status),
+                note,
+                focused: false,
+            }
+        })
+        .collect();
+    out.push_str(&table::render(&rows));
     let _ = writeln!(out, "\n{BOLD}{passed}/{} passed{BOLD:#}", results.len());
 
     let focus: Vec<&KataResult> = if named {

@@ -8,6 +8,7 @@ pub mod json;
 pub mod junit;
 pub mod points;
 pub mod publish;
+pub mod table;
 
 use crate::verdict::{KataResult, KataStatus};
 
