@@ -9,7 +9,6 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::{bail, Context, Result};
 
@@ -61,7 +60,7 @@ fn apply(
 ) -> Result<Reset> {
     let file = root.join(relative);
     let backup = match current {
-        Some(bytes) => Some(write_backup(root, &kata.id, bytes)?),
+        Some(bytes) => Some(crate::course::backup::write_backup(root, &kata.id, bytes)?),
         None => None,
     };
     let dir = file.parent().unwrap();
@@ -82,40 +81,6 @@ fn apply(
         backup,
         from: rev.to_string(),
     })
-}
-
-pub(crate) fn write_backup(root: &Path, id: &str, bytes: &[u8]) -> Result<PathBuf> {
-    let dir = root.join(".grader").join("backups");
-    std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    let stamp = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    // Never overwrite an earlier backup, even two resets in one second.
-    for n in 0.. {
-        let name = if n == 0 {
-            format!("{id}-lib-{stamp}.rs")
-        } else {
-            format!("{id}-lib-{stamp}-{n}.rs")
-        };
-        let path = dir.join(name);
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
-            Ok(mut out) => {
-                out.write_all(bytes)?;
-                out.sync_all()?;
-                return Ok(path);
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
-            Err(e) => {
-                return Err(e)
-                    .with_context(|| format!("cannot write the backup {}", path.display()))
-            }
-        }
-    }
-    unreachable!("some backup name is free")
 }
 
 fn confirm(relative: &str) -> Result<bool> {
