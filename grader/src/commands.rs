@@ -13,6 +13,7 @@ use crate::app::{absolute, UsageError};
 use crate::checks::trusted::{self, Trusted};
 use crate::cli::{Cli, Command, Format};
 use crate::course::discover::{self, Kata, Repo};
+use crate::pipeline::plan::Variant;
 use crate::pipeline::{RunOptions, Subject};
 use crate::report::{self, publish};
 use crate::ui::{self, Progress};
@@ -268,7 +269,7 @@ fn subjects<'a>(
             Some(root) => {
                 let lib: PathBuf = kata.solution_dir(root).join("src").join("lib.rs");
                 if lib.is_file() {
-                    subjects.push(Subject::file(kata, "solution", lib));
+                    subjects.push(Subject::file(kata, Variant::Solution, lib));
                 } else {
                     missing.push(KataResult::ungradable(
                         &kata.id,

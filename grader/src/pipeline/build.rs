@@ -64,15 +64,12 @@ pub fn build(repo: &Repo, planned: &[Planned<'_>], progress: &Progress) -> Resul
         .collect();
     workspaces.sort();
     workspaces.dedup();
-    let build_packages = |only: Option<&[&str]>,
-                          collected: &mut BTreeMap<String, Collected>|
-     -> Result<()> {
+    let build_packages = |collected: &mut BTreeMap<String, Collected>| -> Result<()> {
         for workspace in &workspaces {
             let packages: Vec<&str> = planned
                 .iter()
                 .filter(|p| p.workspace_manifest == *workspace)
                 .map(|p| p.package.as_str())
-                .filter(|p| only.is_none_or(|only| only.contains(p)))
                 .collect();
             if !packages.is_empty() {
                 runtime.block_on(cargo_build(repo, workspace, &packages, progress, collected))?;
@@ -80,7 +77,7 @@ pub fn build(repo: &Repo, planned: &[Planned<'_>], progress: &Progress) -> Resul
         }
         Ok(())
     };
-    build_packages(None, &mut collected)?;
+    build_packages(&mut collected)?;
     // An output cargo kept from another checkout sharing this target
     // directory (a test binary, or the kata's library it links) is not
     // trusted: cargo forgets those packages and everything is built again
@@ -102,7 +99,7 @@ pub fn build(repo: &Repo, planned: &[Planned<'_>], progress: &Progress) -> Resul
         let packages: Vec<&str> = foreign.iter().map(String::as_str).collect();
         super::provenance::forget(repo, &packages)?;
         collected.clear();
-        build_packages(None, &mut collected)?;
+        build_packages(&mut collected)?;
     }
     for found in collected.values() {
         let Some(dir) = &found.manifest_dir else {

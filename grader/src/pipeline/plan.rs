@@ -22,8 +22,34 @@ pub enum Source {
 pub struct Subject<'a> {
     pub kata: &'a Kata,
     pub source: Source,
-    /// A short name for this variant inside the overlay (`solution`, `wrong-x`).
-    pub variant: String,
+    /// Which of the kata's codes this is; it names the overlay's package.
+    pub variant: Variant,
+}
+
+/// The codes a kata's tests are graded against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Variant {
+    /// The learner's `src/lib.rs` (or, in `verify`, the course's stub).
+    Working,
+    /// The reference solution.
+    Solution,
+    /// A known-wrong solution (`wrong/NAME.rs`): every one must fail.
+    Wrong(String),
+    /// A correct solution in another style (`right/NAME.rs`): must pass.
+    Right(String),
+}
+
+/// `working`, `solution`, `wrong-NAME`, `right-NAME`: short and safe in a
+/// package name.
+impl std::fmt::Display for Variant {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Variant::Working => f.write_str("working"),
+            Variant::Solution => f.write_str("solution"),
+            Variant::Wrong(name) => write!(f, "wrong-{name}"),
+            Variant::Right(name) => write!(f, "right-{name}"),
+        }
+    }
 }
 
 impl<'a> Subject<'a> {
@@ -31,15 +57,15 @@ impl<'a> Subject<'a> {
         Subject {
             kata,
             source: Source::Working,
-            variant: "working".into(),
+            variant: Variant::Working,
         }
     }
 
-    pub fn file(kata: &'a Kata, variant: &str, path: PathBuf) -> Self {
+    pub fn file(kata: &'a Kata, variant: Variant, path: PathBuf) -> Self {
         Subject {
             kata,
             source: Source::File(path),
-            variant: variant.into(),
+            variant,
         }
     }
 }

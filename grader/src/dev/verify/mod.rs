@@ -21,6 +21,7 @@ use std::path::Path;
 use anyhow::Result;
 
 use crate::course::discover::{Kata, Repo};
+use crate::pipeline::plan::Variant;
 use crate::pipeline::{self, RunOptions, Subject};
 use crate::ui::Progress;
 use crate::verdict::{KataResult, KataStatus};
@@ -136,7 +137,7 @@ pub fn verify<'a>(
         let dir = kata.solution_dir(solutions_root);
         let solution = dir.join("src").join("lib.rs");
         if solution.is_file() {
-            subjects.push(Subject::file(kata, "solution", solution));
+            subjects.push(Subject::file(kata, Variant::Solution, solution));
             roles.push((index, Role::Solution));
         } else {
             check.problems.push(format!(
@@ -151,11 +152,8 @@ pub fn verify<'a>(
                 .push("no known-wrong solutions in its wrong/ folder".into());
         }
         for (i, w) in wrong.iter().enumerate() {
-            subjects.push(Subject::file(
-                kata,
-                &format!("wrong-{}", w.name),
-                w.path.clone(),
-            ));
+            let variant = Variant::Wrong(w.name.clone());
+            subjects.push(Subject::file(kata, variant, w.path.clone()));
             roles.push((index, Role::Wrong(i)));
             if w.what.is_none() {
                 check.problems.push(format!(
@@ -166,11 +164,8 @@ pub fn verify<'a>(
         }
         let right = proof::solution_files(&dir.join("right"), "Right:")?;
         for (i, r) in right.iter().enumerate() {
-            subjects.push(Subject::file(
-                kata,
-                &format!("right-{}", r.name),
-                r.path.clone(),
-            ));
+            let variant = Variant::Right(r.name.clone());
+            subjects.push(Subject::file(kata, variant, r.path.clone()));
             roles.push((index, Role::Right(i)));
             if r.what.is_none() {
                 check.problems.push(format!(
