@@ -195,3 +195,41 @@ pub struct EditedFile {
     /// `git checkout HEAD -- PATH`, or `rm PATH` for a file git does not have.
     pub restore: String,
 }
+
+/// Results made by hand, for the tests of everything that reads them.
+#[cfg(test)]
+pub mod tests {
+    use super::*;
+
+    /// A result with these tests, each `(name, status)`; a name ending in
+    /// `!todo` is a failure that was the stub's `todo!()`.
+    pub fn result(status: KataStatus, tests: &[(&str, TestStatus)]) -> KataResult {
+        KataResult {
+            id: "07-timeout".into(),
+            number: 7,
+            title: "Implement a timeout".into(),
+            chapter: 2,
+            kind: KataKind::Todo,
+            summary: String::new(),
+            status,
+            tests: tests
+                .iter()
+                .map(|(name, status)| TestResult {
+                    name: name.trim_end_matches("!todo").to_string(),
+                    status: *status,
+                    message: match status {
+                        TestStatus::Passed => String::new(),
+                        _ => format!("{name} went wrong"),
+                    },
+                    output: String::new(),
+                    duration_ms: 0,
+                    duration_us: 0,
+                    todo: name.ends_with("!todo"),
+                })
+                .collect(),
+            diagnostics: Vec::new(),
+            tampered_files: Vec::new(),
+            edited_files: Vec::new(),
+        }
+    }
+}

@@ -5,21 +5,10 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 
-use super::table::{self, Row};
+use super::table::{self, status_label, Row};
 use crate::course::discover::Kata;
 use crate::ui::{BOLD, DIM, GREEN, RED, YELLOW};
 use crate::verdict::{KataResult, KataStatus, TestStatus};
-
-/// A kata's status as the terminal shows it: its label and colour.
-pub fn status_label(status: KataStatus) -> (&'static str, Style) {
-    let style = match status {
-        KataStatus::Passed => GREEN,
-        KataStatus::NotStarted => DIM,
-        KataStatus::TimedOut => YELLOW,
-        KataStatus::Failed | KataStatus::CompileError | KataStatus::Tampered => RED,
-    };
-    (status.label(), style)
-}
 
 fn test_label(status: TestStatus) -> (&'static str, Style) {
     let style = match status {

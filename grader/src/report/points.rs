@@ -81,7 +81,7 @@ pub fn earned(result: &KataResult, max: u32, passes_on_starter: &[String]) -> u3
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dev::verify::proof::tests::result;
+    use crate::verdict::tests::result;
     use TestStatus::{Failed, Passed};
 
     const FIX: [&str; 7] = [

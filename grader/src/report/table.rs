@@ -6,8 +6,7 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 
-use super::human::status_label;
-use crate::ui::DIM;
+use crate::ui::{DIM, GREEN, RED, YELLOW};
 use crate::verdict::KataStatus;
 
 /// One kata's line.
@@ -30,6 +29,17 @@ pub fn label(status: Option<KataStatus>) -> (&'static str, Style) {
         Some(status) => status_label(status),
         None => ("  not graded yet", DIM),
     }
+}
+
+/// A kata's status as the terminal shows it: its label and colour.
+pub fn status_label(status: KataStatus) -> (&'static str, Style) {
+    let style = match status {
+        KataStatus::Passed => GREEN,
+        KataStatus::NotStarted => DIM,
+        KataStatus::TimedOut => YELLOW,
+        KataStatus::Failed | KataStatus::CompileError | KataStatus::Tampered => RED,
+    };
+    (status.label(), style)
 }
 
 /// The rows, with a heading each time the chapter changes.

@@ -15,6 +15,7 @@
 pub mod mutants;
 pub mod proof;
 pub mod render;
+pub mod solutions;
 
 use std::path::Path;
 
@@ -25,7 +26,8 @@ use crate::pipeline::plan::Variant;
 use crate::pipeline::{self, RunOptions, Subject};
 use crate::ui::Progress;
 use crate::verdict::{KataResult, KataStatus};
-use proof::{SolutionFile, TestProof};
+use proof::TestProof;
+use solutions::SolutionFile;
 
 /// Katas per build with `--discard-builds`: enough to keep both cores busy.
 const DISCARD_BATCH: usize = 6;
@@ -145,7 +147,7 @@ pub fn verify<'a>(
                 solution.display()
             ));
         }
-        let wrong = proof::solution_files(&dir.join("wrong"), "Wrong:")?;
+        let wrong = solutions::solution_files(&dir.join("wrong"), "Wrong:")?;
         if wrong.is_empty() {
             check
                 .problems
@@ -162,7 +164,7 @@ pub fn verify<'a>(
                 ));
             }
         }
-        let right = proof::solution_files(&dir.join("right"), "Right:")?;
+        let right = solutions::solution_files(&dir.join("right"), "Right:")?;
         for (i, r) in right.iter().enumerate() {
             let variant = Variant::Right(r.name.clone());
             subjects.push(Subject::file(kata, variant, r.path.clone()));
@@ -319,13 +321,13 @@ fn judge(check: &mut KataCheck, graded: &Graded, wrong: &[SolutionFile], right: 
             check.problems.push(format!(
                 "the reference solution is {}: {}",
                 solution.status.code(),
-                proof::first_failure(solution)
+                solutions::first_failure(solution)
             ));
         }
     }
     for (i, result) in &graded.wrongs {
         let file = &wrong[*i];
-        let verdict = proof::wrong_verdict(file, result);
+        let verdict = solutions::wrong_verdict(file, result);
         check.wrongs.push(WrongCheck {
             name: file.name.clone(),
             what: file.what.clone(),
@@ -338,7 +340,7 @@ fn judge(check: &mut KataCheck, graded: &Graded, wrong: &[SolutionFile], right: 
     }
     for (i, result) in &graded.rights {
         let file = &right[*i];
-        let verdict = proof::right_verdict(file, result);
+        let verdict = solutions::right_verdict(file, result);
         check.rights.push(RightCheck {
             name: file.name.clone(),
             style: file.what.clone(),
@@ -349,8 +351,9 @@ fn judge(check: &mut KataCheck, graded: &Graded, wrong: &[SolutionFile], right: 
         }
     }
     if let Some(stub) = &graded.stub {
-        check.starter_passes = proof::starter_passes(stub);
-        if let Some(problem) = proof::starter_problem(&kata.id, &kata.meta.passes_on_starter, stub)
+        check.starter_passes = solutions::starter_passes(stub);
+        if let Some(problem) =
+            solutions::starter_problem(&kata.id, &kata.meta.passes_on_starter, stub)
         {
             check.problems.push(problem);
         }
