@@ -10,11 +10,12 @@ use std::path::{Path, PathBuf};
 use anyhow::Result;
 
 use crate::app::{absolute, UsageError};
+use crate::checks::integrity;
 use crate::checks::trusted::{self, Trusted};
 use crate::cli::{Cli, Command, Format};
 use crate::course::discover::{self, Kata, Repo};
 use crate::pipeline::plan::Variant;
-use crate::pipeline::{RunOptions, Subject};
+use crate::pipeline::{self, RunOptions, Subject};
 use crate::report::{self, publish};
 use crate::ui::{self, Progress};
 use crate::verdict::KataResult;
@@ -183,8 +184,9 @@ fn grade(
     let progress = Progress::new(ui::progress_wanted());
     let mut results = match subjects.is_empty() {
         true => Vec::new(),
-        false => crate::checks::integrity::grade_all(repo, &subjects, options, &progress)?,
+        false => pipeline::grade_all(repo, &subjects, options, &progress)?,
     };
+    integrity::mark_edited(repo, &subjects, &mut results);
     progress.finish();
     ungradable.extend(
         problems

@@ -18,30 +18,13 @@
 use std::path::Path;
 
 use crate::course::discover::Repo;
-use anyhow::Result;
-
-use crate::pipeline::{RunOptions, Source, Subject};
-use crate::ui::Progress;
+use crate::pipeline::{Source, Subject};
 use crate::verdict::{EditedFile, KataResult, KataStatus};
 
-/// Grades the learner's own code, then marks every kata whose grading files
-/// the learner edited (see [`mark_edited`]). The check comes after the run,
-/// so that a file rewritten while building or testing (a build script, a
-/// test that "blesses" its own snapshot) is seen too. `verify` grades with
-/// the pipeline alone: authors edit grading files on purpose.
-pub fn grade_all(
-    repo: &Repo,
-    subjects: &[Subject<'_>],
-    options: &RunOptions,
-    progress: &Progress,
-) -> Result<Vec<KataResult>> {
-    let mut results = crate::pipeline::grade_all(repo, subjects, options, progress)?;
-    let _step = crate::profile::step("git check");
-    mark_edited(repo, subjects, &mut results);
-    Ok(results)
-}
-
 /// Marks every learner's-code result whose kata has edited grading files:
+/// run after grading, so that a file rewritten while building or testing (a
+/// build script, a test that "blesses" its own snapshot) is seen too.
+/// (`verify` skips it: authors edit grading files on purpose.) It
 /// names the files, and turns a pass into a failure. Quietly does nothing
 /// when the repository is not a git checkout (a downloaded archive) or git
 /// is not installed: there is nothing to compare with.
@@ -49,6 +32,7 @@ pub fn mark_edited(repo: &Repo, subjects: &[Subject<'_>], results: &mut [KataRes
     if !subjects.iter().any(|s| s.source == Source::Working) {
         return;
     }
+    let _step = crate::profile::step("git check");
     let Some(changed) = edited_files(&repo.root, "HEAD") else {
         return;
     };

@@ -206,22 +206,19 @@ compile_checks = 300
         assert_eq!(file.time_limit_secs, None);
     }
 
-    #[test]
-    fn a_wrong_type_names_the_field() {
-        let err = KataFile::parse(&GOOD.replace("chapter = 2", "chapter = \"two\"")).unwrap_err();
-        assert!(format!("{err:#}").contains("chapter"), "{err:#}");
+    /// The whole error chain `text` is refused with.
+    fn refusal(text: &str) -> String {
+        format!("{:#}", KataFile::parse(text).unwrap_err())
     }
 
     #[test]
-    fn an_unknown_field_names_the_field() {
-        let err = KataFile::parse(&format!("hintz = []\n{GOOD}")).unwrap_err();
-        assert!(format!("{err:#}").contains("hintz"), "{err:#}");
-    }
-
-    #[test]
-    fn a_missing_field_names_the_field() {
-        let err = KataFile::parse(&GOOD.replace("kind = \"todo\"", "")).unwrap_err();
-        assert!(format!("{err:#}").contains("kind"), "{err:#}");
+    fn a_wrong_type_an_unknown_or_a_missing_field_is_named() {
+        let wrong_type = refusal(&GOOD.replace("chapter = 2", "chapter = \"two\""));
+        assert!(wrong_type.contains("chapter"), "{wrong_type}");
+        let unknown = refusal(&format!("hintz = []\n{GOOD}"));
+        assert!(unknown.contains("hintz"), "{unknown}");
+        let missing = refusal(&GOOD.replace("kind = \"todo\"", ""));
+        assert!(missing.contains("kind"), "{missing}");
     }
 
     #[test]

@@ -25,6 +25,7 @@ use anyhow::{Context, Result};
 use crossterm::event::{self, Event as TermEvent, KeyCode, KeyEventKind, KeyModifiers};
 use notify::{EventKind, RecursiveMode, Watcher};
 
+use crate::checks::integrity;
 use crate::course::discover::{self, Repo};
 use crate::learner::state::State;
 use crate::pipeline::{self, RunOptions, Subject};
@@ -244,12 +245,11 @@ impl Screen {
                 .filter(|k| ids.contains(&k.id))
                 .map(Subject::working)
                 .collect();
-            let outcome = crate::checks::integrity::grade_all(
-                &repo,
-                &subjects,
-                &options,
-                &Progress::new(false),
-            );
+            let outcome = pipeline::grade_all(&repo, &subjects, &options, &Progress::new(false))
+                .map(|mut results| {
+                    integrity::mark_edited(&repo, &subjects, &mut results);
+                    results
+                });
             let _ = tx.send(Event::Graded(
                 outcome.map_err(|e| format!("{e:#}")),
                 started.elapsed(),

@@ -188,9 +188,11 @@ fn path_hash(path: &Path) -> u32 {
     hasher.finish() as u32
 }
 
-/// The overlay's root manifest: the real workspace's dependency table and
-/// profiles, with relative paths made absolute.
-fn workspace_manifest(repo: &Repo, members: &[String]) -> Result<String> {
+/// The real workspace's manifest, and the part of its `[workspace]` table a
+/// generated workspace shares (resolver, package defaults, dependency table
+/// with absolute paths, lints), so that it builds with the same dependency
+/// set and tokio is not built again.
+pub fn shared_workspace(repo: &Repo) -> Result<(Table, Table)> {
     let real: Table = read_toml(&repo.root.join("Cargo.toml"))?;
     let real_ws = real
         .get("workspace")
@@ -199,10 +201,6 @@ fn workspace_manifest(repo: &Repo, members: &[String]) -> Result<String> {
         .unwrap_or_default();
     let mut ws = Table::new();
     ws.insert("resolver".into(), Value::String("2".into()));
-    ws.insert(
-        "members".into(),
-        Value::Array(members.iter().cloned().map(Value::String).collect()),
-    );
     for key in ["package", "dependencies", "lints"] {
         if let Some(value) = real_ws.get(key) {
             let mut value = value.clone();
@@ -212,6 +210,17 @@ fn workspace_manifest(repo: &Repo, members: &[String]) -> Result<String> {
             ws.insert(key.into(), value);
         }
     }
+    Ok((real, ws))
+}
+
+/// The overlay's root manifest: the real workspace's dependency table and
+/// profiles, with relative paths made absolute.
+fn workspace_manifest(repo: &Repo, members: &[String]) -> Result<String> {
+    let (real, mut ws) = shared_workspace(repo)?;
+    ws.insert(
+        "members".into(),
+        Value::Array(members.iter().cloned().map(Value::String).collect()),
+    );
     let mut out = Table::new();
     out.insert("workspace".into(), Value::Table(ws));
     let mut profiles = real

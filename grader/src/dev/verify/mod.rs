@@ -153,26 +153,28 @@ pub fn verify<'a>(
                 .problems
                 .push("no known-wrong solutions in its wrong/ folder".into());
         }
-        for (i, w) in wrong.iter().enumerate() {
-            let variant = Variant::Wrong(w.name.clone());
-            subjects.push(Subject::file(kata, variant, w.path.clone()));
-            roles.push((index, Role::Wrong(i)));
-            if w.what.is_none() {
-                check.problems.push(format!(
-                    "wrong/{}.rs does not start with `//! Wrong: <what is wrong>`",
-                    w.name
-                ));
-            }
-        }
         let right = solutions::solution_files(&dir.join("right"), "Right:")?;
-        for (i, r) in right.iter().enumerate() {
-            let variant = Variant::Right(r.name.clone());
-            subjects.push(Subject::file(kata, variant, r.path.clone()));
-            roles.push((index, Role::Right(i)));
-            if r.what.is_none() {
+        let variants = wrong.iter().enumerate().map(|(i, w)| (w, Role::Wrong(i)));
+        let variants = variants.chain(right.iter().enumerate().map(|(i, r)| (r, Role::Right(i))));
+        for (file, role) in variants {
+            let (variant, folder, header) = match role {
+                Role::Wrong(_) => (
+                    Variant::Wrong(file.name.clone()),
+                    "wrong",
+                    "Wrong: <what is wrong>",
+                ),
+                _ => (
+                    Variant::Right(file.name.clone()),
+                    "right",
+                    "Right: <the style it is written in>",
+                ),
+            };
+            subjects.push(Subject::file(kata, variant, file.path.clone()));
+            roles.push((index, role));
+            if file.what.is_none() {
                 check.problems.push(format!(
-                    "right/{}.rs does not start with `//! Right: <the style it is written in>`",
-                    r.name
+                    "{folder}/{}.rs does not start with `//! {header}`",
+                    file.name
                 ));
             }
         }

@@ -5,11 +5,11 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use toml::{Table, Value};
+use toml::Value;
 
 use super::*;
 use crate::course::discover::{Kata, Repo};
-use crate::pipeline::overlay::{absolutize_paths, read_toml, write_if_changed};
+use crate::pipeline::overlay::{absolutize_paths, read_toml, shared_workspace, write_if_changed};
 use crate::pipeline::process::{run_limited, Exit};
 
 /// Makes sure cargo-mutants can be run, installing it if it is missing.
@@ -273,23 +273,7 @@ fn scratch_manifest(repo: &Repo, kata: &Kata) -> Result<String> {
             absolutize_paths(deps, &kata.dir);
         }
     }
-    let real = read_toml(&repo.root.join("Cargo.toml"))?;
-    let real_ws = real
-        .get("workspace")
-        .and_then(Value::as_table)
-        .cloned()
-        .unwrap_or_default();
-    let mut ws = Table::new();
-    ws.insert("resolver".into(), Value::String("2".into()));
-    for key in ["package", "dependencies", "lints"] {
-        if let Some(value) = real_ws.get(key) {
-            let mut value = value.clone();
-            if key == "dependencies" {
-                absolutize_paths(&mut value, &repo.root);
-            }
-            ws.insert(key.into(), value);
-        }
-    }
+    let (real, ws) = shared_workspace(repo)?;
     manifest.insert("workspace".into(), Value::Table(ws));
     if let Some(profiles) = real.get("profile") {
         manifest.insert("profile".into(), profiles.clone());
