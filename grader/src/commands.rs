@@ -74,7 +74,7 @@ pub fn run(cli: Cli) -> Result<i32> {
         }
         Some(Command::Watch { kata }) => learner::watch::run(repo, kata.clone(), options),
         Some(Command::Hint { kata, all }) => {
-            let kata = discover::find_kata(&repo.katas, &kata)?;
+            let kata = discover::find_kata(&repo.katas, kata)?;
             anstream::print!("{}", learner::hint::run(&repo.root, kata, *all)?);
             Ok(0)
         }
@@ -99,7 +99,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             Ok(0)
         }
         Some(Command::Reset { kata, yes }) => {
-            let kata = discover::find_kata(&repo.katas, &kata)?;
+            let kata = discover::find_kata(&repo.katas, kata)?;
             anstream::print!("{}", learner::reset::run(&repo.root, kata, *yes)?);
             Ok(0)
         }

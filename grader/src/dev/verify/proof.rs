@@ -20,6 +20,9 @@ use serde::Serialize;
 use crate::course::kata_file::KataKind;
 use crate::verdict::{KataResult, KataStatus, TestStatus};
 
+/// A test failed in a way that shows it can tell code apart. `not_run`
+/// does not count: the test file did not compile against that code, which
+/// proves the compile step, not the test.
 pub fn fails(status: TestStatus) -> bool {
     matches!(
         status,

@@ -69,10 +69,6 @@ pub fn parse_caught_by(names: &str) -> Vec<String> {
         .collect()
 }
 
-/// A test failed in a way that shows it can tell code apart. `not_run`
-/// does not count: the test file did not compile against that code, which
-/// proves the compile step, not the test.
-
 /// A known-wrong solution must not pass, and every test its header names
 /// must fail on it.
 pub fn wrong_verdict(wrong: &SolutionFile, result: &KataResult) -> Result<(), String> {
