@@ -390,7 +390,7 @@ fn slowest_tests(subjects: &[Subject], results: &[KataResult]) -> String {
             })
         })
         .collect();
-    tests.sort_by(|a, b| b.0.cmp(&a.0));
+    tests.sort_by_key(|t| std::cmp::Reverse(t.0));
     let total: u64 = tests.iter().map(|(ms, _)| ms).sum();
     let timed_out: Vec<u64> = subjects
         .iter()
@@ -415,7 +415,7 @@ fn slowest_tests(subjects: &[Subject], results: &[KataResult]) -> String {
             None => per_kata.push((ms, &subject.kata.id)),
         }
     }
-    per_kata.sort_by(|a, b| b.0.cmp(&a.0));
+    per_kata.sort_by_key(|k| std::cmp::Reverse(k.0));
     text.push_str("\n[profile] test time per kata:");
     for (ms, id) in per_kata {
         text.push_str(&format!("\n[profile]   {ms:>6} ms  {id}"));
