@@ -6,6 +6,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+pub use crate::report::Format;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "grader",
@@ -129,16 +131,6 @@ pub enum Command {
         #[arg(long, short)]
         yes: bool,
     },
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    Human,
-    Json,
-    /// JUnit XML: one test case per kata test.
-    Junit,
-    /// GitHub Classroom's autograding results, with points per kata.
-    Classroom,
 }
 
 /// `--report junit=grading.xml`.

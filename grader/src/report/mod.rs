@@ -12,6 +12,17 @@ pub mod table;
 
 use crate::verdict::{KataResult, KataStatus};
 
+/// The formats a grading run can report in (`--format`, `--report`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Human,
+    Json,
+    /// JUnit XML: one test case per kata test.
+    Junit,
+    /// GitHub Classroom's autograding results, with points per kata.
+    Classroom,
+}
+
 /// Exit status of a grading run: 0 when every graded kata passed.
 pub fn exit_code(results: &[KataResult]) -> i32 {
     if !results.is_empty() && results.iter().all(|r| r.status == KataStatus::Passed) {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 
-use crate::cli::Format;
+use super::Format;
 use crate::course::discover::Kata;
 use crate::report;
 use crate::verdict::KataResult;
