@@ -15,6 +15,7 @@ pub use crate::report::Format;
     after_help = "Examples:\n  cargo run -p grader              grade every kata\n  \
                   cargo run -p grader -- 07        only kata 07, in full detail\n  \
                   cargo run -p grader -- watch     grade again on every save\n  \
+                  cargo run -p grader -- next      which kata is next, and what it teaches\n  \
                   cargo run -p grader -- hint 07   the next hint for kata 07\n  \
                   cargo run -p grader -- verify    instructors: prove every kata is sound",
     args_conflicts_with_subcommands = true
@@ -23,54 +24,125 @@ pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,
 
+    #[command(flatten)]
+    pub grade: Grade,
+}
+
+/// The default command: grade the katas. Its options belong to it alone;
+/// each subcommand declares the few it takes, so `--help` never lists an
+/// option that a command would ignore.
+#[derive(Debug, clap::Args, Clone)]
+pub struct Grade {
     /// Katas to grade, by number (07), slug (timeout) or both (07-timeout).
     /// Named katas are shown in full detail. Default: all of them.
     #[arg(value_name = "KATA")]
     pub katas: Vec<String>,
 
-    #[command(flatten)]
-    pub common: Common,
-}
-
-#[derive(Debug, clap::Args, Clone)]
-pub struct Common {
     /// Grade the reference solutions in solutions/ instead of your code.
     /// Your files are not touched.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub solutions: bool,
 
     /// Grade the solutions in DIR (laid out like solutions/: DIR/07-timeout/src/lib.rs).
-    #[arg(long, value_name = "DIR", global = true)]
+    #[arg(long, value_name = "DIR")]
     pub solutions_dir: Option<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
+    #[arg(long, value_enum, default_value_t = Format::Human)]
     pub format: Format,
 
-    /// How many tests run at once (default: the number of CPUs).
-    #[arg(long, short, global = true)]
-    pub jobs: Option<usize>,
+    #[command(flatten)]
+    pub run: RunArgs,
 
     /// Grade a pull request: every grading file (tests, snapshots, manifests,
     /// Cargo.lock, toolchain, kata-support) comes from REF, its base; only
     /// katas/*/src/ from the working tree. Katas whose grading files differ
     /// from REF are reported `tampered`.
-    #[arg(long, value_name = "REF", global = true, conflicts_with_all = ["solutions", "solutions_dir"])]
+    #[arg(long, value_name = "REF", conflicts_with_all = ["solutions", "solutions_dir"])]
     pub trusted_ref: Option<String>,
 
     /// Also write a report to FILE (FORMAT: human, json, junit, classroom),
     /// from the same run. Give it once per report.
-    #[arg(long = "report", value_name = "FORMAT=FILE", global = true, value_parser = parse_report)]
+    #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
     pub reports: Vec<(Format, PathBuf)>,
+}
+
+/// How tests are run, for the commands that run them.
+#[derive(Debug, clap::Args, Clone)]
+pub struct RunArgs {
+    /// How many tests run at once (default: the number of CPUs).
+    #[arg(long, short)]
+    pub jobs: Option<usize>,
 
     /// Run every test, even those whose recorded verdict still holds
     /// (nothing they build or read has changed since).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub no_cache: bool,
+}
+
+/// What the commands that print a listing can print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TextOrJson {
+    Human,
+    Json,
 }
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Grade, then grade again every time you save a kata's file.
+    Watch {
+        /// Start focused on this kata (number, slug or both).
+        kata: Option<String>,
+        /// Look for changes every half second instead of waiting for the
+        /// system's file events (for folders where those never arrive:
+        /// network drives, some containers). Watch also falls back to it
+        /// on its own when events do not arrive.
+        #[arg(long)]
+        poll: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Which kata to work on next, and what it teaches.
+    Next {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TextOrJson::Human)]
+        format: TextOrJson,
+    },
+    /// Show the next hint for a kata (hint 1, then 2, ...).
+    Hint {
+        /// The kata (number, slug or both).
+        kata: String,
+        /// Show this hint again (one you have already seen) instead of the next.
+        number: Option<usize>,
+        /// Show every hint at once.
+        #[arg(long, conflicts_with = "number")]
+        all: bool,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TextOrJson::Human)]
+        format: TextOrJson,
+    },
+    /// List every kata with its status from your last run, by chapter.
+    List {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TextOrJson::Human)]
+        format: TextOrJson,
+    },
+    /// After passing a kata: its reference solution, or how yours differs.
+    Solution {
+        /// The kata (number, slug or both).
+        kata: String,
+        /// Show a diff of your src/lib.rs against the reference solution.
+        #[arg(long)]
+        diff: bool,
+    },
+    /// Put a kata's stub back (your version is backed up first).
+    Reset {
+        /// The kata (number, slug or both).
+        kata: String,
+        /// Do not ask before overwriting.
+        #[arg(long, short)]
+        yes: bool,
+    },
     /// Instructors: check that every stub fails, every reference solution
     /// passes and every known-wrong solution fails.
     Verify {
@@ -88,29 +160,24 @@ pub enum Command {
         /// takes minutes).
         #[arg(long)]
         mutants: bool,
+        /// Take the solutions from DIR instead of solutions/.
+        #[arg(long, value_name = "DIR")]
+        solutions_dir: Option<PathBuf>,
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = TextOrJson::Human)]
+        format: TextOrJson,
+        /// How many tests run at once (default: the number of CPUs).
+        #[arg(long, short)]
+        jobs: Option<usize>,
     },
     /// Authors: scaffold a new kata, numbered after the last one.
     New {
         /// The kata's slug: lowercase words joined by hyphens (select-loop).
         slug: String,
     },
-    /// Grade, then grade again every time you save a kata's file.
-    Watch {
-        /// Start focused on this kata (number, slug or both).
-        kata: Option<String>,
-    },
-    /// Show the next hint for a kata (hint 1, then 2, ...).
-    Hint {
-        /// The kata (number, slug or both).
-        kata: String,
-        /// Show every hint at once.
-        #[arg(long)]
-        all: bool,
-    },
-    /// List every kata with its status from your last run.
-    List,
-    /// Maintainers: time the grader against raw cargo (issue 6's targets).
-    /// Appends a comment to the kata's src/lib.rs while timing, then restores it.
+    /// Maintainers: time the grader against raw cargo, side by side (the
+    /// performance targets in README's "Performance"). Appends a comment to
+    /// the kata's src/lib.rs while timing, then restores it.
     Bench {
         /// Timed runs of each command.
         #[arg(long, default_value_t = 3)]
@@ -123,14 +190,16 @@ pub enum Command {
         #[arg(long)]
         cold: bool,
     },
-    /// Put a kata's stub back (your version is backed up first).
-    Reset {
-        /// The kata (number, slug or both).
-        kata: String,
-        /// Do not ask before overwriting.
-        #[arg(long, short)]
-        yes: bool,
-    },
+}
+
+/// The subcommands' names, for "did you mean" when a kata name is a typo
+/// of one.
+pub fn command_names() -> Vec<String> {
+    use clap::CommandFactory;
+    Cli::command()
+        .get_subcommands()
+        .map(|c| c.get_name().to_string())
+        .collect()
 }
 
 /// `--report junit=grading.xml`.

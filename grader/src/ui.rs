@@ -137,3 +137,57 @@ pub fn redraw(text: &str) {
     }
     let _ = stdout.flush();
 }
+
+/// Wraps prose at `width`, each line after `indent`, without ever breaking
+/// inside a `code span` or at a hyphen: a hint that splits
+/// `tokio::time::timeout(d, fut)` over two lines is hard to read and
+/// impossible to copy.
+pub fn wrap(text: &str, width: usize, indent: &str) -> String {
+    const GLUE: char = '\u{a0}';
+    let mut glued = String::with_capacity(text.len());
+    let mut in_code = false;
+    for c in text.chars() {
+        if c == '`' {
+            in_code = !in_code;
+        }
+        glued.push(if in_code && c == ' ' { GLUE } else { c });
+    }
+    let options = textwrap::Options::new(width)
+        .initial_indent(indent)
+        .subsequent_indent(indent)
+        .word_splitter(textwrap::WordSplitter::NoHyphenation)
+        .break_words(false);
+    textwrap::fill(&glued, options).replace(GLUE, " ")
+}
+
+/// Prints `text` on stdout. A reader that went away (`grader | head`) ends
+/// the output quietly; any other failure to write (a full disk) is an error
+/// that says so, never a panic.
+pub fn print(text: &str) -> anyhow::Result<()> {
+    use std::io::Write;
+    let mut out = anstream::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(anyhow::anyhow!("cannot write to standard output: {e}")),
+        Ok(()) => Ok(()),
+    }
+}
+
+/// [`print`], with a newline after `text`.
+pub fn println(text: &str) -> anyhow::Result<()> {
+    print(&format!("{text}\n"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn code_spans_and_hyphenated_words_are_never_split() {
+        let hint = "Race the future against a sleep with `tokio::time::timeout(limit, future)` and \
+                    a well-known pattern: `select! { biased; _ = a => 1, _ = b => 2 }`.";
+        let wrapped = super::wrap(hint, 30, "  ");
+        assert!(wrapped.contains("`tokio::time::timeout(limit, future)`"), "{wrapped}");
+        assert!(wrapped.contains("`select! { biased; _ = a => 1, _ = b => 2 }`"), "{wrapped}");
+        assert!(wrapped.contains("well-known"), "{wrapped}");
+        assert!(wrapped.lines().all(|l| l.starts_with("  ")), "{wrapped}");
+    }
+}

@@ -15,7 +15,10 @@ use crate::course::kata_file::{KataFile, KataKind};
 pub enum KataStatus {
     Passed,
     Failed,
+    /// The learner's own code only: the file is still the course's stub.
     NotStarted,
+    /// The learner's own code only: changed from the stub, not passed yet.
+    InProgress,
     CompileError,
     TimedOut,
     /// `--trusted-ref`: the kata's grading files differ from the trusted ref.
@@ -109,6 +112,7 @@ impl KataStatus {
             KataStatus::Passed => "passed",
             KataStatus::Failed => "failed",
             KataStatus::NotStarted => "not_started",
+            KataStatus::InProgress => "in_progress",
             KataStatus::CompileError => "compile_error",
             KataStatus::TimedOut => "timed_out",
             KataStatus::Tampered => "tampered",
@@ -121,6 +125,7 @@ impl KataStatus {
             KataStatus::Passed => "passed",
             KataStatus::Failed => "failed",
             KataStatus::NotStarted => "not started",
+            KataStatus::InProgress => "in progress",
             KataStatus::CompileError => "compile error",
             KataStatus::TimedOut => "timed out",
             KataStatus::Tampered => "tampered",
@@ -133,6 +138,7 @@ impl KataStatus {
             KataStatus::Passed => "✓ passed",
             KataStatus::Failed => "✗ failed",
             KataStatus::NotStarted => "· not started",
+            KataStatus::InProgress => "◐ in progress",
             KataStatus::CompileError => "✗ compile error",
             KataStatus::TimedOut => "⧗ timed out",
             KataStatus::Tampered => "✗ tampered",
@@ -145,6 +151,7 @@ impl KataStatus {
             KataStatus::Passed => "✅ passed",
             KataStatus::Failed => "❌ failed",
             KataStatus::NotStarted => "⚪ not started",
+            KataStatus::InProgress => "🟡 in progress",
             KataStatus::CompileError => "❌ compile error",
             KataStatus::TimedOut => "⏳ timed out",
             KataStatus::Tampered => "🚫 tampered",

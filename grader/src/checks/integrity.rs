@@ -25,16 +25,17 @@ use crate::verdict::{EditedFile, KataResult, KataStatus};
 /// run after grading, so that a file rewritten while building or testing (a
 /// build script, a test that "blesses" its own snapshot) is seen too.
 /// (`verify` skips it: authors edit grading files on purpose.) It
-/// names the files, and turns a pass into a failure. Quietly does nothing
-/// when the repository is not a git checkout (a downloaded archive) or git
-/// is not installed: there is nothing to compare with.
-pub fn mark_edited(repo: &Repo, subjects: &[Subject<'_>], results: &mut [KataResult]) {
+/// names the files, and turns a pass into a failure. Returns false when it
+/// could not check: the repository is not a git checkout (a downloaded
+/// archive) or git is not installed, so there is nothing to compare with,
+/// and the caller should say so.
+pub fn mark_edited(repo: &Repo, subjects: &[Subject<'_>], results: &mut [KataResult]) -> bool {
     if !subjects.iter().any(|s| s.source == Source::Working) {
-        return;
+        return true;
     }
     let _step = crate::profile::step("git check");
     let Some(changed) = edited_files(&repo.root, "HEAD") else {
-        return;
+        return false;
     };
     for (subject, result) in subjects.iter().zip(results) {
         if subject.source != Source::Working {
@@ -55,7 +56,12 @@ pub fn mark_edited(repo: &Repo, subjects: &[Subject<'_>], results: &mut [KataRes
             })
             .collect();
     }
+    true
 }
+
+/// What to tell a learner whose checkout has no git to compare with.
+pub const NO_GIT_NOTE: &str = "this folder is not a git checkout (or git is not installed), so \
+     edited test files cannot be detected; clone the course with git to get that check";
 
 /// The files under `katas/` that differ between `base` and the working tree
 /// of the checkout at `root`: changed, added or deleted since `base`

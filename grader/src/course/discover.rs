@@ -80,8 +80,8 @@ pub fn find_root(start: &Path) -> Result<PathBuf> {
     }
     Err(UsageError(format!(
         "not inside the Tokio Katas repository (looked upwards from {}).\n\
-         Run the grader from the folder you cloned, the one with katas/ and grader/ in it:\n  \
-         cd tokio-katas && cargo run -p grader",
+         Run the grader from the folder you cloned the course into (the one with katas/ and\n\
+         grader/ in it): go there with `cd`, then run `cargo run -p grader`.",
         start.display()
     ))
     .into())

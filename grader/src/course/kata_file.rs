@@ -38,6 +38,13 @@ pub struct KataFile {
     #[serde(default)]
     pub summary: String,
     pub hints: Vec<String>,
+    /// Shown with the reference solution once the kata is passed: what the
+    /// learner now knows, in a few sentences.
+    #[serde(default)]
+    pub learned: String,
+    /// Shown with it too: the mistakes people make about this kata's idea.
+    #[serde(default)]
+    pub common_mistakes: Vec<String>,
     /// Wall-clock limit for each test process of this kata, in seconds.
     pub time_limit_secs: Option<u64>,
     /// Per test target limits, for suites that compile code (trybuild).

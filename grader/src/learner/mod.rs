@@ -4,6 +4,10 @@
 
 pub mod hint;
 pub mod list;
+pub mod next;
+pub mod progress;
 pub mod reset;
+pub mod solution;
 pub mod state;
+pub mod stub;
 pub mod watch;

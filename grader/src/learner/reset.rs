@@ -1,19 +1,15 @@
 //! `reset KATA`: put the stub back, without ever losing the learner's work.
 //!
-//! The stub is taken from git: from the branch the learner's branch tracks
-//! (the course's `origin/main` in a fresh clone), so it is the course's stub
-//! even if the learner has committed their own work; from `HEAD` when there
-//! is no upstream. Before anything is overwritten, the learner's file is
+//! The stub is taken from git (see `stub.rs`). Before anything is overwritten, the learner's file is
 //! copied to `.grader/backups/` and the path is printed, and unless `--yes`
 //! is given the learner is asked first.
 
 use std::io::{BufRead, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 
 use crate::app::UsageError;
-use crate::checks::git::run as git;
 use crate::course::discover::Kata;
 use crate::learner::state::State;
 
@@ -24,8 +20,8 @@ struct Reset {
 }
 
 pub fn run(root: &Path, kata: &Kata, yes: bool) -> Result<String> {
-    let relative = format!("katas/{}/src/lib.rs", kata.id);
-    let (rev, stub) = stub_source(root, &relative)?;
+    let relative = super::stub::lib_path(kata);
+    let (rev, stub) = super::stub::stub(root, &relative)?;
     let file = root.join(&relative);
     let current = std::fs::read(&file).ok();
     if current.as_deref() == Some(stub.as_slice()) {
@@ -43,7 +39,8 @@ pub fn run(root: &Path, kata: &Kata, yes: bool) -> Result<String> {
             "Your version was saved first: {}\nTo bring it back: cp {} {}\n",
             backup.display(),
             backup.display(),
-            relative
+            // Absolute, so the command works from any folder.
+            file.display()
         ));
     }
     Ok(out)
@@ -96,29 +93,4 @@ fn confirm(relative: &str) -> Result<bool> {
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
-}
-
-/// The stub's bytes and the revision they came from.
-fn stub_source(root: &Path, relative: &str) -> Result<(String, Vec<u8>)> {
-    let upstream = git(
-        root,
-        &[
-            "rev-parse",
-            "--abbrev-ref",
-            "--symbolic-full-name",
-            "@{upstream}",
-        ],
-    )
-    .ok();
-    let rev = upstream
-        .map(|u| String::from_utf8_lossy(&u).trim().to_string())
-        .filter(|u| !u.is_empty())
-        .unwrap_or_else(|| "HEAD".to_string());
-    match git(root, &["show", &format!("{rev}:{relative}")]) {
-        Ok(bytes) => Ok((rev, bytes)),
-        Err(e) => bail!(
-            "cannot find the stub of {relative} in git ({rev}): {e:#}\n\
-             reset takes the stub from git, so it needs the repository's history (a git clone)."
-        ),
-    }
 }

@@ -92,8 +92,11 @@ impl State {
         for result in results {
             let entry = self.katas.entry(result.id.clone()).or_default();
             entry.status = Some(result.status);
-            entry.passed_tests = result.passed_tests();
-            entry.total_tests = result.tests.len();
+            // A kata that does not compile ran no test: its "tests" are the
+            // test files that could not be built, not a count to show.
+            let ran = result.status != KataStatus::CompileError;
+            entry.passed_tests = if ran { result.passed_tests() } else { 0 };
+            entry.total_tests = if ran { result.tests.len() } else { 0 };
             entry.graded_at = now;
         }
     }

@@ -92,7 +92,7 @@ pub fn panic_message(panics: &[Panic], stdout: &str, stderr: &str) -> String {
             first.location
         );
     }
-    let mut message = first.message.clone();
+    let mut message = plain_assertion(&first.message);
     if let Some(diff) = insta_diff(&format!("{stdout}\n{stderr}")) {
         message = format!(
             "{message}\nThe snapshot holds the expected result and your code's differs: \
@@ -108,6 +108,25 @@ pub fn panic_message(panics: &[Panic], stdout: &str, stderr: &str) -> String {
         ));
     }
     message
+}
+
+/// `assert_eq!`'s "assertion `left == right` failed: " speaks of the test's
+/// code, not of the learner's: the test's own message comes first, and
+/// the `left:`/`right:` values stay below it.
+pub fn plain_assertion(message: &str) -> String {
+    for (op, meaning) in [
+        ("==", "two values that should be equal differ"),
+        ("!=", "two values that should differ are equal"),
+    ] {
+        let prefix = format!("assertion `left {op} right` failed");
+        if let Some(rest) = message.strip_prefix(&prefix) {
+            return match rest.strip_prefix(": ") {
+                Some(own) => own.to_string(),
+                None => format!("{meaning}{rest}"),
+            };
+        }
+    }
+    message.to_string()
 }
 
 /// insta prints a summary of a failed snapshot (its description and a
@@ -197,6 +216,19 @@ mod tests {
             message,
             "reached a `todo!()` at katas/07-timeout/src/lib.rs:12:5: this part of the kata is not written yet."
         );
+    }
+
+    #[test]
+    fn an_assertion_speaks_with_the_test_s_own_words() {
+        assert_eq!(
+            plain_assertion("assertion `left == right` failed: took 800ms, expected 500ms\n  left: 800\n right: 500"),
+            "took 800ms, expected 500ms\n  left: 800\n right: 500"
+        );
+        assert_eq!(
+            plain_assertion("assertion `left == right` failed\n  left: 1\n right: 2"),
+            "two values that should be equal differ\n  left: 1\n right: 2"
+        );
+        assert_eq!(plain_assertion("assertion failed: x > 1"), "assertion failed: x > 1");
     }
 
     #[test]

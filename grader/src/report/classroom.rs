@@ -93,7 +93,10 @@ fn message(result: &KataResult) -> String {
                 .unwrap_or("");
             return format!("does not compile: {first}");
         }
-        KataStatus::NotStarted | KataStatus::TimedOut | KataStatus::Failed => result.status.word(),
+        KataStatus::NotStarted
+        | KataStatus::InProgress
+        | KataStatus::TimedOut
+        | KataStatus::Failed => result.status.word(),
     };
     let first = result
         .tests

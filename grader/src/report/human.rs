@@ -5,8 +5,9 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 
-use super::table::{self, status_label, Row};
+use super::table::{self, status_label, Cell, Row};
 use crate::course::discover::Kata;
+use crate::course::kata_file::KataKind;
 use crate::ui::{BOLD, DIM, GREEN, RED, YELLOW};
 use crate::verdict::{KataResult, KataStatus, TestStatus};
 
@@ -20,9 +21,29 @@ fn test_label(status: TestStatus) -> (&'static str, Style) {
     (status.mark(), style)
 }
 
+/// Who the report speaks to, and where it can send them next.
+#[derive(Debug, Default, Clone)]
+pub struct Guide {
+    /// The learner's own code is graded (not the reference solutions, not a
+    /// pull request against a trusted ref).
+    pub learner: bool,
+    /// Inside `watch`: saving grades again and `h` gives a hint.
+    pub watching: bool,
+    /// Hints the learner has seen, by kata.
+    pub hints_seen: std::collections::BTreeMap<String, usize>,
+    /// The kata to go to after the one shown passes: (id, title).
+    pub next: Option<(String, String)>,
+}
+
 /// Renders the whole report. `detailed` katas are shown in full (the ones
 /// the learner named); otherwise the first kata not passed is.
-pub fn render(katas: &[&Kata], results: &[KataResult], named: bool, title: &str) -> String {
+pub fn render(
+    katas: &[&Kata],
+    results: &[KataResult],
+    named: bool,
+    title: &str,
+    guide: &Guide,
+) -> String {
     let mut out = String::new();
     let passed = results
         .iter()
@@ -32,21 +53,28 @@ pub fn render(katas: &[&Kata], results: &[KataResult], named: bool, title: &str)
     let rows: Vec<Row<'_>> = results
         .iter()
         .map(|result| {
-            let mut note = if result.tests.is_empty() {
-                String::new()
-            } else {
-                format!("{}/{} tests", result.passed_tests(), result.tests.len())
+            let (status, mut note) = match ungradable(result) {
+                true => (
+                    Cell::CannotBeGraded,
+                    result.diagnostics[0].lines().next().unwrap_or("").to_string(),
+                ),
+                false => (
+                    Cell::Graded(result.status),
+                    table::tests_note(
+                        Some(result.status),
+                        result.passed_tests(),
+                        result.tests.len(),
+                    ),
+                ),
             };
-            if ungradable(result) {
-                note = "cannot be graded".into();
-            } else if !result.edited_files.is_empty() {
+            if !result.edited_files.is_empty() {
                 note.push_str(" · grading files edited");
             }
             Row {
                 id: &result.id,
                 title: &result.title,
                 chapter: result.chapter,
-                label: status_label(result.status),
+                status,
                 note,
                 focused: false,
             }
@@ -67,13 +95,16 @@ pub fn render(katas: &[&Kata], results: &[KataResult], named: bool, title: &str)
     for result in focus {
         out.push('\n');
         match katas.iter().find(|k| k.id == result.id) {
-            Some(kata) => out.push_str(&detail(kata, result)),
+            Some(kata) => out.push_str(&detail(kata, result, guide)),
             // A kata folder discovery could not load (see discover::Problem).
             None => out.push_str(&ungradable_detail(result)),
         }
     }
     if passed == results.len() && !results.is_empty() && !named {
-        let _ = writeln!(out, "\n{GREEN}Every kata passes. Well done!{GREEN:#}");
+        let _ = match guide.learner {
+            true => writeln!(out, "\n{GREEN}Every kata passes. Well done!{GREEN:#}"),
+            false => writeln!(out, "\n{GREEN}Every kata graded passes.{GREEN:#}"),
+        };
     }
     out
 }
@@ -109,7 +140,7 @@ fn edited_block(result: &KataResult) -> String {
 }
 
 /// One kata in full: its tests, their messages, and what to do next.
-pub fn detail(kata: &Kata, result: &KataResult) -> String {
+pub fn detail(kata: &Kata, result: &KataResult, guide: &Guide) -> String {
     if ungradable(result) {
         return ungradable_detail(result);
     }
@@ -120,12 +151,17 @@ pub fn detail(kata: &Kata, result: &KataResult) -> String {
         "{BOLD}── {} · {}{BOLD:#}  {style}{label}{style:#}",
         result.id, result.title
     );
-    let lib = relative(kata, "src/lib.rs");
     if result.status == KataStatus::CompileError {
-        let _ = writeln!(
-            out,
-            "\n  Your code does not compile yet. The compiler says:\n"
-        );
+        let _ = match broken_test_file(result) {
+            Some(file) => writeln!(
+                out,
+                "\n  A test file of this kata does not compile: {file}. The tests are the course's,\n  \
+                 not yours to change; put them back with `git checkout HEAD -- katas/{}/tests`.\n  \
+                 The compiler says:\n",
+                kata.id
+            ),
+            None => writeln!(out, "\n  Your code does not compile yet. The compiler says:\n"),
+        };
         for diagnostic in result.diagnostics.iter().take(3) {
             for line in diagnostic.lines() {
                 let _ = writeln!(out, "    {line}");
@@ -165,39 +201,76 @@ pub fn detail(kata: &Kata, result: &KataResult) -> String {
         }
         out.push('\n');
     }
+    out.push_str(&what_next(kata, result, guide));
+    out
+}
+
+/// The last lines of a kata's detail: what to do now.
+fn what_next(kata: &Kata, result: &KataResult, guide: &Guide) -> String {
     let number = format!("{:02}", kata.number);
-    match result.status {
-        KataStatus::Passed => {
-            let _ = writeln!(
+    let lib = relative(kata, "src/lib.rs");
+    let mut out = String::new();
+    let _ = match result.status {
+        KataStatus::Passed => match (&guide.next, guide.learner) {
+            (Some((id, title)), true) => writeln!(
                 out,
-                "  {GREEN}All tests pass.{GREEN:#} On to the next kata!"
-            );
-        }
-        KataStatus::Tampered => {
-            let _ = writeln!(
-                out,
-                "  {RED}Not passed: this kata's grading files differ from the trusted ref.{RED:#}\n  \
-                 The tests above ran on the ref's copies; yours were not used. Restore them:\n    \
-                 git checkout <ref> -- {}",
-                result.tampered_files.join(" ")
-            );
-        }
-        KataStatus::NotStarted => {
-            let _ = writeln!(
-                out,
-                "  This kata is waiting for you. Read {} to learn the idea, then replace\n  \
-                 the todo!()s in {lib}.",
-                relative(kata, "README.md")
-            );
-        }
-        _ => {
-            let _ = writeln!(out, "  {BOLD}Next:{BOLD:#} fix {lib}, then check it with `cargo run -p grader -- {number}`.");
-            if let Some(hint) = kata.meta.hints.first() {
-                let _ = writeln!(out, "  {BOLD}Hint:{BOLD:#} {hint}");
+                "  {GREEN}All tests pass.{GREEN:#} Next: {id} · {title} (`cargo run -p grader -- next` says what it teaches).\n  \
+                 `cargo run -p grader -- solution {number}` shows the reference solution beside yours."
+            ),
+            _ => writeln!(out, "  {GREEN}All tests pass.{GREEN:#}"),
+        },
+        KataStatus::Tampered => writeln!(
+            out,
+            "  {RED}Not passed: this kata's grading files differ from the trusted ref.{RED:#}\n  \
+             The tests above ran on the ref's copies; yours were not used. Restore them:\n    \
+             git checkout <ref> -- {}",
+            result.tampered_files.join(" ")
+        ),
+        KataStatus::NotStarted => writeln!(
+            out,
+            "  This kata is waiting for you. Read {} to learn the idea, then {}.",
+            relative(kata, "README.md"),
+            match kata.meta.kind {
+                KataKind::Todo => format!("replace the todo!()s in {lib}"),
+                KataKind::Fix => format!("find what is wrong in {lib} and fix it"),
             }
-        }
+        ),
+        _ if guide.watching => writeln!(
+            out,
+            "  {BOLD}Next:{BOLD:#} fix {lib}; saving it grades it again."
+        ),
+        _ => writeln!(
+            out,
+            "  {BOLD}Next:{BOLD:#} fix {lib}, then check it with `cargo run -p grader -- {number}`."
+        ),
+    };
+    let hints = kata.meta.hints.len();
+    let seen = guide.hints_seen.get(&kata.id).copied().unwrap_or(0);
+    if guide.learner && result.status != KataStatus::Passed && hints > 0 {
+        let ask = match guide.watching {
+            true => "press h".to_string(),
+            false => format!("`cargo run -p grader -- hint {number}`"),
+        };
+        let _ = match seen < hints {
+            true => writeln!(out, "  {DIM}Stuck? {ask} for hint {} of {hints}.{DIM:#}", seen + 1),
+            false => writeln!(
+                out,
+                "  {DIM}You have seen all {hints} hints; the README explains the idea in full.{DIM:#}"
+            ),
+        };
     }
     out
+}
+
+/// The test file a compile error points at, when the error is in a test
+/// file rather than the learner's code.
+fn broken_test_file(result: &KataResult) -> Option<String> {
+    result.diagnostics.iter().find_map(|diagnostic| {
+        // rustc's first `--> FILE:LINE:COL` is where the error is.
+        let at = diagnostic.lines().find_map(|l| l.trim_start().strip_prefix("--> "))?;
+        let file = at.split(':').next()?;
+        file.contains("tests/").then(|| file.to_string())
+    })
 }
 
 fn relative(kata: &Kata, file: &str) -> String {

@@ -23,13 +23,17 @@ pub struct Run<'a> {
     pub title: &'a str,
     /// Changes that were not graded (`--trusted-ref`).
     pub warnings: &'a [String],
+    /// Who the human report speaks to, and where it sends them next.
+    pub guide: &'a report::human::Guide,
 }
 
 /// The report in `format`, as text (a human report keeps its colours only
 /// for a terminal, so files get it plain).
 pub fn render(format: Format, run: &Run<'_>) -> String {
     match format {
-        Format::Human => report::human::render(run.katas, run.results, run.named, run.title),
+        Format::Human => {
+            report::human::render(run.katas, run.results, run.named, run.title, run.guide)
+        }
         Format::Json => report::json::render(run.katas, run.results),
         Format::Junit => report::junit::render(run.katas, run.results),
         Format::Classroom => report::classroom::render(run.katas, run.results),
@@ -66,7 +70,7 @@ pub fn finish(reports: &[(Format, PathBuf)], stdout_format: Format, run: &Run<'_
         // The runner reads workflow commands from stdout; when stdout holds
         // a machine-readable report, stderr keeps it clean.
         if stdout_format == Format::Human {
-            print!("{annotations}");
+            crate::ui::print(&annotations)?;
         } else {
             eprint!("{annotations}");
         }

@@ -15,19 +15,25 @@ pub struct Row<'a> {
     pub title: &'a str,
     /// 0 for a kata whose `kata.toml` could not be read.
     pub chapter: u32,
-    /// What the status column says, and in which colour.
-    pub label: (&'static str, Style),
+    pub status: Cell,
     /// Dimmed, after the status: tests passed, hints used, "grading…".
     pub note: String,
     /// Watch's focus, marked with `▶`.
     pub focused: bool,
 }
 
-/// The status column of a kata graded (`Some`) or never graded (`None`).
-pub fn label(status: Option<KataStatus>) -> (&'static str, Style) {
-    match status {
-        Some(status) => status_label(status),
-        None => ("  not graded yet", DIM),
+/// What a row's status column holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cell {
+    Graded(KataStatus),
+    NotGradedYet,
+    /// A malformed `kata.toml`, a missing `src/lib.rs`: the note says why.
+    CannotBeGraded,
+}
+
+impl From<Option<KataStatus>> for Cell {
+    fn from(status: Option<KataStatus>) -> Cell {
+        status.map_or(Cell::NotGradedYet, Cell::Graded)
     }
 }
 
@@ -36,26 +42,59 @@ pub fn status_label(status: KataStatus) -> (&'static str, Style) {
     let style = match status {
         KataStatus::Passed => GREEN,
         KataStatus::NotStarted => DIM,
-        KataStatus::TimedOut => YELLOW,
+        KataStatus::TimedOut | KataStatus::InProgress => YELLOW,
         KataStatus::Failed | KataStatus::CompileError | KataStatus::Tampered => RED,
     };
     (status.label(), style)
 }
 
-/// The rows, with a heading each time the chapter changes.
+fn cell_label(cell: Cell) -> (&'static str, Style) {
+    match cell {
+        Cell::Graded(status) => status_label(status),
+        Cell::NotGradedYet => ("  not graded yet", DIM),
+        Cell::CannotBeGraded => ("✗ cannot be graded", RED),
+    }
+}
+
+/// "6/10 tests", "does not compile", or nothing when no test ran.
+pub fn tests_note(status: Option<KataStatus>, passed: usize, total: usize) -> String {
+    match status {
+        Some(KataStatus::CompileError) => "does not compile".into(),
+        _ if total == 0 => String::new(),
+        _ => format!("{passed}/{total} tests"),
+    }
+}
+
+/// The rows by chapter, each chapter under a heading with how many of its
+/// katas pass; katas that could not be read come last, under their own.
 pub fn render(rows: &[Row<'_>]) -> String {
+    let mut ordered: Vec<&Row<'_>> = rows.iter().collect();
+    // Stable: within a chapter, the callers' (course) order stays.
+    ordered.sort_by_key(|row| (row.chapter == 0, row.chapter));
     let mut out = String::new();
     let mut chapter = None;
-    for row in rows {
+    for row in &ordered {
         if chapter != Some(row.chapter) {
             chapter = Some(row.chapter);
             let _ = match row.chapter {
                 0 => writeln!(out, "  {DIM}Katas that could not be read{DIM:#}"),
-                n => writeln!(out, "  {DIM}Chapter {n} · {}{DIM:#}", chapter_title(n)),
+                n => {
+                    let (passed, total) = ordered
+                        .iter()
+                        .filter(|r| r.chapter == n)
+                        .fold((0, 0), |(p, t), r| {
+                            (p + usize::from(r.status == Cell::Graded(KataStatus::Passed)), t + 1)
+                        });
+                    writeln!(
+                        out,
+                        "  {DIM}Chapter {n} · {} · {passed}/{total} passed{DIM:#}",
+                        chapter_title(n)
+                    )
+                }
             };
         }
         let marker = if row.focused { "▶" } else { " " };
-        let (label, style) = row.label;
+        let (label, style) = cell_label(row.status);
         let _ = writeln!(
             out,
             "  {marker} {:<24} {:<42} {style}{label:<16}{style:#} {DIM}{}{DIM:#}",
