@@ -157,6 +157,13 @@ fn kata_toml(title: &str) -> String {
 chapter = 1
 kind = "todo"
 summary = "One line: the idea this kata teaches."
+learned = """
+Shown with the reference solution once the kata is passed: in two to four
+sentences, what the learner can now do, naming the tokio API it is about.
+"""
+common_mistakes = [
+    "One mistake per entry: what people write, and what it does at run time.",
+]
 hints = [
     "The first hint names the idea, not the answer: wait on tokio's clock, not the thread's.",
     "The last hint is nearly the answer: `tokio::time::sleep(delay).await; value * 2`.",

@@ -134,6 +134,13 @@ pub fn verify<'a>(
             mutants: None,
             problems: Vec::new(),
         };
+        if kata.meta.learned.trim().is_empty() || kata.meta.common_mistakes.is_empty() {
+            check.problems.push(
+                "kata.toml has no `learned` note or no `common_mistakes`: `solution` shows them \
+                 to a learner who passed the kata"
+                    .into(),
+            );
+        }
         subjects.push(Subject::working(kata));
         roles.push((index, Role::Stub));
         let dir = kata.solution_dir(solutions_root);
