@@ -226,15 +226,17 @@ fn what_next(kata: &Kata, result: &KataResult, guide: &Guide) -> String {
              git checkout <ref> -- {}",
             result.tampered_files.join(" ")
         ),
-        KataStatus::NotStarted => writeln!(
-            out,
-            "  This kata is waiting for you. Read {} to learn the idea, then {}.",
-            relative(kata, "README.md"),
-            match kata.meta.kind {
+        KataStatus::NotStarted => {
+            let task = match kata.meta.kind {
                 KataKind::Todo => format!("replace the todo!()s in {lib}"),
                 KataKind::Fix => format!("find what is wrong in {lib} and fix it"),
-            }
-        ),
+            };
+            let text = format!(
+                "This kata is waiting for you. Read {} to learn the idea, then {task}.",
+                relative(kata, "README.md")
+            );
+            writeln!(out, "{}", crate::ui::wrap(&text, 100, "  "))
+        }
         _ if guide.watching => writeln!(
             out,
             "  {BOLD}Next:{BOLD:#} fix {lib}; saving it grades it again."
