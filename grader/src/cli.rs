@@ -1,5 +1,5 @@
 //! The command line. Later commands extend it; what is here is a contract
-//! (see the README): `grader [KATA]...`, `--solutions`, `--format json`,
+//! (see README.md and docs/ci.md): `grader [KATA]...`, `--solutions`, `--format json`,
 //! `verify`, exit 0 when all passed, 1 when not, 2 on a usage error.
 
 use std::path::PathBuf;
@@ -176,7 +176,7 @@ pub enum Command {
         slug: String,
     },
     /// Maintainers: time the grader against raw cargo, side by side (the
-    /// performance targets in README's "Performance"). Appends a comment to
+    /// performance targets in docs/performance.md). Appends a comment to
     /// the kata's src/lib.rs while timing, then restores it.
     Bench {
         /// Timed runs of each command.

@@ -1,6 +1,6 @@
-//! `--format json`: the machine-readable report, documented in the README.
+//! `--format json`: the machine-readable report, documented in docs/ci.md.
 //!
-//! The fields named in the README (`version`, `katas[].id/title/status/
+//! The fields named in docs/ci.md (`version`, `katas[].id/title/status/
 //! tests[].name/status/message/diagnostics/points/max_points`,
 //! `summary.passed/total/points/max_points`) are a contract: add fields
 //! freely, never rename or remove these.

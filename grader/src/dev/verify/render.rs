@@ -1,7 +1,7 @@
 //! How `verify` shows what it found: a table for people, JSON for machines.
 //!
 //! Both read the same [`KataCheck`]s, so the two never disagree. The JSON
-//! shape is documented in the README ("The instructor's check"); like the
+//! shape is documented in docs/instructors.md ("The instructor's check"); like the
 //! grading report's, its fields may grow but never change meaning.
 
 use std::fmt::Write as _;
