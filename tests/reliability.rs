@@ -837,6 +837,101 @@ fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
     }
 }
 
+/// Starts a grader of kata 07, blocked for good in one of its tests (see
+/// [`blocks_for_good`]), and returns once that test runs.
+fn start_a_grader_blocked_in_a_test(checkout: &Checkout, pids: &Path) -> KillOnDrop {
+    checkout.write("katas/07-timeout/src/lib.rs", &blocks_for_good(pids));
+    let first = checkout
+        .command(grader_binary())
+        .args(["--format", "json", "07"])
+        .stdout(std::fs::File::create(pids.join("stdout")).unwrap())
+        .stderr(std::fs::File::create(pids.join("stderr")).unwrap())
+        .spawn()
+        .unwrap();
+    let mut first = KillOnDrop(first);
+    wait_for(
+        "the blocked test to start",
+        Duration::from_secs(600),
+        || {
+            let exited = first.0.try_wait().unwrap();
+            assert!(
+                exited.is_none(),
+                "the first grader ended ({exited:?}) before its test started:\n{}\n{}",
+                std::fs::read_to_string(pids.join("stderr")).unwrap(),
+                std::fs::read_to_string(pids.join("stdout")).unwrap()
+            );
+            pids.join("test").exists()
+        },
+    );
+    first
+}
+
+/// Starts a second grader (of kata 25's solution) and returns once it says
+/// it waits for the first, and is still waiting.
+fn start_a_second_grader_that_waits(checkout: &Checkout) -> KillOnDrop {
+    let mut second = checkout
+        .command(grader_binary())
+        .args(["--solutions", "--format", "json", "25"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let said = lines_of(second.stderr.take().unwrap());
+    let mut second = KillOnDrop(second);
+    loop {
+        let line = said
+            .recv_timeout(Duration::from_secs(120))
+            .expect("the second grader did not say it was waiting");
+        if line.contains("Another grader is running in this repository; waiting") {
+            break;
+        }
+    }
+    assert!(
+        second.0.try_wait().unwrap().is_none(),
+        "the second grader did not wait"
+    );
+    second
+}
+
+/// After SIG`signal`: no process of the blocked test is left, nor the
+/// grader's scratch folders, nor debris in `.grader/`, and the progress
+/// file is as it was (`state`).
+fn assert_the_interrupt_left_nothing_behind(
+    checkout: &Checkout,
+    signal: &str,
+    pids: &Path,
+    scratch: &[PathBuf],
+    state: &str,
+) {
+    assert_nothing_left(
+        pids,
+        &[
+            "test",
+            "child_in_the_test_s_group",
+            "child_in_its_own_group",
+        ],
+    );
+    for dir in scratch {
+        assert!(!dir.exists(), "SIG{signal} left {} behind", dir.display());
+    }
+    assert_eq!(
+        checkout.read(".grader/state.json"),
+        state,
+        "SIG{signal} changed the progress file"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(checkout.path(".grader"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        // The progress file, the overlay workspace and the cached
+        // `cargo metadata` answer belong there; anything else is debris.
+        .filter(|name| !["state.json", "overlay", "metadata.json"].contains(&name.as_str()))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "SIG{signal} left {leftovers:?} in .grader/"
+    );
+}
+
 #[test]
 fn an_interrupted_run_kills_every_child_and_a_second_run_waits_for_it() {
     let checkout = Checkout::new();
@@ -855,30 +950,8 @@ fn an_interrupted_run_kills_every_child_and_a_second_run_waits_for_it() {
 
     for (signal, code) in [("TERM", 143), ("INT", 130)] {
         let pids = tempfile::tempdir().unwrap();
-        checkout.write("katas/07-timeout/src/lib.rs", &blocks_for_good(pids.path()));
         let before = run_dirs();
-        let first = checkout
-            .command(grader_binary())
-            .args(["--format", "json", "07"])
-            .stdout(std::fs::File::create(pids.path().join("stdout")).unwrap())
-            .stderr(std::fs::File::create(pids.path().join("stderr")).unwrap())
-            .spawn()
-            .unwrap();
-        let mut first = KillOnDrop(first);
-        wait_for(
-            "the blocked test to start",
-            Duration::from_secs(600),
-            || {
-                let exited = first.0.try_wait().unwrap();
-                assert!(
-                    exited.is_none(),
-                    "the first grader ended ({exited:?}) before its test started:\n{}\n{}",
-                    std::fs::read_to_string(pids.path().join("stderr")).unwrap(),
-                    std::fs::read_to_string(pids.path().join("stdout")).unwrap()
-                );
-                pids.path().join("test").exists()
-            },
-        );
+        let mut first = start_a_grader_blocked_in_a_test(&checkout, pids.path());
         // The test runs, so the first grader holds the run lock and its
         // scratch folder exists.
         let scratch: Vec<PathBuf> = run_dirs()
@@ -889,28 +962,7 @@ fn an_interrupted_run_kills_every_child_and_a_second_run_waits_for_it() {
             !scratch.is_empty(),
             "no scratch folder for the running grader"
         );
-
-        let mut second = checkout
-            .command(grader_binary())
-            .args(["--solutions", "--format", "json", "25"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let said = lines_of(second.stderr.take().unwrap());
-        let mut second = KillOnDrop(second);
-        loop {
-            let line = said
-                .recv_timeout(Duration::from_secs(120))
-                .expect("the second grader did not say it was waiting");
-            if line.contains("Another grader is running in this repository; waiting") {
-                break;
-            }
-        }
-        assert!(
-            second.0.try_wait().unwrap().is_none(),
-            "the second grader did not wait"
-        );
+        let mut second = start_a_second_grader_that_waits(&checkout);
 
         let status = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &first.0.id().to_string()])
@@ -919,34 +971,7 @@ fn an_interrupted_run_kills_every_child_and_a_second_run_waits_for_it() {
         assert!(status.success());
         let exit = first.0.wait().unwrap();
         assert_eq!(exit.code(), Some(code), "SIG{signal}");
-
-        assert_nothing_left(
-            pids.path(),
-            &[
-                "test",
-                "child_in_the_test_s_group",
-                "child_in_its_own_group",
-            ],
-        );
-        for dir in &scratch {
-            assert!(!dir.exists(), "SIG{signal} left {} behind", dir.display());
-        }
-        assert_eq!(
-            checkout.read(".grader/state.json"),
-            state,
-            "SIG{signal} changed the progress file"
-        );
-        let leftovers: Vec<String> = std::fs::read_dir(checkout.path(".grader"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            // The progress file, the overlay workspace and the cached
-            // `cargo metadata` answer belong there; anything else is debris.
-            .filter(|name| !["state.json", "overlay", "metadata.json"].contains(&name.as_str()))
-            .collect();
-        assert!(
-            leftovers.is_empty(),
-            "SIG{signal} left {leftovers:?} in .grader/"
-        );
+        assert_the_interrupt_left_nothing_behind(&checkout, signal, pids.path(), &scratch, &state);
 
         // The second grader then gets its turn, and grades normally.
         let mut stdout = String::new();
@@ -988,16 +1013,19 @@ fn lines_of(pipe: impl Read + Send + 'static) -> std::sync::mpsc::Receiver<Strin
     rx
 }
 
-#[test]
-fn a_broken_kata_is_reported_and_the_others_are_graded() {
-    let checkout = Checkout::new();
-    let manifest = |name: &str| {
-        checkout
-            .read("katas/25-no-thread-sleep/Cargo.toml")
-            .replace("kata-25-no-thread-sleep", name)
-    };
-    let kata_file = checkout.read("katas/25-no-thread-sleep/kata.toml");
-    let lib = checkout.read("katas/25-no-thread-sleep/src/lib.rs");
+/// A file of kata 25, which the broken katas are made from.
+fn of_kata_25(checkout: &Checkout, file: &str) -> String {
+    checkout.read(&format!("katas/25-no-thread-sleep/{file}"))
+}
+
+/// Katas that cannot be graded, each broken its own way, beside the real
+/// ones: a typo in kata.toml (91), no tests (92), no src/lib.rs (93), no
+/// kata.toml (94), a second kata 25, and a build script that fails (15).
+fn add_broken_katas(checkout: &Checkout) {
+    let manifest =
+        |name: &str| of_kata_25(checkout, "Cargo.toml").replace("kata-25-no-thread-sleep", name);
+    let kata_file = of_kata_25(checkout, "kata.toml");
+    let lib = of_kata_25(checkout, "src/lib.rs");
     let tests = "#[test]\nfn checks_nothing() {}\n";
     // A typo in kata.toml.
     checkout.write(
@@ -1043,7 +1071,11 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
     checkout.write("katas/25-again/kata.toml", &kata_file);
     checkout.write("katas/25-again/src/lib.rs", &lib);
     checkout.write("katas/25-again/tests/grading.rs", tests);
+}
 
+/// The broken katas are each reported with why, and the real ones graded
+/// as shipped.
+fn assert_broken_katas_reported_beside_the_others(checkout: &Checkout) {
     let named = [
         "07",
         "91-malformed",
@@ -1103,8 +1135,10 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
         why.contains("failed to run custom build command") && why.contains("not \u{FFFD} UTF-8"),
         "{why}"
     );
+}
 
-    // Naming a broken kata explains it rather than "no kata called".
+/// Naming a broken kata explains it rather than "no kata called".
+fn assert_a_named_broken_kata_is_explained(checkout: &Checkout) {
     let named = checkout.grader(&["91"]).output().unwrap();
     assert_eq!(named.status.code(), Some(1));
     let text = String::from_utf8_lossy(&named.stdout);
@@ -1115,8 +1149,10 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
     let verify = checkout.grader(&["verify", "91"]).output().unwrap();
     assert_eq!(verify.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&verify.stdout).contains("91-malformed cannot be checked"));
+}
 
-    // A solutions folder without every kata: the missing ones are named.
+/// A solutions folder without every kata: the missing ones are named.
+fn assert_missing_solutions_are_named(checkout: &Checkout) {
     let dir = solutions_dir(&[("07-timeout", reference("07-timeout"))]);
     let output = checkout
         .grader(&[
@@ -1139,22 +1175,19 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
         why.contains("there is no solution for 15-graceful-shutdown"),
         "{why}"
     );
+}
 
-    // An unknown name is still a usage error.
-    assert_eq!(
-        checkout
-            .grader(&["no-such-kata"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(2)
+/// A folder without a Cargo.toml stops cargo for every kata: nothing can
+/// be graded, and the error says which folder and what to do.
+fn assert_a_folder_without_a_manifest_stops_the_run(checkout: &Checkout) {
+    checkout.write(
+        "katas/95-no-manifest/kata.toml",
+        &of_kata_25(checkout, "kata.toml"),
     );
-
-    // A folder without a Cargo.toml stops cargo for every kata: nothing can
-    // be graded, and the error says which folder and what to do.
-    checkout.write("katas/95-no-manifest/kata.toml", &kata_file);
-    checkout.write("katas/95-no-manifest/src/lib.rs", &lib);
+    checkout.write(
+        "katas/95-no-manifest/src/lib.rs",
+        &of_kata_25(checkout, "src/lib.rs"),
+    );
     let output = checkout
         .grader(&["--format", "json", "07"])
         .output()
@@ -1166,4 +1199,24 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
             && stderr.contains("git checkout HEAD -- katas/95-no-manifest"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_broken_kata_is_reported_and_the_others_are_graded() {
+    let checkout = Checkout::new();
+    add_broken_katas(&checkout);
+    assert_broken_katas_reported_beside_the_others(&checkout);
+    assert_a_named_broken_kata_is_explained(&checkout);
+    assert_missing_solutions_are_named(&checkout);
+    // An unknown name is still a usage error.
+    assert_eq!(
+        checkout
+            .grader(&["no-such-kata"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_a_folder_without_a_manifest_stops_the_run(&checkout);
 }
