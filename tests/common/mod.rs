@@ -52,8 +52,9 @@ pub fn grader_binary() -> &'static Path {
 /// test makes build into it, so tokio and the other dependencies are
 /// compiled once for the whole suite (a second target directory for the
 /// checkouts compiled them all again). The grader runs one grading at a time
-/// per target directory, and stamps what each checkout built, so sharing it
-/// costs no correctness, only a rebuild of a kata a checkout changed.
+/// per target directory, and stamps what each checkout built so that none is
+/// graded on another's build: sharing costs no correctness, only a rebuild
+/// of a kata (and kata-support) when another checkout built it last.
 pub fn target_dir() -> PathBuf {
     grader_binary()
         .parent()
