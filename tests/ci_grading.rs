@@ -2,70 +2,15 @@
 //! against its base (`--trusted-ref`), the JUnit, Classroom and GitHub
 //! outputs, the `new` scaffold, and the workflows themselves.
 //!
-//! Anything that needs a repository to change is done in a `git clone` of
-//! this one in a temporary folder, never in `katas/`. Those clones build
-//! into the target directory all clones share (`common::clones_target_dir`),
-//! so tokio is compiled once for all of them.
+//! Anything that needs a repository to change is done in a private
+//! checkout (`common::Checkout`), never in `katas/`.
 
 mod common;
 
-use std::path::{Path, PathBuf};
 use std::process::Output;
-use std::time::Duration;
 
-use assert_cmd::Command;
-use common::{grader_binary, json_of, kata, reference, repo, solutions_dir};
+use common::{json_of, kata, reference, repo, solutions_dir, Checkout};
 use serde_json::Value;
-
-/// Shared by every clone the tests make.
-fn target_dir() -> PathBuf {
-    common::clones_target_dir()
-}
-
-/// The grader run in `dir` (a clone), building into the shared target dir.
-fn grader_in(dir: &Path, args: &[&str]) -> Command {
-    let mut cmd = Command::new(grader_binary());
-    cmd.args(args)
-        .current_dir(dir)
-        .env("CARGO_TARGET_DIR", target_dir())
-        .env_remove("GITHUB_ACTIONS")
-        .env_remove("GITHUB_STEP_SUMMARY")
-        .env_remove("INSTA_UPDATE")
-        .env_remove("TRYBUILD")
-        .timeout(Duration::from_secs(900));
-    cmd
-}
-
-fn git(dir: &Path, args: &[&str]) {
-    let output = std::process::Command::new("git")
-        .args([
-            "-c",
-            "user.name=A Student",
-            "-c",
-            "user.email=student@example.com",
-        ])
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("git runs");
-    assert!(
-        output.status.success(),
-        "git {args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-}
-
-/// A clone of this repository's last commit, on `main`.
-fn clone_of_the_course() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let source = repo().to_str().unwrap().to_string();
-    git(dir.path(), &["clone", "--quiet", &source, "course"]);
-    git(
-        &dir.path().join("course"),
-        &["checkout", "--quiet", "-B", "main"],
-    );
-    dir
-}
 
 fn text(output: &Output) -> (String, String) {
     (
@@ -85,19 +30,19 @@ fn test_names(kata: &Value) -> Vec<&str> {
 
 #[test]
 fn a_pull_request_that_edits_grading_files_is_tampered_and_graded_on_the_trusted_files() {
-    let temp = clone_of_the_course();
-    let course = temp.path().join("course");
-    let marker = temp.path().join("the-student-test-ran");
-    git(&course, &["checkout", "--quiet", "-b", "student"]);
+    let course = Checkout::new();
+    let elsewhere = tempfile::tempdir().unwrap();
+    let marker = elsewhere.path().join("the-student-test-ran");
+    course.git(&["checkout", "--quiet", "-b", "student"]);
 
     // 07: a correct solution, plus a test of the student's own that would
     // leave a mark if it ever ran.
     std::fs::write(
-        course.join("katas/07-timeout/src/lib.rs"),
+        course.path("katas/07-timeout/src/lib.rs"),
         reference("07-timeout"),
     )
     .unwrap();
-    let tests = course.join("katas/07-timeout/tests/grading.rs");
+    let tests = course.path("katas/07-timeout/tests/grading.rs");
     let mut edited = std::fs::read_to_string(&tests).unwrap();
     edited.push_str(&format!(
         "\n#[test]\nfn student_wrote_this() {{\n    std::fs::write({:?}, \"ran\").unwrap();\n}}\n",
@@ -105,7 +50,7 @@ fn a_pull_request_that_edits_grading_files_is_tampered_and_graded_on_the_trusted
     ));
     std::fs::write(&tests, edited).unwrap();
     // 15: the stub as shipped, and a snapshot rewritten to match it.
-    let snapshots = course.join("katas/15-graceful-shutdown/tests/snapshots");
+    let snapshots = course.path("katas/15-graceful-shutdown/tests/snapshots");
     let snapshot = std::fs::read_dir(&snapshots)
         .unwrap()
         .next()
@@ -119,18 +64,17 @@ fn a_pull_request_that_edits_grading_files_is_tampered_and_graded_on_the_trusted
     .unwrap();
     // 25: a correct solution and nothing else: it must pass.
     std::fs::write(
-        course.join("katas/25-no-thread-sleep/src/lib.rs"),
+        course.path("katas/25-no-thread-sleep/src/lib.rs"),
         reference("25-no-thread-sleep"),
     )
     .unwrap();
     // Outside katas/*/src: a warning, not a verdict.
-    std::fs::write(course.join("NOTES.md"), "my notes\n").unwrap();
-    git(&course, &["add", "-A"]);
-    git(&course, &["commit", "--quiet", "-m", "my solutions"]);
+    std::fs::write(course.path("NOTES.md"), "my notes\n").unwrap();
+    course.git(&["add", "-A"]);
+    course.git(&["commit", "--quiet", "-m", "my solutions"]);
 
-    let output = grader_in(
-        &course,
-        &[
+    let output = course
+        .grader(&[
             "--trusted-ref",
             "main",
             "--format",
@@ -138,10 +82,9 @@ fn a_pull_request_that_edits_grading_files_is_tampered_and_graded_on_the_trusted
             "07",
             "15",
             "25",
-        ],
-    )
-    .output()
-    .unwrap();
+        ])
+        .output()
+        .unwrap();
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     let report = json_of(&output);
@@ -413,8 +356,8 @@ fn junit_classroom_and_github_outputs_describe_the_same_run() {
 
 #[test]
 fn new_scaffolds_a_kata_that_verify_proves_sound() {
-    let temp = clone_of_the_course();
-    let course = temp.path().join("course");
+    let checkout = Checkout::new();
+    let course = checkout.root();
     let last = std::fs::read_dir(course.join("katas"))
         .unwrap()
         .filter_map(|e| {
@@ -426,9 +369,7 @@ fn new_scaffolds_a_kata_that_verify_proves_sound() {
         .unwrap();
     let id = format!("{:02}-select-loop", last + 1);
 
-    let output = grader_in(&course, &["new", "select-loop"])
-        .output()
-        .unwrap();
+    let output = checkout.grader(&["new", "select-loop"]).output().unwrap();
     let (stdout, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
     assert!(stdout.contains(&id), "{stdout}");
@@ -460,9 +401,7 @@ fn new_scaffolds_a_kata_that_verify_proves_sound() {
     );
 
     // The same slug again, and a malformed one, are refused before anything is written.
-    let again = grader_in(&course, &["new", "select-loop"])
-        .output()
-        .unwrap();
+    let again = checkout.grader(&["new", "select-loop"]).output().unwrap();
     assert_eq!(again.status.code(), Some(2));
     assert!(
         text(&again)
@@ -471,9 +410,7 @@ fn new_scaffolds_a_kata_that_verify_proves_sound() {
         "{}",
         text(&again).1
     );
-    let bad = grader_in(&course, &["new", "Select_Loop"])
-        .output()
-        .unwrap();
+    let bad = checkout.grader(&["new", "Select_Loop"]).output().unwrap();
     assert_eq!(bad.status.code(), Some(2));
     assert!(
         text(&bad).1.contains("is not a kata slug"),
@@ -497,7 +434,7 @@ fn new_scaffolds_a_kata_that_verify_proves_sound() {
             std::fs::remove_dir_all(&path).unwrap();
         }
     }
-    let output = grader_in(&course, &["verify"]).output().unwrap();
+    let output = checkout.grader(&["verify"]).output().unwrap();
     let (stdout, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
     assert!(

@@ -7,12 +7,9 @@
 
 mod common;
 
-use assert_cmd::Command;
 use serde_json::Value;
 
-use common::{
-    grader, grader_binary, inject_at_start_of, is_running, json_of, kata, reference, solutions_dir,
-};
+use common::{grader, inject_at_start_of, is_running, json_of, kata, reference, solutions_dir};
 
 const FLAGSHIPS: [&str; 4] = [
     "07-timeout",
@@ -294,10 +291,7 @@ fn an_unknown_kata_is_a_usage_error_that_suggests_the_closest_name() {
 #[test]
 fn outside_the_repository_is_a_usage_error() {
     let elsewhere = tempfile::tempdir().unwrap();
-    let output = Command::new(grader_binary())
-        .current_dir(elsewhere.path())
-        .output()
-        .unwrap();
+    let output = common::grader_command(elsewhere.path()).output().unwrap();
     assert_eq!(output.status.code(), Some(2));
     assert!(
         String::from_utf8_lossy(&output.stderr).contains("not inside the Tokio Katas repository")

@@ -1,5 +1,5 @@
 //! The learner's loop, tested the way a learner uses it: `hint`, `list`,
-//! `reset` and `watch` on a private copy of the repository (they write
+//! `reset` and `watch` in a private checkout of the repository (they write
 //! files: progress, backups, the kata being worked on), with `watch` driven
 //! in a real terminal through tmux.
 
@@ -11,75 +11,11 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 
-use common::{grader_binary, repo};
+use common::{grader_binary, repo, Checkout};
 
-/// A copy of the repository's files (as git sees them: tracked, plus new
-/// files not ignored), committed into a fresh git history so `reset` finds
-/// the stubs. Builds go to a target directory shared by all copies.
-struct Copy {
-    dir: tempfile::TempDir,
-}
-
-impl Copy {
-    fn new() -> Copy {
-        let dir = tempfile::tempdir().unwrap();
-        let files = StdCommand::new("git")
-            .args([
-                "ls-files",
-                "-z",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-            ])
-            .current_dir(repo())
-            .output()
-            .expect("git runs");
-        for name in files.stdout.split(|b| *b == 0).filter(|n| !n.is_empty()) {
-            let name = String::from_utf8_lossy(name).to_string();
-            let from = repo().join(&name);
-            if !from.is_file() {
-                continue; // deleted in the working tree
-            }
-            let to = dir.path().join(&name);
-            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
-            std::fs::copy(&from, &to).unwrap();
-        }
-        let git = |args: &[&str]| {
-            let status = StdCommand::new("git")
-                .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
-                .args(args)
-                .current_dir(dir.path())
-                .stdout(std::process::Stdio::null())
-                .status()
-                .unwrap();
-            assert!(status.success(), "git {args:?}");
-        };
-        git(&["init", "-q"]);
-        git(&["add", "-A"]);
-        git(&["commit", "-q", "-m", "course"]);
-        Copy { dir }
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn target_dir() -> PathBuf {
-        common::clones_target_dir()
-    }
-
-    fn grader(&self, args: &[&str]) -> Command {
-        let mut cmd = Command::new(grader_binary());
-        cmd.args(args)
-            .current_dir(self.path())
-            .env("CARGO_TARGET_DIR", Self::target_dir())
-            .timeout(Duration::from_secs(900));
-        cmd
-    }
-
-    fn kata_file(&self, kata: &str) -> PathBuf {
-        self.path().join("katas").join(kata).join("src/lib.rs")
-    }
+/// A kata's file in the checkout, the one the learner edits.
+fn kata_file(checkout: &Checkout, kata: &str) -> PathBuf {
+    checkout.path(&format!("katas/{kata}/src/lib.rs"))
 }
 
 fn stdout_of(cmd: &mut Command) -> String {
@@ -96,9 +32,9 @@ fn stdout_of(cmd: &mut Command) -> String {
 
 #[test]
 fn hints_come_one_at_a_time_then_all() {
-    let copy = Copy::new();
+    let checkout = Checkout::new();
     for n in 1..=3 {
-        let out = stdout_of(&mut copy.grader(&["hint", "07"]));
+        let out = stdout_of(&mut checkout.grader(&["hint", "07"]));
         assert!(
             out.contains(&format!("Hint {n} of 3 for 07-timeout")),
             "ask #{n}:\n{out}"
@@ -109,30 +45,34 @@ fn hints_come_one_at_a_time_then_all() {
         );
     }
     // Past the last hint, the last one again, and where to read on.
-    let out = stdout_of(&mut copy.grader(&["hint", "timeout"]));
+    let out = stdout_of(&mut checkout.grader(&["hint", "timeout"]));
     assert!(
         out.contains("Hint 3 of 3") && out.contains("last hint"),
         "{out}"
     );
-    let out = stdout_of(&mut copy.grader(&["hint", "15", "--all"]));
+    let out = stdout_of(&mut checkout.grader(&["hint", "15", "--all"]));
     for n in 1..=3 {
         assert!(
             out.contains(&format!("Hint {n} of 3 for 15-graceful-shutdown")),
             "{out}"
         );
     }
-    let list = stdout_of(&mut copy.grader(&["list"]));
+    let list = stdout_of(&mut checkout.grader(&["list"]));
     assert!(list.contains("3/3 hints"), "{list}");
 }
 
 #[test]
 fn a_damaged_progress_file_is_rebuilt_not_a_crash() {
-    let copy = Copy::new();
-    std::fs::create_dir_all(copy.path().join(".grader")).unwrap();
-    std::fs::write(copy.path().join(".grader/state.json"), b"{\"katas\": [oops").unwrap();
-    let out = stdout_of(&mut copy.grader(&["hint", "07"]));
+    let checkout = Checkout::new();
+    std::fs::create_dir_all(checkout.root().join(".grader")).unwrap();
+    std::fs::write(
+        checkout.root().join(".grader/state.json"),
+        b"{\"katas\": [oops",
+    )
+    .unwrap();
+    let out = stdout_of(&mut checkout.grader(&["hint", "07"]));
     assert!(out.contains("Hint 1 of 3"), "{out}");
-    let state = std::fs::read_to_string(copy.path().join(".grader/state.json")).unwrap();
+    let state = std::fs::read_to_string(checkout.root().join(".grader/state.json")).unwrap();
     let state: serde_json::Value =
         serde_json::from_str(&state).expect("the state file is valid JSON again");
     assert_eq!(state["katas"]["07-timeout"]["hints_shown"], 1);
@@ -140,8 +80,8 @@ fn a_damaged_progress_file_is_rebuilt_not_a_crash() {
 
 #[test]
 fn reset_backs_up_the_learner_s_file_byte_for_byte() {
-    let copy = Copy::new();
-    let file = copy.kata_file("07-timeout");
+    let checkout = Checkout::new();
+    let file = kata_file(&checkout, "07-timeout");
     let stub = std::fs::read(&file).unwrap();
     // Work in progress, with bytes that are not even UTF-8.
     let mut work = b"// my work in progress: caf\xc3\xa9\n".to_vec();
@@ -150,7 +90,7 @@ fn reset_backs_up_the_learner_s_file_byte_for_byte() {
     std::fs::write(&file, &work).unwrap();
 
     // No terminal to ask: nothing happens without --yes.
-    let refused = copy.grader(&["reset", "07"]).output().unwrap();
+    let refused = checkout.grader(&["reset", "07"]).output().unwrap();
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--yes"));
     assert_eq!(
@@ -159,7 +99,7 @@ fn reset_backs_up_the_learner_s_file_byte_for_byte() {
         "reset changed the file without asking"
     );
 
-    let out = stdout_of(&mut copy.grader(&["reset", "07", "--yes"]));
+    let out = stdout_of(&mut checkout.grader(&["reset", "07", "--yes"]));
     assert_eq!(std::fs::read(&file).unwrap(), stub, "the stub is back");
     let backup = out
         .lines()
@@ -167,7 +107,7 @@ fn reset_backs_up_the_learner_s_file_byte_for_byte() {
         .unwrap_or_else(|| panic!("no backup path printed:\n{out}"));
     let backup = Path::new(backup.trim());
     assert!(
-        backup.is_absolute() && backup.starts_with(copy.path()),
+        backup.is_absolute() && backup.starts_with(checkout.root()),
         "{}",
         backup.display()
     );
@@ -182,28 +122,26 @@ fn reset_backs_up_the_learner_s_file_byte_for_byte() {
     assert_eq!(std::fs::read(&file).unwrap(), work);
 
     // A second reset keeps the first backup and makes another.
-    let out = stdout_of(&mut copy.grader(&["reset", "07", "-y"]));
+    let out = stdout_of(&mut checkout.grader(&["reset", "07", "-y"]));
     assert!(out.contains("saved first"), "{out}");
     assert_eq!(
-        std::fs::read_dir(copy.path().join(".grader/backups"))
+        std::fs::read_dir(checkout.root().join(".grader/backups"))
             .unwrap()
             .count(),
         2
     );
-    let out = stdout_of(&mut copy.grader(&["reset", "07", "-y"]));
+    let out = stdout_of(&mut checkout.grader(&["reset", "07", "-y"]));
     assert!(out.contains("already the stub"), "{out}");
 }
 
 /// Runs the grader in a pseudo-terminal (script(1)), as a learner sees it.
-fn in_a_terminal(copy: &Copy, args: &str, no_color: bool) -> Vec<u8> {
-    let mut cmd = StdCommand::new("script");
+fn in_a_terminal(checkout: &Checkout, args: &str, no_color: bool) -> Vec<u8> {
+    let mut cmd = checkout.command("script");
     cmd.args([
         "-qec",
         &format!("{} {args}", grader_binary().display()),
         "/dev/null",
     ])
-    .current_dir(copy.path())
-    .env("CARGO_TARGET_DIR", Copy::target_dir())
     .env("TERM", "xterm-256color")
     .stdin(std::process::Stdio::null());
     if no_color {
@@ -220,13 +158,13 @@ fn no_color_output_is_free_of_escape_codes() {
         eprintln!("SKIPPED: script(1) is not installed (Debian: bsdutils)");
         return;
     }
-    let copy = Copy::new();
-    let coloured = in_a_terminal(&copy, "25", false);
+    let checkout = Checkout::new();
+    let coloured = in_a_terminal(&checkout, "25", false);
     assert!(
         coloured.windows(2).any(|w| w == b"\x1b["),
         "a terminal gets colours by default"
     );
-    let plain = in_a_terminal(&copy, "25", true);
+    let plain = in_a_terminal(&checkout, "25", true);
     let text = String::from_utf8_lossy(&plain);
     assert!(text.contains("25-no-thread-sleep"), "{text}");
     assert!(
@@ -241,7 +179,9 @@ struct Tmux {
 }
 
 impl Tmux {
-    fn start(copy: &Copy, command: &str) -> Option<Tmux> {
+    /// Starts `command` in a new tmux server, whose environment (and so
+    /// the grader's) is the checkout's cleaned one.
+    fn start(checkout: &Checkout, command: &str) -> Option<Tmux> {
         if StdCommand::new("tmux").arg("-V").output().is_err() {
             eprintln!("SKIPPED: tmux is not installed (.ci/run installs it for CI)");
             return None;
@@ -250,21 +190,31 @@ impl Tmux {
             socket: format!("katas-test-{}", std::process::id()),
         };
         let script = format!(
-            "cd {} && CARGO_TARGET_DIR={} {command}; echo EXITED $?",
-            copy.path().display(),
-            Copy::target_dir().display()
+            "cd {} && {command}; echo EXITED $?",
+            checkout.root().display()
         );
-        tmux.run(&[
-            "new-session",
-            "-d",
-            "-x",
-            "150",
-            "-y",
-            "200",
-            "-s",
-            "watch",
-            &script,
-        ]);
+        // The client that starts a tmux server passes it its environment;
+        // the server itself stays outside the checkout, whose processes are
+        // checked for leftovers.
+        let status = checkout
+            .command("tmux")
+            .current_dir(repo())
+            .arg("-L")
+            .arg(&tmux.socket)
+            .args([
+                "new-session",
+                "-d",
+                "-x",
+                "150",
+                "-y",
+                "200",
+                "-s",
+                "watch",
+                &script,
+            ])
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux new-session failed");
         tmux.run(&["set-option", "-t", "watch", "remain-on-exit", "on"]);
         Some(tmux)
     }
@@ -324,9 +274,9 @@ fn processes_inside(dir: &Path) -> Vec<String> {
 
 #[test]
 fn watch_grades_again_on_save_and_quits_cleanly() {
-    let copy = Copy::new();
+    let checkout = Checkout::new();
     let command = format!("{} watch 07", grader_binary().display());
-    let Some(tmux) = Tmux::start(&copy, &command) else {
+    let Some(tmux) = Tmux::start(&checkout, &command) else {
         return;
     };
     let screen = tmux.wait_for("Graded 1 time(s)", Duration::from_secs(600));
@@ -336,7 +286,7 @@ fn watch_grades_again_on_save_and_quits_cleanly() {
     );
 
     // Save a solution: only that kata is graded again, and it passes.
-    let file = copy.kata_file("07-timeout");
+    let file = kata_file(&checkout, "07-timeout");
     std::fs::write(
         &file,
         std::fs::read(repo().join("solutions/07-timeout/src/lib.rs")).unwrap(),
@@ -347,7 +297,7 @@ fn watch_grades_again_on_save_and_quits_cleanly() {
         screen.contains("Graded 2 time(s)"),
         "one save, one grading:\n{screen}"
     );
-    let katas = std::fs::read_dir(copy.path().join("katas"))
+    let katas = std::fs::read_dir(checkout.root().join("katas"))
         .unwrap()
         .filter(|e| e.as_ref().unwrap().path().join("kata.toml").is_file())
         .count();
@@ -363,9 +313,9 @@ fn watch_grades_again_on_save_and_quits_cleanly() {
 
     // A kata deleted mid-watch, and one whose kata.toml breaks: both are
     // reported, nothing panics, and watching goes on.
-    std::fs::remove_dir_all(copy.path().join("katas/25-no-thread-sleep")).unwrap();
+    std::fs::remove_dir_all(checkout.root().join("katas/25-no-thread-sleep")).unwrap();
     std::fs::write(
-        copy.path().join("katas/15-graceful-shutdown/kata.toml"),
+        checkout.root().join("katas/15-graceful-shutdown/kata.toml"),
         "title = \n",
     )
     .unwrap();
@@ -386,19 +336,19 @@ fn watch_grades_again_on_save_and_quits_cleanly() {
     // `q` quits and leaves nothing running in the repository.
     tmux.run(&["send-keys", "-t", "watch", "q"]);
     tmux.wait_for("EXITED 0", Duration::from_secs(10));
-    let left = processes_inside(copy.path());
+    let left = processes_inside(checkout.root());
     assert!(left.is_empty(), "processes left behind: {left:?}");
     drop(tmux);
 
     // Ctrl-C quits too, even in the middle of grading, and the terminal is
     // usable afterwards (the shell prints the exit status normally).
-    let Some(tmux) = Tmux::start(&copy, &command) else {
+    let Some(tmux) = Tmux::start(&checkout, &command) else {
         return;
     };
     tmux.wait_for("Watching katas/", Duration::from_secs(120));
     tmux.run(&["send-keys", "-t", "watch", "C-c"]);
     tmux.wait_for("EXITED 0", Duration::from_secs(10));
-    let left = processes_inside(copy.path());
+    let left = processes_inside(checkout.root());
     assert!(
         left.is_empty(),
         "processes left behind after Ctrl-C: {left:?}"

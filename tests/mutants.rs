@@ -3,8 +3,8 @@
 //! against `kata.toml`), not the score of the shipped katas, which the
 //! course workflow checks.
 //!
-//! The kata is scaffolded by `grader new` in a clone of the repository,
-//! so the test owns every line of it: `double_after(delay, value)` waits,
+//! The kata is scaffolded by `grader new` in a private checkout of the
+//! repository (`common::Checkout`), so the test owns every line of it: `double_after(delay, value)` waits,
 //! then returns `value * 2`. Its test is weakened to double 2, and since
 //! 2 * 2 == 2 + 2, the mutant that turns `*` into `+` survives.
 
@@ -35,8 +35,8 @@ fn cargo_mutants_available() -> bool {
     found
 }
 
-fn verify_mutants(clone: &common::Clone, id: &str) -> (Option<i32>, Value) {
-    let output = clone
+fn verify_mutants(checkout: &common::Checkout, id: &str) -> (Option<i32>, Value) {
+    let output = checkout
         .grader(&["verify", "--mutants", "--format", "json", id])
         .output()
         .unwrap();
@@ -58,28 +58,28 @@ fn a_surviving_mutant_fails_verify_until_recorded_as_equivalent_and_a_stale_entr
     if !cargo_mutants_available() {
         return;
     }
-    let clone = common::Clone::new();
-    let output = clone.grader(&["new", "mutant-check"]).output().unwrap();
+    let checkout = common::Checkout::new();
+    let output = checkout.grader(&["new", "mutant-check"]).output().unwrap();
     assert!(
         output.status.success(),
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
-    let id = std::fs::read_dir(clone.path("katas"))
+    let id = std::fs::read_dir(checkout.path("katas"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
         .find(|name| name.ends_with("-mutant-check"))
         .unwrap();
     let tests = format!("katas/{id}/tests/grading.rs");
-    clone.edit(
+    checkout.edit(
         &tests,
         "double_after(ms(1000), 21)",
         "double_after(ms(1000), 2)",
     );
-    clone.edit(&tests, "result, 42,", "result, 4,");
+    checkout.edit(&tests, "result, 42,", "result, 4,");
 
     // The survivor is named, with the entry that would record it.
-    let (code, kata) = verify_mutants(&clone, &id);
+    let (code, kata) = verify_mutants(&checkout, &id);
     assert_eq!(code, Some(1), "{kata:#}");
     let mutants = &kata["mutants"];
     assert_eq!(mutants["missed"], 1, "{kata:#}");
@@ -102,10 +102,10 @@ fn a_surviving_mutant_fails_verify_until_recorded_as_equivalent_and_a_stale_entr
     let kata_toml = format!("katas/{id}/kata.toml");
     let recorded = format!(
         "{}\n[[equivalent_mutants]]\nmutant = \"{SURVIVOR}\"\nwhy = \"the test doubles 2, and 2 * 2 == 2 + 2\"\n",
-        clone.read(&kata_toml)
+        checkout.read(&kata_toml)
     );
-    clone.write(&kata_toml, &recorded);
-    let (code, kata) = verify_mutants(&clone, &id);
+    checkout.write(&kata_toml, &recorded);
+    let (code, kata) = verify_mutants(&checkout, &id);
     assert_eq!(code, Some(0), "{kata:#}");
     assert_eq!(kata["mutants"]["equivalent"], 1, "{kata:#}");
     assert_eq!(kata["mutants"]["missed"], 0, "{kata:#}");
@@ -114,8 +114,8 @@ fn a_surviving_mutant_fails_verify_until_recorded_as_equivalent_and_a_stale_entr
     let stale = format!(
         "{recorded}\n[[equivalent_mutants]]\nmutant = \"replace double_after -> u64 with 7\"\nwhy = \"no such mutant\"\n"
     );
-    clone.write(&kata_toml, &stale);
-    let (code, kata) = verify_mutants(&clone, &id);
+    checkout.write(&kata_toml, &stale);
+    let (code, kata) = verify_mutants(&checkout, &id);
     assert_eq!(code, Some(1), "{kata:#}");
     let problems = problems_of(&kata);
     assert!(

@@ -7,9 +7,8 @@
 //! behaviour fires in one named test only (it checks the test name libtest
 //! was given), so one grading run covers many cases: every other test of the
 //! kata must still pass, which also proves the tests are isolated. Cases
-//! that need grading files edited run in a `git clone` of this repository in
-//! a temporary folder, built in the target directory all clones share
-//! (`common::clones_target_dir`) so dependencies are compiled once.
+//! that need grading files edited run in a private checkout of this
+//! repository (`common::Checkout`).
 //!
 //! "Nothing left behind" is checked, not assumed: every hostile test writes
 //! its pid (or the pid of the child it spawns) to a file, and after the run
@@ -24,7 +23,7 @@ use std::time::{Duration, Instant};
 
 use common::{
     grader_binary, inject_at_start_of, is_running, json_of, kata, reference, repo, solutions_dir,
-    Clone,
+    Checkout,
 };
 use serde_json::Value;
 
@@ -40,11 +39,6 @@ const FLAGSHIPS: [&str; 4] = [
 const LIMIT_MS: u64 = 2_000;
 /// How late a kill may come on a loaded machine.
 const SLACK_MS: u64 = 5_000;
-
-/// Where clones build: shared by every clone the tests make, apart from the repository's own.
-fn shared_target() -> PathBuf {
-    common::clones_target_dir()
-}
 
 /// Functions every injected snippet uses: is the named test the one running,
 /// and record a pid for the leftover check.
@@ -272,12 +266,31 @@ fn assert_nothing_left(pids: &Path, expected: &[&str]) {
     }
 }
 
-#[test]
-fn hostile_code_gets_the_right_verdict_within_its_limit_and_leaves_nothing_behind() {
-    let pids = tempfile::tempdir().unwrap();
+/// Every case the hostile solutions hold, by the name it records its pid under.
+const HOSTILE_CASES: [&str; 15] = [
+    "busy_loop",
+    "std_mutex_deadlock",
+    "blocking_recv",
+    "stack_overflow",
+    "abort",
+    "unbounded_allocation",
+    "exit_0",
+    "fake_success_on_stdout",
+    "fake_success_on_stderr",
+    "non_utf8_output",
+    "a_gigabyte",
+    "swallowed_panic",
+    "child_in_the_test_s_group",
+    "child_in_its_own_group",
+    "child_in_its_own_session",
+];
+
+/// A solutions folder for the four flagships: 07, 15 and 25 made hostile
+/// (each hostile snippet records its pids in `pids`), 23 as the reference.
+fn hostile_solutions(pids: &Path) -> tempfile::TempDir {
     let with = |kata: &str, hostile: &str, signature: &str, call: &str| {
         let source = inject_at_start_of(&reference(kata), signature, call);
-        format!("{source}\n{}\n{hostile}", prelude(pids.path()))
+        format!("{source}\n{}\n{hostile}", prelude(pids))
     };
     let blocking = inject_at_start_of(
         &with(
@@ -301,34 +314,17 @@ fn hostile_code_gets_the_right_verdict_within_its_limit_and_leaves_nothing_behin
         "pub async fn run(",
         "if let Some(report) = crate::hostile().await { return report; }",
     );
-    let dir = solutions_dir(&[
+    solutions_dir(&[
         ("07-timeout", blocking),
         ("15-graceful-shutdown", swallowing),
         ("23-lock-across-await", reference("23-lock-across-await")),
         ("25-no-thread-sleep", faking),
-    ]);
-    let mut cmd = std::process::Command::new(grader_binary());
-    cmd.args([
-        "--solutions-dir",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
     ])
-    .args(FLAGSHIPS)
-    .current_dir(repo())
-    .env_remove("INSTA_UPDATE")
-    .env_remove("TRYBUILD");
-    let run = run_measured(cmd);
-    assert_eq!(
-        run.output.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&run.output.stderr)
-    );
-    let report = json_of(&run.output);
+}
 
-    // Blocked threads are timed out; crashes are crashes, each explained.
-    let k07 = kata(&report, "07-timeout");
+/// Kata 07: blocked threads are timed out at their limit; crashes are
+/// crashes, each explained.
+fn assert_blocked_tests_timed_out_and_crashes_explained(k07: &Value) {
     assert_eq!(k07["status"], "timed_out", "{k07:#}");
     for name in [
         "a_slow_future_times_out_at_exactly_the_limit",
@@ -361,9 +357,11 @@ fn hostile_code_gets_the_right_verdict_within_its_limit_and_leaves_nothing_behin
         "crashed",
         "ran out of memory",
     );
+}
 
-    // Exiting early or printing success is not passing; odd output is shown.
-    let k25 = kata(&report, "25-no-thread-sleep");
+/// Kata 25: exiting early or printing success is not passing; output that
+/// is not UTF-8 is shown, and a flood of it is cut.
+fn assert_faked_success_fails_and_odd_output_is_shown(k25: &Value) {
     assert_eq!(k25["status"], "failed", "{k25:#}");
     for name in [
         "one_sensor_read_takes_exactly_200ms",
@@ -407,9 +405,10 @@ fn hostile_code_gets_the_right_verdict_within_its_limit_and_leaves_nothing_behin
         "{} bytes kept",
         kept.len()
     );
+}
 
-    // A swallowed panic is named as the cause; children do not outlive tests.
-    let k15 = kata(&report, "15-graceful-shutdown");
+/// Kata 15: a panic swallowed in a spawned task is named as the cause.
+fn assert_swallowed_panic_is_named(k15: &Value) {
     assert_eq!(k15["status"], "failed", "{k15:#}");
     assert_test(
         k15,
@@ -417,9 +416,14 @@ fn hostile_code_gets_the_right_verdict_within_its_limit_and_leaves_nothing_behin
         "failed",
         "a worker task panicked and nobody looked",
     );
+}
 
-    // Everything not made hostile passed, each test in its own process, and
-    // nothing but the blocked tests came near the limit.
+/// Everything not made hostile passed, each test in its own process, and
+/// nothing but the blocked tests came near the limit.
+fn assert_every_other_test_passed_well_within_its_limit(report: &Value) {
+    let k07 = kata(report, "07-timeout");
+    let k15 = kata(report, "15-graceful-shutdown");
+    let k25 = kata(report, "25-no-thread-sleep");
     for k in [k07, k15, k25] {
         for t in k["tests"].as_array().unwrap() {
             if t["status"] != "timed_out" {
@@ -454,28 +458,35 @@ fn hostile_code_gets_the_right_verdict_within_its_limit_and_leaves_nothing_behin
             "{k:#}"
         );
     }
-    assert_eq!(kata(&report, "23-lock-across-await")["status"], "passed");
+    assert_eq!(kata(report, "23-lock-across-await")["status"], "passed");
+}
 
-    assert_nothing_left(
-        pids.path(),
-        &[
-            "busy_loop",
-            "std_mutex_deadlock",
-            "blocking_recv",
-            "stack_overflow",
-            "abort",
-            "unbounded_allocation",
-            "exit_0",
-            "fake_success_on_stdout",
-            "fake_success_on_stderr",
-            "non_utf8_output",
-            "a_gigabyte",
-            "swallowed_panic",
-            "child_in_the_test_s_group",
-            "child_in_its_own_group",
-            "child_in_its_own_session",
-        ],
+#[test]
+fn hostile_code_gets_the_right_verdict_within_its_limit_and_leaves_nothing_behind() {
+    let pids = tempfile::tempdir().unwrap();
+    let solutions = hostile_solutions(pids.path());
+    let mut cmd = common::grader_command(repo());
+    cmd.args([
+        "--solutions-dir",
+        solutions.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+    .args(FLAGSHIPS);
+    let run = run_measured(cmd);
+    assert_eq!(
+        run.output.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&run.output.stderr)
     );
+    let report = json_of(&run.output);
+
+    assert_blocked_tests_timed_out_and_crashes_explained(kata(&report, "07-timeout"));
+    assert_faked_success_fails_and_odd_output_is_shown(kata(&report, "25-no-thread-sleep"));
+    assert_swallowed_panic_is_named(kata(&report, "15-graceful-shutdown"));
+    assert_every_other_test_passed_well_within_its_limit(&report);
+    assert_nothing_left(pids.path(), &HOSTILE_CASES);
     // A gigabyte went through the grader; it kept a few hundred KiB of it.
     assert!(
         run.max_rss_kib < 100 * 1024,
@@ -497,11 +508,14 @@ fn hostile_code_gets_the_right_verdict_within_its_limit_and_leaves_nothing_behin
 /// stub's, whichever was built last or has the newer files.
 #[test]
 fn checkouts_sharing_a_target_directory_are_each_graded_on_their_own_code() {
-    let right = Clone::new();
+    let right = Checkout::new();
     right.write("katas/07-timeout/src/lib.rs", &reference("07-timeout"));
-    let stub = Clone::new();
-    let status = |clone: &Clone| {
-        let output = clone.grader(&["--format", "json", "07"]).output().unwrap();
+    let stub = Checkout::new();
+    let status = |checkout: &Checkout| {
+        let output = checkout
+            .grader(&["--format", "json", "07"])
+            .output()
+            .unwrap();
         kata(&json_of(&output), "07-timeout")["status"]
             .as_str()
             .unwrap()
@@ -532,19 +546,19 @@ const STDERR: &str = "katas/23-lock-across-await/tests/compile_fail/guard_held_a
 
 #[test]
 fn switches_in_the_environment_do_not_update_snapshots_or_expectations() {
-    let clone = Clone::new();
-    clone.write("katas/25-no-thread-sleep/src/lib.rs", &sensors_off_by_one());
-    clone.write(
+    let checkout = Checkout::new();
+    checkout.write("katas/25-no-thread-sleep/src/lib.rs", &sensors_off_by_one());
+    checkout.write(
         "katas/23-lock-across-await/src/lib.rs",
         &reference("23-lock-across-await"),
     );
-    clone.edit(
+    checkout.edit(
         STDERR,
         "future cannot be sent between threads safely",
         "future can be sent anywhere",
     );
-    let snap = clone.read(SNAP);
-    let output = clone
+    let snap = checkout.read(SNAP);
+    let output = checkout
         .grader(&["--format", "json", "07", "15", "23", "25"])
         .env("INSTA_UPDATE", "always")
         .env("INSTA_FORCE_PASS", "1")
@@ -561,9 +575,9 @@ fn switches_in_the_environment_do_not_update_snapshots_or_expectations() {
         "failed",
         "snapshot",
     );
-    assert_eq!(clone.read(SNAP), snap, "the snapshot was rewritten");
+    assert_eq!(checkout.read(SNAP), snap, "the snapshot was rewritten");
     let snapshots =
-        std::fs::read_dir(clone.path("katas/25-no-thread-sleep/tests/snapshots")).unwrap();
+        std::fs::read_dir(checkout.path("katas/25-no-thread-sleep/tests/snapshots")).unwrap();
     let names: Vec<String> = snapshots
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -583,7 +597,9 @@ fn switches_in_the_environment_do_not_update_snapshots_or_expectations() {
         "failed"
     );
     assert!(
-        clone.read(STDERR).contains("future can be sent anywhere"),
+        checkout
+            .read(STDERR)
+            .contains("future can be sent anywhere"),
         "trybuild overwrote the expectation"
     );
     assert_eq!(k23["edited_files"][0]["path"], STDERR, "{k23:#}");
@@ -595,57 +611,57 @@ fn switches_in_the_environment_do_not_update_snapshots_or_expectations() {
 
 #[test]
 fn edited_grading_files_never_make_a_kata_pass_and_are_named() {
-    let clone = Clone::new();
+    let checkout = Checkout::new();
     // 25: a wrong sensor value, and the snapshot "accepted" to match it.
-    clone.write("katas/25-no-thread-sleep/src/lib.rs", &sensors_off_by_one());
-    clone.edit(SNAP, "value: 1021", "value: 1024");
-    clone.edit(SNAP, "value: 1007", "value: 1008");
-    clone.edit(SNAP, "value: 1014", "value: 1016");
+    checkout.write("katas/25-no-thread-sleep/src/lib.rs", &sensors_off_by_one());
+    checkout.edit(SNAP, "value: 1021", "value: 1024");
+    checkout.edit(SNAP, "value: 1007", "value: 1008");
+    checkout.edit(SNAP, "value: 1014", "value: 1016");
     // 07: a known-wrong solution, and the two tests that catch it turned
     // into plain functions.
     let timer_first =
         std::fs::read_to_string(repo().join("solutions/07-timeout/wrong/timer_branch_first.rs"))
             .unwrap();
-    clone.write("katas/07-timeout/src/lib.rs", &timer_first);
+    checkout.write("katas/07-timeout/src/lib.rs", &timer_first);
     for name in [
         "a_future_finishing_exactly_at_the_limit_wins_the_tie",
         "a_ready_future_is_ok_even_with_a_zero_limit",
     ] {
-        clone.edit(
+        checkout.edit(
             "katas/07-timeout/tests/grading.rs",
             &format!("#[tokio::test(start_paused = true)]\nasync fn {name}"),
             &format!("#[allow(dead_code)]\nasync fn {name}"),
         );
     }
     // An editor's swap file is not an edit.
-    clone.write("katas/07-timeout/tests/.grading.rs.swp", "swap");
+    checkout.write("katas/07-timeout/tests/.grading.rs.swp", "swap");
     // 15: a known-wrong solution, and #[ignore] on the tests that catch it.
     let never_closing = std::fs::read_to_string(
         repo().join("solutions/15-graceful-shutdown/wrong/never_closing_the_receiver.rs"),
     )
     .unwrap();
-    clone.write("katas/15-graceful-shutdown/src/lib.rs", &never_closing);
+    checkout.write("katas/15-graceful-shutdown/src/lib.rs", &never_closing);
     for name in [
         "sends_after_shutdown_are_refused",
         "every_accepted_job_is_reported_exactly_once",
     ] {
-        clone.edit(
+        checkout.edit(
             "katas/15-graceful-shutdown/tests/grading.rs",
             &format!("#[tokio::test(start_paused = true)]\nasync fn {name}"),
             &format!("#[tokio::test(start_paused = true)]\n#[ignore]\nasync fn {name}"),
         );
     }
     // 23: the reference, and a test file of the learner's own.
-    clone.write(
+    checkout.write(
         "katas/23-lock-across-await/src/lib.rs",
         &reference("23-lock-across-await"),
     );
-    clone.write(
+    checkout.write(
         "katas/23-lock-across-await/tests/extra.rs",
         "#[test]\nfn mine() {}\n",
     );
 
-    let output = clone
+    let output = checkout
         .grader(&["--format", "json", "07", "15", "23", "25"])
         .output()
         .unwrap();
@@ -712,7 +728,7 @@ fn edited_grading_files_never_make_a_kata_pass_and_are_named() {
     );
 
     // The learner reads the file's name and how to restore it.
-    let human = clone.grader(&["25"]).output().unwrap();
+    let human = checkout.grader(&["25"]).output().unwrap();
     let text = String::from_utf8_lossy(&human.stdout);
     assert!(text.contains("Grading files edited"), "{text}");
     assert!(
@@ -724,22 +740,28 @@ fn edited_grading_files_never_make_a_kata_pass_and_are_named() {
 
 #[test]
 fn insta_configuration_files_stop_the_run() {
-    let clone = Clone::new();
-    clone.write("katas/25-no-thread-sleep/src/lib.rs", &sensors_off_by_one());
+    let checkout = Checkout::new();
+    checkout.write("katas/25-no-thread-sleep/src/lib.rs", &sensors_off_by_one());
     for place in [
         "insta.yaml",
         ".config/insta.yaml",
         "katas/25-no-thread-sleep/insta.yaml",
         "katas/25-no-thread-sleep/.config/insta.yaml",
     ] {
-        clone.write(place, "behavior:\n  force_pass: true\n  update: always\n");
-        let output = clone.grader(&["--format", "json", "25"]).output().unwrap();
+        checkout.write(place, "behavior:\n  force_pass: true\n  update: always\n");
+        let output = checkout
+            .grader(&["--format", "json", "25"])
+            .output()
+            .unwrap();
         assert_eq!(output.status.code(), Some(2), "{place}");
         let stderr = String::from_utf8_lossy(&output.stderr);
-        let found = format!("found {}: insta configuration", clone.path(place).display());
+        let found = format!(
+            "found {}: insta configuration",
+            checkout.path(place).display()
+        );
         assert!(stderr.contains(&found), "{place}: {stderr}");
         assert!(output.stdout.is_empty(), "{place}: a report was printed");
-        std::fs::remove_file(clone.path(place)).unwrap();
+        std::fs::remove_file(checkout.path(place)).unwrap();
     }
 }
 
@@ -749,10 +771,10 @@ fn insta_configuration_files_stop_the_run() {
 /// would flag the deleted cases first, only looks at the learner's code.)
 #[test]
 fn a_compile_check_that_compiled_nothing_does_not_pass() {
-    let clone = Clone::new();
-    let cases = clone.path("katas/05-send-and-static/tests/compile_fail");
+    let checkout = Checkout::new();
+    let cases = checkout.path("katas/05-send-and-static/tests/compile_fail");
     std::fs::remove_dir_all(&cases).unwrap();
-    let output = clone
+    let output = checkout
         .grader(&["--solutions", "--no-cache", "--format", "json", "05"])
         .output()
         .unwrap();
@@ -797,7 +819,7 @@ fn hostile() {
 
 /// The grader's scratch folders for test logs in the shared target directory.
 fn run_dirs() -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(shared_target().join("grader")) else {
+    let Ok(entries) = std::fs::read_dir(common::target_dir().join("grader")) else {
         return Vec::new();
     };
     entries
@@ -815,46 +837,121 @@ fn wait_for(what: &str, limit: Duration, mut check: impl FnMut() -> bool) {
     }
 }
 
+/// Starts a grader of kata 07, blocked for good in one of its tests (see
+/// [`blocks_for_good`]), and returns once that test runs.
+fn start_a_grader_blocked_in_a_test(checkout: &Checkout, pids: &Path) -> KillOnDrop {
+    checkout.write("katas/07-timeout/src/lib.rs", &blocks_for_good(pids));
+    let first = checkout
+        .command(grader_binary())
+        .args(["--format", "json", "07"])
+        .stdout(std::fs::File::create(pids.join("stdout")).unwrap())
+        .stderr(std::fs::File::create(pids.join("stderr")).unwrap())
+        .spawn()
+        .unwrap();
+    let mut first = KillOnDrop(first);
+    wait_for(
+        "the blocked test to start",
+        Duration::from_secs(600),
+        || {
+            let exited = first.0.try_wait().unwrap();
+            assert!(
+                exited.is_none(),
+                "the first grader ended ({exited:?}) before its test started:\n{}\n{}",
+                std::fs::read_to_string(pids.join("stderr")).unwrap(),
+                std::fs::read_to_string(pids.join("stdout")).unwrap()
+            );
+            pids.join("test").exists()
+        },
+    );
+    first
+}
+
+/// Starts a second grader (of kata 25's solution) and returns once it says
+/// it waits for the first, and is still waiting.
+fn start_a_second_grader_that_waits(checkout: &Checkout) -> KillOnDrop {
+    let mut second = checkout
+        .command(grader_binary())
+        .args(["--solutions", "--format", "json", "25"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let said = lines_of(second.stderr.take().unwrap());
+    let mut second = KillOnDrop(second);
+    loop {
+        let line = said
+            .recv_timeout(Duration::from_secs(120))
+            .expect("the second grader did not say it was waiting");
+        if line.contains("Another grader is running in this repository; waiting") {
+            break;
+        }
+    }
+    assert!(
+        second.0.try_wait().unwrap().is_none(),
+        "the second grader did not wait"
+    );
+    second
+}
+
+/// After SIG`signal`: no process of the blocked test is left, nor the
+/// grader's scratch folders, nor debris in `.grader/`, and the progress
+/// file is as it was (`state`).
+fn assert_the_interrupt_left_nothing_behind(
+    checkout: &Checkout,
+    signal: &str,
+    pids: &Path,
+    scratch: &[PathBuf],
+    state: &str,
+) {
+    assert_nothing_left(
+        pids,
+        &[
+            "test",
+            "child_in_the_test_s_group",
+            "child_in_its_own_group",
+        ],
+    );
+    for dir in scratch {
+        assert!(!dir.exists(), "SIG{signal} left {} behind", dir.display());
+    }
+    assert_eq!(
+        checkout.read(".grader/state.json"),
+        state,
+        "SIG{signal} changed the progress file"
+    );
+    let leftovers: Vec<String> = std::fs::read_dir(checkout.path(".grader"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        // The progress file, the overlay workspace and the cached
+        // `cargo metadata` answer belong there; anything else is debris.
+        .filter(|name| !["state.json", "overlay", "metadata.json"].contains(&name.as_str()))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "SIG{signal} left {leftovers:?} in .grader/"
+    );
+}
+
 #[test]
 fn an_interrupted_run_kills_every_child_and_a_second_run_waits_for_it() {
-    let clone = Clone::new();
+    let checkout = Checkout::new();
     // Long enough that only the signal can end the blocked test.
-    clone.edit(
+    checkout.edit(
         "katas/07-timeout/kata.toml",
         "kind = \"todo\"\n",
         "kind = \"todo\"\ntime_limit_secs = 600\n",
     );
     // A progress file from an earlier run, which an interrupt must not damage.
-    clone.grader(&["--format", "json", "25"]).output().unwrap();
-    let state = clone.read(".grader/state.json");
+    checkout
+        .grader(&["--format", "json", "25"])
+        .output()
+        .unwrap();
+    let state = checkout.read(".grader/state.json");
 
     for (signal, code) in [("TERM", 143), ("INT", 130)] {
         let pids = tempfile::tempdir().unwrap();
-        clone.write("katas/07-timeout/src/lib.rs", &blocks_for_good(pids.path()));
         let before = run_dirs();
-        let first = std::process::Command::new(grader_binary())
-            .args(["--format", "json", "07"])
-            .current_dir(clone.path(""))
-            .env("CARGO_TARGET_DIR", shared_target())
-            .stdout(std::fs::File::create(pids.path().join("stdout")).unwrap())
-            .stderr(std::fs::File::create(pids.path().join("stderr")).unwrap())
-            .spawn()
-            .unwrap();
-        let mut first = KillOnDrop(first);
-        wait_for(
-            "the blocked test to start",
-            Duration::from_secs(600),
-            || {
-                let exited = first.0.try_wait().unwrap();
-                assert!(
-                    exited.is_none(),
-                    "the first grader ended ({exited:?}) before its test started:\n{}\n{}",
-                    std::fs::read_to_string(pids.path().join("stderr")).unwrap(),
-                    std::fs::read_to_string(pids.path().join("stdout")).unwrap()
-                );
-                pids.path().join("test").exists()
-            },
-        );
+        let mut first = start_a_grader_blocked_in_a_test(&checkout, pids.path());
         // The test runs, so the first grader holds the run lock and its
         // scratch folder exists.
         let scratch: Vec<PathBuf> = run_dirs()
@@ -865,29 +962,7 @@ fn an_interrupted_run_kills_every_child_and_a_second_run_waits_for_it() {
             !scratch.is_empty(),
             "no scratch folder for the running grader"
         );
-
-        let mut second = std::process::Command::new(grader_binary())
-            .args(["--solutions", "--format", "json", "25"])
-            .current_dir(clone.path(""))
-            .env("CARGO_TARGET_DIR", shared_target())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let said = lines_of(second.stderr.take().unwrap());
-        let mut second = KillOnDrop(second);
-        loop {
-            let line = said
-                .recv_timeout(Duration::from_secs(120))
-                .expect("the second grader did not say it was waiting");
-            if line.contains("Another grader is running in this repository; waiting") {
-                break;
-            }
-        }
-        assert!(
-            second.0.try_wait().unwrap().is_none(),
-            "the second grader did not wait"
-        );
+        let mut second = start_a_second_grader_that_waits(&checkout);
 
         let status = std::process::Command::new("kill")
             .args([&format!("-{signal}"), &first.0.id().to_string()])
@@ -896,34 +971,7 @@ fn an_interrupted_run_kills_every_child_and_a_second_run_waits_for_it() {
         assert!(status.success());
         let exit = first.0.wait().unwrap();
         assert_eq!(exit.code(), Some(code), "SIG{signal}");
-
-        assert_nothing_left(
-            pids.path(),
-            &[
-                "test",
-                "child_in_the_test_s_group",
-                "child_in_its_own_group",
-            ],
-        );
-        for dir in &scratch {
-            assert!(!dir.exists(), "SIG{signal} left {} behind", dir.display());
-        }
-        assert_eq!(
-            clone.read(".grader/state.json"),
-            state,
-            "SIG{signal} changed the progress file"
-        );
-        let leftovers: Vec<String> = std::fs::read_dir(clone.path(".grader"))
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
-            // The progress file, the overlay workspace and the cached
-            // `cargo metadata` answer belong there; anything else is debris.
-            .filter(|name| !["state.json", "overlay", "metadata.json"].contains(&name.as_str()))
-            .collect();
-        assert!(
-            leftovers.is_empty(),
-            "SIG{signal} left {leftovers:?} in .grader/"
-        );
+        assert_the_interrupt_left_nothing_behind(&checkout, signal, pids.path(), &scratch, &state);
 
         // The second grader then gets its turn, and grades normally.
         let mut stdout = String::new();
@@ -965,48 +1013,51 @@ fn lines_of(pipe: impl Read + Send + 'static) -> std::sync::mpsc::Receiver<Strin
     rx
 }
 
-#[test]
-fn a_broken_kata_is_reported_and_the_others_are_graded() {
-    let clone = Clone::new();
-    let manifest = |name: &str| {
-        clone
-            .read("katas/25-no-thread-sleep/Cargo.toml")
-            .replace("kata-25-no-thread-sleep", name)
-    };
-    let kata_file = clone.read("katas/25-no-thread-sleep/kata.toml");
-    let lib = clone.read("katas/25-no-thread-sleep/src/lib.rs");
+/// A file of kata 25, which the broken katas are made from.
+fn of_kata_25(checkout: &Checkout, file: &str) -> String {
+    checkout.read(&format!("katas/25-no-thread-sleep/{file}"))
+}
+
+/// Katas that cannot be graded, each broken its own way, beside the real
+/// ones: a typo in kata.toml (91), no tests (92), no src/lib.rs (93), no
+/// kata.toml (94), a second kata 25, and a build script that fails (15).
+fn add_broken_katas(checkout: &Checkout) {
+    let manifest =
+        |name: &str| of_kata_25(checkout, "Cargo.toml").replace("kata-25-no-thread-sleep", name);
+    let kata_file = of_kata_25(checkout, "kata.toml");
+    let lib = of_kata_25(checkout, "src/lib.rs");
     let tests = "#[test]\nfn checks_nothing() {}\n";
     // A typo in kata.toml.
-    clone.write(
+    checkout.write(
         "katas/91-malformed/Cargo.toml",
         &manifest("kata-91-malformed"),
     );
-    clone.write(
+    checkout.write(
         "katas/91-malformed/kata.toml",
         &kata_file.replace("chapter = 6", "chapter = \"six\""),
     );
-    clone.write("katas/91-malformed/src/lib.rs", &lib);
-    clone.write("katas/91-malformed/tests/grading.rs", tests);
+    checkout.write("katas/91-malformed/src/lib.rs", &lib);
+    checkout.write("katas/91-malformed/tests/grading.rs", tests);
     // No tests at all.
-    clone.write(
+    checkout.write(
         "katas/92-no-tests/Cargo.toml",
         &manifest("kata-92-no-tests"),
     );
-    clone.write("katas/92-no-tests/kata.toml", &kata_file);
-    clone.write("katas/92-no-tests/src/lib.rs", &lib);
+    checkout.write("katas/92-no-tests/kata.toml", &kata_file);
+    checkout.write("katas/92-no-tests/src/lib.rs", &lib);
     // No src/lib.rs.
-    clone.write("katas/93-no-lib/Cargo.toml", &manifest("kata-93-no-lib"));
-    clone.write("katas/93-no-lib/kata.toml", &kata_file);
-    clone.write("katas/93-no-lib/tests/grading.rs", tests);
+    checkout.write("katas/93-no-lib/Cargo.toml", &manifest("kata-93-no-lib"));
+    checkout.write("katas/93-no-lib/kata.toml", &kata_file);
+    checkout.write("katas/93-no-lib/tests/grading.rs", tests);
     // No kata.toml.
-    clone.write(
+    checkout.write(
         "katas/94-no-kata-file/Cargo.toml",
         &manifest("kata-94-no-kata-file"),
     );
-    clone.write("katas/94-no-kata-file/src/lib.rs", &lib);
-    clone.write("katas/94-no-kata-file/tests/grading.rs", tests);
+    checkout.write("katas/94-no-kata-file/src/lib.rs", &lib);
+    checkout.write("katas/94-no-kata-file/tests/grading.rs", tests);
     // A build script that fails, printing bytes that are not UTF-8.
-    clone.write(
+    checkout.write(
         "katas/15-graceful-shutdown/build.rs",
         r#"fn main() {
     use std::io::Write;
@@ -1016,11 +1067,15 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
 "#,
     );
     // A second kata 25.
-    clone.write("katas/25-again/Cargo.toml", &manifest("kata-25-again"));
-    clone.write("katas/25-again/kata.toml", &kata_file);
-    clone.write("katas/25-again/src/lib.rs", &lib);
-    clone.write("katas/25-again/tests/grading.rs", tests);
+    checkout.write("katas/25-again/Cargo.toml", &manifest("kata-25-again"));
+    checkout.write("katas/25-again/kata.toml", &kata_file);
+    checkout.write("katas/25-again/src/lib.rs", &lib);
+    checkout.write("katas/25-again/tests/grading.rs", tests);
+}
 
+/// The broken katas are each reported with why, and the real ones graded
+/// as shipped.
+fn assert_broken_katas_reported_beside_the_others(checkout: &Checkout) {
     let named = [
         "07",
         "91-malformed",
@@ -1032,7 +1087,7 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
         "25-again",
         "25-no-thread-sleep",
     ];
-    let output = clone
+    let output = checkout
         .grader(&[&["--format", "json"][..], &named[..]].concat())
         .output()
         .unwrap();
@@ -1080,22 +1135,26 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
         why.contains("failed to run custom build command") && why.contains("not \u{FFFD} UTF-8"),
         "{why}"
     );
+}
 
-    // Naming a broken kata explains it rather than "no kata called".
-    let named = clone.grader(&["91"]).output().unwrap();
+/// Naming a broken kata explains it rather than "no kata called".
+fn assert_a_named_broken_kata_is_explained(checkout: &Checkout) {
+    let named = checkout.grader(&["91"]).output().unwrap();
     assert_eq!(named.status.code(), Some(1));
     let text = String::from_utf8_lossy(&named.stdout);
     assert!(
         text.contains("This kata cannot be graded") && text.contains("chapter"),
         "{text}"
     );
-    let verify = clone.grader(&["verify", "91"]).output().unwrap();
+    let verify = checkout.grader(&["verify", "91"]).output().unwrap();
     assert_eq!(verify.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&verify.stdout).contains("91-malformed cannot be checked"));
+}
 
-    // A solutions folder without every kata: the missing ones are named.
+/// A solutions folder without every kata: the missing ones are named.
+fn assert_missing_solutions_are_named(checkout: &Checkout) {
     let dir = solutions_dir(&[("07-timeout", reference("07-timeout"))]);
-    let output = clone
+    let output = checkout
         .grader(&[
             "--solutions-dir",
             dir.path().to_str().unwrap(),
@@ -1116,23 +1175,23 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
         why.contains("there is no solution for 15-graceful-shutdown"),
         "{why}"
     );
+}
 
-    // An unknown name is still a usage error.
-    assert_eq!(
-        clone
-            .grader(&["no-such-kata"])
-            .output()
-            .unwrap()
-            .status
-            .code(),
-        Some(2)
+/// A folder without a Cargo.toml stops cargo for every kata: nothing can
+/// be graded, and the error says which folder and what to do.
+fn assert_a_folder_without_a_manifest_stops_the_run(checkout: &Checkout) {
+    checkout.write(
+        "katas/95-no-manifest/kata.toml",
+        &of_kata_25(checkout, "kata.toml"),
     );
-
-    // A folder without a Cargo.toml stops cargo for every kata: nothing can
-    // be graded, and the error says which folder and what to do.
-    clone.write("katas/95-no-manifest/kata.toml", &kata_file);
-    clone.write("katas/95-no-manifest/src/lib.rs", &lib);
-    let output = clone.grader(&["--format", "json", "07"]).output().unwrap();
+    checkout.write(
+        "katas/95-no-manifest/src/lib.rs",
+        &of_kata_25(checkout, "src/lib.rs"),
+    );
+    let output = checkout
+        .grader(&["--format", "json", "07"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
@@ -1140,4 +1199,24 @@ fn a_broken_kata_is_reported_and_the_others_are_graded() {
             && stderr.contains("git checkout HEAD -- katas/95-no-manifest"),
         "{stderr}"
     );
+}
+
+#[test]
+fn a_broken_kata_is_reported_and_the_others_are_graded() {
+    let checkout = Checkout::new();
+    add_broken_katas(&checkout);
+    assert_broken_katas_reported_beside_the_others(&checkout);
+    assert_a_named_broken_kata_is_explained(&checkout);
+    assert_missing_solutions_are_named(&checkout);
+    // An unknown name is still a usage error.
+    assert_eq!(
+        checkout
+            .grader(&["no-such-kata"])
+            .output()
+            .unwrap()
+            .status
+            .code(),
+        Some(2)
+    );
+    assert_a_folder_without_a_manifest_stops_the_run(&checkout);
 }

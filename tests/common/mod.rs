@@ -1,8 +1,14 @@
 //! What every end-to-end test file needs: the grader binary, built once,
-//! run against this repository, ways to read its JSON report and to grade
-//! variants of a kata without touching `katas/`, and a private clone of the
+//! run against this repository in one cleaned environment and one target
+//! directory, ways to read its JSON report and to grade variants of a kata
+//! without touching `katas/`, and ([`checkout`]) a private copy of the
 //! repository for tests that must edit it.
 #![allow(dead_code)] // each test file uses its own subset
+
+pub mod checkout;
+
+#[allow(unused_imports)] // not every test file makes a checkout
+pub use checkout::Checkout;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -41,28 +47,67 @@ pub fn grader_binary() -> &'static Path {
     })
 }
 
-/// The target directory every clone of this repository that a test makes
-/// builds into (the suites run one after another, so they never contend):
-/// dependencies are compiled once for all of them, and the build of a
-/// deleted clone is not kept twice.
-pub fn clones_target_dir() -> PathBuf {
-    // Beside the grader's own target directory, wherever CARGO_TARGET_DIR put it.
+/// The one target directory of the end-to-end tests: the grader's own,
+/// wherever `CARGO_TARGET_DIR` put it. The repository and every checkout a
+/// test makes build into it, so tokio and the other dependencies are
+/// compiled once for the whole suite (a second target directory for the
+/// checkouts compiled them all again). The grader runs one grading at a time
+/// per target directory, and stamps what each checkout built so that none is
+/// graded on another's build: sharing costs no correctness, only a rebuild
+/// of a kata (and kata-support) when another checkout built it last.
+pub fn target_dir() -> PathBuf {
     grader_binary()
         .parent()
         .and_then(Path::parent)
         .expect("the grader lives in <target>/debug/")
-        .join("e2e-clones")
+        .to_path_buf()
+}
+
+/// The one clean-up of the environment for every grader a test starts.
+///
+/// `cargo test` runs the suite in whatever environment its caller has; what
+/// is removed here would otherwise reach the grader and change what it
+/// does or prints: insta's and trybuild's switches (`INSTA_*`,
+/// `TRYBUILD*`), a replay seed (`KATA_SEED`), GitHub Actions' variables (a
+/// run inside a workflow would print annotations and append every test's
+/// report to the workflow's own summary), the grader's profiling switch
+/// (`GRADER_PROFILE`, which writes to stderr), and cargo's target-directory
+/// settings, replaced by [`target_dir`]. A test that wants one of them set
+/// sets it afterwards, on the command.
+pub fn clean_env(cmd: &mut std::process::Command) -> &mut std::process::Command {
+    for (key, _) in std::env::vars_os() {
+        let key = key.to_string_lossy();
+        let leaks = key.starts_with("INSTA_")
+            || key.starts_with("TRYBUILD")
+            || key.starts_with("GITHUB_")
+            || key == "KATA_SEED"
+            || key == "GRADER_PROFILE"
+            || key == "CARGO_BUILD_TARGET_DIR";
+        if leaks {
+            cmd.env_remove(key.as_ref());
+        }
+    }
+    cmd.env("CARGO_TARGET_DIR", target_dir())
+}
+
+/// The grader, started in `dir` in the cleaned environment.
+pub fn grader_command(dir: &Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(grader_binary());
+    cmd.current_dir(dir);
+    clean_env(&mut cmd);
+    cmd
 }
 
 /// The grader, run from the repository, with a generous overall limit (the
-/// first run in a fresh clone builds trybuild's own dependencies).
+/// first run in a fresh target directory builds every kata).
 pub fn grader(args: &[&str]) -> Command {
-    let mut cmd = Command::new(grader_binary());
-    cmd.args(args)
-        .current_dir(repo())
-        .env_remove("INSTA_UPDATE")
-        .env_remove("TRYBUILD")
-        .timeout(Duration::from_secs(900));
+    grader_in(repo(), args)
+}
+
+/// The grader run in `dir` (the repository or a checkout), as [`grader`].
+pub fn grader_in(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::from_std(grader_command(dir));
+    cmd.args(args).timeout(Duration::from_secs(900));
     cmd
 }
 
@@ -119,63 +164,4 @@ pub fn is_running(pid: &str) -> bool {
     stat.rsplit(") ")
         .next()
         .is_some_and(|rest| !rest.is_empty() && !rest.starts_with('Z'))
-}
-
-/// A `git clone` of this repository (its committed files) in a temporary
-/// folder, where grading files can be edited without touching the real
-/// ones; it builds in the target directory all clones share.
-pub struct Clone {
-    dir: tempfile::TempDir,
-}
-
-impl Clone {
-    pub fn new() -> Clone {
-        let dir = tempfile::Builder::new()
-            .prefix("katas-clone-")
-            .tempdir()
-            .unwrap();
-        let ok = std::process::Command::new("git")
-            .args(["clone", "--quiet", "--no-hardlinks"])
-            .arg(repo())
-            .arg(dir.path())
-            .status()
-            .unwrap()
-            .success();
-        assert!(ok, "git clone failed");
-        Clone { dir }
-    }
-
-    pub fn path(&self, relative: &str) -> PathBuf {
-        self.dir.path().join(relative)
-    }
-
-    pub fn read(&self, relative: &str) -> String {
-        std::fs::read_to_string(self.path(relative)).unwrap()
-    }
-
-    pub fn write(&self, relative: &str, text: &str) {
-        let path = self.path(relative);
-        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-        std::fs::write(path, text).unwrap();
-    }
-
-    /// Replaces `from` (which must be there) with `to` in a file.
-    pub fn edit(&self, relative: &str, from: &str, to: &str) {
-        let text = self.read(relative);
-        assert!(text.contains(from), "{relative} has no {from:?}");
-        self.write(relative, &text.replace(from, to));
-    }
-
-    /// The grader, run in the clone, building in the shared target directory.
-    pub fn grader(&self, args: &[&str]) -> assert_cmd::Command {
-        let mut cmd = assert_cmd::Command::new(grader_binary());
-        cmd.args(args)
-            .current_dir(self.dir.path())
-            .env("CARGO_TARGET_DIR", clones_target_dir())
-            .env_remove("INSTA_UPDATE")
-            .env_remove("INSTA_FORCE_PASS")
-            .env_remove("TRYBUILD")
-            .timeout(Duration::from_secs(900));
-        cmd
-    }
 }
