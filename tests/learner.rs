@@ -292,7 +292,11 @@ fn watch_grades_again_on_save_and_quits_cleanly() {
         std::fs::read(repo().join("solutions/07-timeout/src/lib.rs")).unwrap(),
     )
     .unwrap();
-    let screen = tmux.wait_for("All tests pass", Duration::from_secs(120));
+    // It passes, and watch moves on to the next kata (saying so).
+    let screen = tmux.wait_for(
+        "07-timeout passes! On to 08-deadline-retry",
+        Duration::from_secs(120),
+    );
     assert!(
         screen.contains("Graded 2 time(s)"),
         "one save, one grading:\n{screen}"
@@ -329,9 +333,9 @@ fn watch_grades_again_on_save_and_quits_cleanly() {
         "{screen}"
     );
 
-    // `h` shows the next hint on the screen.
+    // `h` shows the next hint on the screen, naming its kata.
     tmux.run(&["send-keys", "-t", "watch", "h"]);
-    tmux.wait_for("Hint 1 of 3", Duration::from_secs(10));
+    tmux.wait_for("Hint 1 of 3 for ", Duration::from_secs(10));
 
     // `q` quits and leaves nothing running in the repository.
     tmux.run(&["send-keys", "-t", "watch", "q"]);
@@ -353,4 +357,59 @@ fn watch_grades_again_on_save_and_quits_cleanly() {
         left.is_empty(),
         "processes left behind after Ctrl-C: {left:?}"
     );
+}
+
+/// Issue 12's journey: a new learner goes 01 → 02 → 03 with `watch` alone,
+/// each next kata named when the last one passes, and a hint stays under
+/// the kata it is for.
+#[test]
+fn watch_takes_a_learner_from_one_kata_to_the_next() {
+    let checkout = Checkout::new();
+    let command = format!("{} watch 01", grader_binary().display());
+    let Some(tmux) = Tmux::start(&checkout, &command) else {
+        return;
+    };
+    let screen = tmux.wait_for("Graded 1 time(s)", Duration::from_secs(600));
+    assert!(screen.contains("▶ 01-lazy-futures"), "{screen}");
+    tmux.run(&["send-keys", "-t", "watch", "h"]);
+    let screen = tmux.wait_for("Hint 1 of ", Duration::from_secs(10));
+    assert!(screen.contains("for 01-lazy-futures:"), "{screen}");
+
+    let solve = |kata: &str| {
+        std::fs::write(
+            kata_file(&checkout, kata),
+            std::fs::read(repo().join("solutions").join(kata).join("src/lib.rs")).unwrap(),
+        )
+        .unwrap();
+    };
+    // A failing save first: the detail says what to do without sending the
+    // learner to run the grader by hand (watch is doing that).
+    std::fs::write(kata_file(&checkout, "01-lazy-futures"), "pub fn nothing() {}\n").unwrap();
+    let screen = tmux.wait_for("Graded 2 time(s)", Duration::from_secs(120));
+    assert!(!screen.contains("cargo run -p grader -- 01"), "{screen}");
+
+    solve("01-lazy-futures");
+    let screen = tmux.wait_for("On to 02-runtime-by-hand", Duration::from_secs(120));
+    assert!(screen.contains("01-lazy-futures passes!"), "{screen}");
+    assert!(screen.contains("▶ 02-runtime-by-hand"), "{screen}");
+    assert!(!screen.contains("for 01-lazy-futures:"), "{screen}");
+    tmux.wait_for("Graded 4 time(s)", Duration::from_secs(120));
+
+    // A hint belongs to its kata: 02's hint is not shown once a save of
+    // 01 moves the focus back there.
+    tmux.run(&["send-keys", "-t", "watch", "h"]);
+    tmux.wait_for("for 02-runtime-by-hand:", Duration::from_secs(10));
+    let lib = kata_file(&checkout, "01-lazy-futures");
+    let mut text = std::fs::read_to_string(&lib).unwrap();
+    text.push_str("// looked again\n");
+    std::fs::write(&lib, text).unwrap();
+    let screen = tmux.wait_for("Graded 5 time(s)", Duration::from_secs(120));
+    assert!(screen.contains("▶ 01-lazy-futures"), "{screen}");
+    assert!(!screen.contains("for 02-runtime-by-hand:"), "{screen}");
+
+    solve("02-runtime-by-hand");
+    let screen = tmux.wait_for("On to 03-runtime-builder", Duration::from_secs(120));
+    assert!(screen.contains("▶ 03-runtime-builder"), "{screen}");
+    tmux.run(&["send-keys", "-t", "watch", "q"]);
+    tmux.wait_for("EXITED 0", Duration::from_secs(10));
 }

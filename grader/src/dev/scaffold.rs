@@ -87,7 +87,7 @@ pub fn new_kata(root: &Path, slug: &str) -> Result<String> {
          Now make it yours, running verify after each step: the README, kata.toml's title,\n\
          chapter, summary and hints, the stub in src/lib.rs, the tests in tests/grading.rs,\n\
          the solution, and the ways to get it wrong in solutions/{id}/wrong/.\n\
-         docs/instructors.md ("Writing a kata") shows how to write each of them.\n"
+         docs/instructors.md, \"Writing a kata\", shows how to write each of them.\n"
     );
     Ok(out)
 }
