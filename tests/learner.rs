@@ -384,7 +384,11 @@ fn watch_takes_a_learner_from_one_kata_to_the_next() {
     };
     // A failing save first: the detail says what to do without sending the
     // learner to run the grader by hand (watch is doing that).
-    std::fs::write(kata_file(&checkout, "01-lazy-futures"), "pub fn nothing() {}\n").unwrap();
+    std::fs::write(
+        kata_file(&checkout, "01-lazy-futures"),
+        "pub fn nothing() {}\n",
+    )
+    .unwrap();
     let screen = tmux.wait_for("Graded 2 time(s)", Duration::from_secs(120));
     assert!(!screen.contains("cargo run -p grader -- 01"), "{screen}");
 

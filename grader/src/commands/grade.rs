@@ -50,7 +50,8 @@ pub fn run(root: &Path, args: &Grade) -> Result<i32> {
     // solution to grade) are reported as failed with the reason; the rest
     // are graded as usual.
     let (problems, katas) = select(&repo, &args.katas)?;
-    let (subjects, mut ungradable) = subjects(&katas, use_solutions.then_some(solutions_root.as_path()));
+    let (subjects, mut ungradable) =
+        subjects(&katas, use_solutions.then_some(solutions_root.as_path()));
     let progress = Progress::new(ui::progress_wanted());
     let mut results = match subjects.is_empty() {
         true => Vec::new(),
@@ -63,9 +64,11 @@ pub fn run(root: &Path, args: &Grade) -> Result<i32> {
     if learner {
         learner::progress::refine(&repo, &mut results);
     }
-    ungradable.extend(problems.iter().map(|p| {
-        KataResult::ungradable(&p.id, p.number, p.meta.as_ref(), p.message.clone())
-    }));
+    ungradable.extend(
+        problems
+            .iter()
+            .map(|p| KataResult::ungradable(&p.id, p.number, p.meta.as_ref(), p.message.clone())),
+    );
     if !ungradable.is_empty() {
         results.extend(ungradable);
         results.sort_by_key(|r| r.number);
@@ -83,7 +86,16 @@ pub fn run(root: &Path, args: &Grade) -> Result<i32> {
         ),
         None => "Tokio Katas".to_string(),
     };
-    report_all(args, &repo, &katas, &results, &title, trusted.as_ref(), state.as_ref(), &guide)?;
+    report_all(
+        args,
+        &repo,
+        &katas,
+        &results,
+        &title,
+        trusted.as_ref(),
+        state.as_ref(),
+        &guide,
+    )?;
     Ok(report::exit_code(&results))
 }
 
@@ -169,7 +181,10 @@ fn guide(repo: &Repo, katas: &[&Kata], state: Option<&State>) -> Guide {
 
 /// What to grade for each kata, and a failed result for each kata whose
 /// solution is missing from the solutions folder.
-fn subjects<'a>(katas: &[&'a Kata], solutions: Option<&Path>) -> (Vec<Subject<'a>>, Vec<KataResult>) {
+fn subjects<'a>(
+    katas: &[&'a Kata],
+    solutions: Option<&Path>,
+) -> (Vec<Subject<'a>>, Vec<KataResult>) {
     let mut subjects = Vec::new();
     let mut missing = Vec::new();
     for kata in katas {

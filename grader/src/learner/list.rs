@@ -23,7 +23,7 @@ pub fn render(repo: &Repo, state: &State) -> String {
         title: problem.meta.as_ref().map_or("", |m| m.title.as_str()),
         chapter: 0,
         status: Cell::CannotBeGraded,
-        note: problem.message.lines().next().unwrap_or("").to_string(),
+        note: table::one_line(&problem.message),
         focused: false,
     }));
     let mut out = table::render(&rows);

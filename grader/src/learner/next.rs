@@ -21,10 +21,9 @@ pub fn next_kata<'k>(katas: &'k [Kata], state: &State, after: Option<&str>) -> O
     let start = after
         .and_then(|id| katas.iter().position(|k| k.id == id))
         .map_or(0, |at| at + 1);
-    katas[start..]
-        .iter()
-        .chain(&katas[..start])
-        .find(|k| state.kata(&k.id).status != Some(KataStatus::Passed) && Some(k.id.as_str()) != after)
+    katas[start..].iter().chain(&katas[..start]).find(|k| {
+        state.kata(&k.id).status != Some(KataStatus::Passed) && Some(k.id.as_str()) != after
+    })
 }
 
 /// `next`, for a person.

@@ -65,7 +65,10 @@ pub fn run(root: &Path, solutions: &Path, kata: &Kata, diff: bool) -> Result<(St
         );
         out.push_str(&unified_diff(&yours, &reference));
     } else {
-        let _ = writeln!(out, "{BOLD}The reference solution{BOLD:#} {DIM}({shown}){DIM:#}\n");
+        let _ = writeln!(
+            out,
+            "{BOLD}The reference solution{BOLD:#} {DIM}({shown}){DIM:#}\n"
+        );
         out.push_str(&reference);
         let _ = writeln!(
             out,
@@ -81,7 +84,11 @@ fn note(kata: &Kata) -> String {
     let mut out = String::new();
     if !kata.meta.learned.trim().is_empty() {
         let _ = writeln!(out, "{BOLD}What you learned{BOLD:#}");
-        let _ = writeln!(out, "{}\n", crate::ui::wrap(kata.meta.learned.trim(), 78, "  "));
+        let _ = writeln!(
+            out,
+            "{}\n",
+            crate::ui::wrap(kata.meta.learned.trim(), 78, "  ")
+        );
     }
     if !kata.meta.common_mistakes.is_empty() {
         let _ = writeln!(out, "{BOLD}Common mistakes{BOLD:#}");

@@ -67,7 +67,10 @@ pub fn untouched(root: &Path, katas: &[&Kata]) -> Option<BTreeMap<String, bool>>
         .lines()
         .filter_map(|line| {
             let (meta, path) = line.split_once('\t')?;
-            Some((path.to_string(), meta.split_whitespace().nth(2)?.to_string()))
+            Some((
+                path.to_string(),
+                meta.split_whitespace().nth(2)?.to_string(),
+            ))
         })
         .collect();
     let present: Vec<&String> = paths.iter().filter(|p| root.join(p).is_file()).collect();
@@ -87,7 +90,9 @@ pub fn untouched(root: &Path, katas: &[&Kata]) -> Option<BTreeMap<String, bool>>
             .iter()
             .zip(&paths)
             .map(|(kata, path)| {
-                let same = stubs.get(path).is_some_and(|id| current.get(path.as_str()) == Some(id));
+                let same = stubs
+                    .get(path)
+                    .is_some_and(|id| current.get(path.as_str()) == Some(id));
                 (kata.id.clone(), same)
             })
             .collect(),

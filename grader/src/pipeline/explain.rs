@@ -228,7 +228,10 @@ mod tests {
             plain_assertion("assertion `left == right` failed\n  left: 1\n right: 2"),
             "two values that should be equal differ\n  left: 1\n right: 2"
         );
-        assert_eq!(plain_assertion("assertion failed: x > 1"), "assertion failed: x > 1");
+        assert_eq!(
+            plain_assertion("assertion failed: x > 1"),
+            "assertion failed: x > 1"
+        );
     }
 
     #[test]

@@ -56,7 +56,7 @@ pub fn render(
             let (status, mut note) = match ungradable(result) {
                 true => (
                     Cell::CannotBeGraded,
-                    result.diagnostics[0].lines().next().unwrap_or("").to_string(),
+                    table::one_line(&result.diagnostics[0]),
                 ),
                 false => (
                     Cell::Graded(result.status),
@@ -269,7 +269,9 @@ fn what_next(kata: &Kata, result: &KataResult, guide: &Guide) -> String {
 fn broken_test_file(result: &KataResult) -> Option<String> {
     result.diagnostics.iter().find_map(|diagnostic| {
         // rustc's first `--> FILE:LINE:COL` is where the error is.
-        let at = diagnostic.lines().find_map(|l| l.trim_start().strip_prefix("--> "))?;
+        let at = diagnostic
+            .lines()
+            .find_map(|l| l.trim_start().strip_prefix("--> "))?;
         let file = at.split(':').next()?;
         file.contains("tests/").then(|| file.to_string())
     })

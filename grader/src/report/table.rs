@@ -65,6 +65,33 @@ pub fn tests_note(status: Option<KataStatus>, passed: usize, total: usize) -> St
     }
 }
 
+/// A reason that may span lines (a TOML error with its snippet), as one
+/// line for a table row: for a malformed `kata.toml`, the line, what it
+/// says and what is wrong with it (`kata.toml line 2: chapter = "two":
+/// invalid type: string "two", expected u32`); otherwise the first line.
+pub fn one_line(reason: &str) -> String {
+    let first = reason.lines().next().unwrap_or("");
+    let Some(at) = first.find("TOML parse error at line ") else {
+        return first.to_string();
+    };
+    let line = first[at + "TOML parse error at line ".len()..]
+        .split(',')
+        .next()
+        .unwrap_or("?");
+    let snippet = reason
+        .lines()
+        .find_map(|l| l.split_once(" | ").map(|(n, text)| (n.trim(), text.trim())))
+        .filter(|(n, _)| *n == line)
+        .map(|(_, text)| format!(" {text}:"))
+        .unwrap_or_default();
+    let what = reason
+        .lines()
+        .rev()
+        .find(|l| !l.trim().is_empty())
+        .unwrap_or("");
+    format!("kata.toml line {line}:{snippet} {what}")
+}
+
 /// The rows by chapter, each chapter under a heading with how many of its
 /// katas pass; katas that could not be read come last, under their own.
 pub fn render(rows: &[Row<'_>]) -> String {
@@ -79,12 +106,16 @@ pub fn render(rows: &[Row<'_>]) -> String {
             let _ = match row.chapter {
                 0 => writeln!(out, "  {DIM}Katas that could not be read{DIM:#}"),
                 n => {
-                    let (passed, total) = ordered
-                        .iter()
-                        .filter(|r| r.chapter == n)
-                        .fold((0, 0), |(p, t), r| {
-                            (p + usize::from(r.status == Cell::Graded(KataStatus::Passed)), t + 1)
-                        });
+                    let (passed, total) =
+                        ordered
+                            .iter()
+                            .filter(|r| r.chapter == n)
+                            .fold((0, 0), |(p, t), r| {
+                                (
+                                    p + usize::from(r.status == Cell::Graded(KataStatus::Passed)),
+                                    t + 1,
+                                )
+                            });
                     writeln!(
                         out,
                         "  {DIM}Chapter {n} · {} · {passed}/{total} passed{DIM:#}",
@@ -115,5 +146,18 @@ pub fn chapter_title(chapter: u32) -> &'static str {
         6 => "Blocking, files and the network",
         7 => "Errors, observability, capstone",
         _ => "More katas",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_toml_error_fits_on_one_line_and_names_the_field() {
+        let reason = "the kata file /x/katas/08-retry/kata.toml is malformed: TOML parse error at line 2, column 11\n  |\n2 | chapter = \"two\"\n  |           ^^^^^\ninvalid type: string \"two\", expected u32\n";
+        assert_eq!(
+            super::one_line(reason),
+            "kata.toml line 2: chapter = \"two\": invalid type: string \"two\", expected u32"
+        );
+        assert_eq!(super::one_line("no src/lib.rs\nmore"), "no src/lib.rs");
     }
 }

@@ -43,8 +43,8 @@ pub fn watch_katas(
     let note = match poll {
         true => None,
         false if events_arrive(root) => {
-            let mut watcher =
-                notify::recommended_watcher(forward).context("cannot watch the katas for changes")?;
+            let mut watcher = notify::recommended_watcher(forward)
+                .context("cannot watch the katas for changes")?;
             watcher
                 .watch(&katas, RecursiveMode::Recursive)
                 .context("cannot watch katas/ for changes")?;

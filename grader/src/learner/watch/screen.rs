@@ -196,7 +196,8 @@ impl Screen {
                 return;
             }
         };
-        let was_passed = |id: &str| self.results.get(id).map(|r| r.status) == Some(KataStatus::Passed);
+        let was_passed =
+            |id: &str| self.results.get(id).map(|r| r.status) == Some(KataStatus::Passed);
         // The focused kata has just passed: move on to the next one.
         let just_passed = self.focus.clone().filter(|focus| {
             !was_passed(focus)
@@ -222,7 +223,9 @@ impl Screen {
     /// and the learner is told where they are going and what it teaches.
     fn move_on(&mut self, passed: &str) {
         let Some(next) = next_kata(&self.repo.katas, &self.state, Some(passed)) else {
-            self.note = Some(format!("{passed} passes, and with it every kata. Well done!"));
+            self.note = Some(format!(
+                "{passed} passes, and with it every kata. Well done!"
+            ));
             return;
         };
         let summary = match next.meta.summary.is_empty() {
@@ -294,7 +297,7 @@ impl Screen {
             title: problem.meta.as_ref().map_or("", |m| m.title.as_str()),
             chapter: 0,
             status: Cell::CannotBeGraded,
-            note: problem.message.lines().next().unwrap_or("").to_string(),
+            note: table::one_line(&problem.message),
             focused: false,
         }));
         out.push_str(&table::render(&rows));
@@ -312,11 +315,18 @@ impl Screen {
                 _ => {}
             }
         }
-        if let Some((_, hint)) = self.hint.as_ref().filter(|(id, _)| self.focus.as_ref() == Some(id)) {
+        if let Some((_, hint)) = self
+            .hint
+            .as_ref()
+            .filter(|(id, _)| self.focus.as_ref() == Some(id))
+        {
             out.push_str(&format!("\n{BOLD}{}{BOLD:#}\n", ui::wrap(hint, 100, "")));
         }
         if let Some(note) = &self.note {
-            out.push_str(&format!("\n{YELLOW}{}{YELLOW:#}\n", ui::wrap(note, 100, "")));
+            out.push_str(&format!(
+                "\n{YELLOW}{}{YELLOW:#}\n",
+                ui::wrap(note, 100, "")
+            ));
         }
         if self.runs > 0 {
             out.push_str(&format!(
@@ -331,4 +341,3 @@ impl Screen {
         ui::redraw(&out);
     }
 }
-
