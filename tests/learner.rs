@@ -186,8 +186,12 @@ impl Tmux {
             eprintln!("SKIPPED: tmux is not installed (.ci/run installs it for CI)");
             return None;
         }
+        // One server per test: tests run in parallel, and each kills its
+        // own server when it ends.
+        static SERVERS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+        let n = SERVERS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         let tmux = Tmux {
-            socket: format!("katas-test-{}", std::process::id()),
+            socket: format!("katas-test-{}-{n}", std::process::id()),
         };
         let script = format!(
             "cd {} && {command}; echo EXITED $?",
