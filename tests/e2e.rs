@@ -29,11 +29,13 @@ fn the_shipped_stubs_fail_with_their_expected_status_and_documented_json() {
     );
     let report = json_of(&output);
     assert_eq!(report["version"], 1);
+    // The learner's own files are the course's stubs, todo or fix: every
+    // kata is "not started" (issue 12), whatever its tests say.
     let expected = [
         ("07-timeout", "not_started"),
-        ("15-graceful-shutdown", "failed"),
-        ("23-lock-across-await", "failed"),
-        ("25-no-thread-sleep", "failed"),
+        ("15-graceful-shutdown", "not_started"),
+        ("23-lock-across-await", "not_started"),
+        ("25-no-thread-sleep", "not_started"),
     ];
     for (id, status) in expected {
         let k = kata(&report, id);

@@ -567,8 +567,9 @@ fn switches_in_the_environment_do_not_update_snapshots_or_expectations() {
         .unwrap();
     let report = json_of(&output);
 
+    // The learner changed 25 and it does not pass yet: in progress.
     let k25 = kata(&report, "25-no-thread-sleep");
-    assert_eq!(k25["status"], "failed", "{k25:#}");
+    assert_eq!(k25["status"], "in_progress", "{k25:#}");
     assert_test(
         k25,
         "grading::readings_come_back_in_input_order",
@@ -606,7 +607,10 @@ fn switches_in_the_environment_do_not_update_snapshots_or_expectations() {
 
     // The katas nobody touched are graded as shipped.
     assert_eq!(kata(&report, "07-timeout")["status"], "not_started");
-    assert_eq!(kata(&report, "15-graceful-shutdown")["status"], "failed");
+    assert_eq!(
+        kata(&report, "15-graceful-shutdown")["status"],
+        "not_started"
+    );
 }
 
 #[test]
@@ -1125,7 +1129,7 @@ fn assert_broken_katas_reported_beside_the_others(checkout: &Checkout) {
     // The real katas are graded as shipped.
     assert_eq!(kata(&report, "07-timeout")["status"], "not_started");
     let k23 = kata(&report, "23-lock-across-await");
-    assert_eq!(k23["status"], "failed");
+    assert_eq!(k23["status"], "not_started");
     assert!(!k23["tests"].as_array().unwrap().is_empty());
     // The kata whose build script fails gets cargo's own words.
     let k15 = kata(&report, "15-graceful-shutdown");

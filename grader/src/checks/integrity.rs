@@ -125,10 +125,7 @@ fn restore_command(root: &Path, path: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn paths(list: &[&str]) -> Vec<String> {
-        list.iter().map(|p| p.to_string()).collect()
-    }
+    use crate::checks::paths;
 
     #[test]
     fn a_kata_s_grading_files_are_all_but_its_code_and_readme() {

@@ -6,3 +6,9 @@
 pub mod git;
 pub mod integrity;
 pub mod trusted;
+
+/// `["a", "b"]` as owned paths, for the checks' tests.
+#[cfg(test)]
+fn paths(list: &[&str]) -> Vec<String> {
+    list.iter().map(|p| p.to_string()).collect()
+}

@@ -266,10 +266,7 @@ fn copy_tree(from: &Path, to: &Path, shown: &str, warnings: &mut Vec<String>) ->
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn paths(list: &[&str]) -> Vec<String> {
-        list.iter().map(|p| p.to_string()).collect()
-    }
+    use crate::checks::paths;
 
     #[test]
     fn only_grading_files_make_a_kata_tampered() {

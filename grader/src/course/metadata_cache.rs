@@ -169,24 +169,33 @@ mod tests {
     use std::cell::Cell;
 
     /// A tiny workspace: a root manifest and one kata with a test file.
+    /// Writes `text` to `relative` under `root`, making its folders.
+    fn put(root: &Path, relative: &str, text: &str) {
+        let path = root.join(relative);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+
+    /// A kata package's manifest.
+    fn package_manifest(package: &str) -> String {
+        format!("[package]\nname = \"{package}\"\nversion = \"0.1.0\"\nedition = \"2021\"\n")
+    }
+
     fn workspace() -> tempfile::TempDir {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path();
-        std::fs::write(
-            root.join("Cargo.toml"),
+        put(
+            root,
+            "Cargo.toml",
             "[workspace]\nmembers = [\"katas/*\"]\nresolver = \"2\"\n",
-        )
-        .unwrap();
-        let kata = root.join("katas/07-timeout");
-        std::fs::create_dir_all(kata.join("src")).unwrap();
-        std::fs::create_dir_all(kata.join("tests")).unwrap();
-        std::fs::write(
-            kata.join("Cargo.toml"),
-            "[package]\nname = \"kata-07-timeout\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
-        )
-        .unwrap();
-        std::fs::write(kata.join("src/lib.rs"), "").unwrap();
-        std::fs::write(kata.join("tests/grading.rs"), "").unwrap();
+        );
+        put(
+            root,
+            "katas/07-timeout/Cargo.toml",
+            &package_manifest("kata-07-timeout"),
+        );
+        put(root, "katas/07-timeout/src/lib.rs", "");
+        put(root, "katas/07-timeout/tests/grading.rs", "");
         dir
     }
 
@@ -271,24 +280,21 @@ mod tests {
         asks(root, &calls);
         assert_eq!(calls.get(), 2);
 
-        let kata = root.join("katas/08-retry");
-        std::fs::create_dir_all(kata.join("src")).unwrap();
-        std::fs::write(kata.join("src/lib.rs"), "").unwrap();
-        std::fs::write(
-            kata.join("Cargo.toml"),
-            "[package]\nname = \"kata-08-retry\"\nversion = \"0.1.0\"\nedition = \"2021\"\n",
-        )
-        .unwrap();
+        put(root, "katas/08-retry/src/lib.rs", "");
+        put(
+            root,
+            "katas/08-retry/Cargo.toml",
+            &package_manifest("kata-08-retry"),
+        );
         let after = asks(root, &calls);
         assert_eq!(calls.get(), 3);
         assert_eq!(after.workspace_packages().len(), 2);
 
-        std::fs::create_dir_all(root.join(".cargo")).unwrap();
-        std::fs::write(
-            root.join(".cargo/config.toml"),
+        put(
+            root,
+            ".cargo/config.toml",
             "[build]\ntarget-dir = \"elsewhere\"\n",
-        )
-        .unwrap();
+        );
         let after = asks(root, &calls);
         assert_eq!(calls.get(), 4);
         assert!(after.target_directory.ends_with("elsewhere"));

@@ -12,20 +12,13 @@ use serde_json::json;
 
 use crate::course::discover::{Kata, Repo};
 use crate::learner::state::State;
-use crate::report::table::{self, Cell, Row};
+use crate::report::table::{self, Row};
 use crate::ui::{BOLD, DIM};
 use crate::verdict::KataStatus;
 
 pub fn render(repo: &Repo, state: &State) -> String {
     let mut rows: Vec<Row<'_>> = repo.katas.iter().map(|kata| row(kata, state)).collect();
-    rows.extend(repo.problems.iter().map(|problem| Row {
-        id: &problem.id,
-        title: problem.meta.as_ref().map_or("", |m| m.title.as_str()),
-        chapter: 0,
-        status: Cell::CannotBeGraded,
-        note: table::one_line(&problem.message),
-        focused: false,
-    }));
+    rows.extend(repo.problems.iter().map(Row::cannot_be_read));
     let mut out = table::render(&rows);
     let katas = &repo.katas;
     let passed = state.passed_among(katas.iter().map(|k| k.id.as_str()));

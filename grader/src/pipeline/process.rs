@@ -213,15 +213,16 @@ mod tests {
         cmd
     }
 
+    /// `script` run by sh under a 5 s limit, keeping `cap` bytes a stream.
+    async fn sh_capped(script: &str, cap: usize) -> Finished {
+        run_limited(sh(script), Duration::from_secs(5), cap)
+            .await
+            .unwrap()
+    }
+
     #[tokio::test]
     async fn captures_output_and_exit_code() {
-        let done = run_limited(
-            sh("echo out; echo err >&2; exit 3"),
-            Duration::from_secs(5),
-            1024,
-        )
-        .await
-        .unwrap();
+        let done = sh_capped("echo out; echo err >&2; exit 3", 1024).await;
         assert_eq!(done.exit, Exit::Code(3));
         assert_eq!(done.stdout, b"out\n");
         assert_eq!(done.stderr, b"err\n");
@@ -230,13 +231,7 @@ mod tests {
 
     #[tokio::test]
     async fn caps_output_without_blocking_the_child() {
-        let done = run_limited(
-            sh("head -c 1000000 /dev/zero"),
-            Duration::from_secs(5),
-            1000,
-        )
-        .await
-        .unwrap();
+        let done = sh_capped("head -c 1000000 /dev/zero", 1000).await;
         assert_eq!(done.exit, Exit::Code(0));
         // The first and the last 500 bytes, and how much is missing between.
         let text = String::from_utf8_lossy(&done.stdout);

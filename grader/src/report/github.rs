@@ -157,10 +157,7 @@ pub fn summary(
     warnings: &[String],
 ) -> String {
     let mut out = String::new();
-    let passed = results
-        .iter()
-        .filter(|r| r.status == KataStatus::Passed)
-        .count();
+    let passed = super::passed(results);
     let total = points::total(katas, results);
     let _ = writeln!(out, "## {}\n", html(title));
     let _ = writeln!(

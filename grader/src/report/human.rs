@@ -45,10 +45,7 @@ pub fn render(
     guide: &Guide,
 ) -> String {
     let mut out = String::new();
-    let passed = results
-        .iter()
-        .filter(|r| r.status == KataStatus::Passed)
-        .count();
+    let passed = super::passed(results);
     let _ = writeln!(out, "{BOLD}{title}{BOLD:#}\n");
     let rows: Vec<Row<'_>> = results
         .iter()

@@ -23,6 +23,14 @@ pub enum Format {
     Classroom,
 }
 
+/// How many of `results` passed.
+pub fn passed(results: &[KataResult]) -> usize {
+    results
+        .iter()
+        .filter(|r| r.status == KataStatus::Passed)
+        .count()
+}
+
 /// Exit status of a grading run: 0 when every graded kata passed.
 pub fn exit_code(results: &[KataResult]) -> i32 {
     if !results.is_empty() && results.iter().all(|r| r.status == KataStatus::Passed) {

@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 
+use crate::course::discover::Problem;
 use crate::ui::{DIM, GREEN, RED, YELLOW};
 use crate::verdict::KataStatus;
 
@@ -20,6 +21,20 @@ pub struct Row<'a> {
     pub note: String,
     /// Watch's focus, marked with `▶`.
     pub focused: bool,
+}
+
+impl<'a> Row<'a> {
+    /// A kata whose folder could not be read, with the reason.
+    pub fn cannot_be_read(problem: &'a Problem) -> Row<'a> {
+        Row {
+            id: &problem.id,
+            title: problem.meta.as_ref().map_or("", |m| m.title.as_str()),
+            chapter: 0,
+            status: Cell::CannotBeGraded,
+            note: one_line(&problem.message),
+            focused: false,
+        }
+    }
 }
 
 /// What a row's status column holds.
@@ -60,6 +75,9 @@ fn cell_label(cell: Cell) -> (&'static str, Style) {
 pub fn tests_note(status: Option<KataStatus>, passed: usize, total: usize) -> String {
     match status {
         Some(KataStatus::CompileError) => "does not compile".into(),
+        // The starter of a fix kata passes some tests by design: a count
+        // beside "not started" would only confuse.
+        Some(KataStatus::NotStarted) => String::new(),
         _ if total == 0 => String::new(),
         _ => format!("{passed}/{total} tests"),
     }

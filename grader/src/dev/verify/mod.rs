@@ -337,27 +337,27 @@ fn judge(check: &mut KataCheck, graded: &Graded, wrong: &[SolutionFile], right: 
     for (i, result) in &graded.wrongs {
         let file = &wrong[*i];
         let verdict = solutions::wrong_verdict(file, result);
+        let (name, what, caught_by) =
+            (file.name.clone(), file.what.clone(), file.caught_by.clone());
+        let caught = verdict.is_ok();
         check.wrongs.push(WrongCheck {
-            name: file.name.clone(),
-            what: file.what.clone(),
-            caught_by: file.caught_by.clone(),
-            caught: verdict.is_ok(),
+            name,
+            what,
+            caught_by,
+            caught,
         });
-        if let Err(problem) = verdict {
-            check.problems.push(problem);
-        }
+        check.problems.extend(verdict.err());
     }
     for (i, result) in &graded.rights {
         let file = &right[*i];
         let verdict = solutions::right_verdict(file, result);
+        let (name, style, passed) = (file.name.clone(), file.what.clone(), verdict.is_ok());
         check.rights.push(RightCheck {
-            name: file.name.clone(),
-            style: file.what.clone(),
-            passed: verdict.is_ok(),
+            name,
+            style,
+            passed,
         });
-        if let Err(problem) = verdict {
-            check.problems.push(problem);
-        }
+        check.problems.extend(verdict.err());
     }
     if let Some(stub) = &graded.stub {
         check.starter_passes = solutions::starter_passes(stub);

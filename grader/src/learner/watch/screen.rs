@@ -16,7 +16,7 @@ use crate::learner::next::next_kata;
 use crate::learner::state::State;
 use crate::pipeline::{self, RunOptions, Subject};
 use crate::report::human::{detail, Guide};
-use crate::report::table::{self, Cell, Row};
+use crate::report::table::{self, Row};
 use crate::ui::{self, Progress, BOLD, DIM, YELLOW};
 use crate::verdict::{KataResult, KataStatus};
 
@@ -292,14 +292,7 @@ impl Screen {
             .collect();
         // Katas that cannot be graded at all (a broken kata.toml, a deleted
         // src/lib.rs) are listed with the reason; watching goes on.
-        rows.extend(self.repo.problems.iter().map(|problem| Row {
-            id: &problem.id,
-            title: problem.meta.as_ref().map_or("", |m| m.title.as_str()),
-            chapter: 0,
-            status: Cell::CannotBeGraded,
-            note: table::one_line(&problem.message),
-            focused: false,
-        }));
+        rows.extend(self.repo.problems.iter().map(Row::cannot_be_read));
         out.push_str(&table::render(&rows));
         out.push_str(&format!(
             "\n{BOLD}{passed}/{} passed{BOLD:#}\n\n",
