@@ -421,3 +421,23 @@ fn watch_takes_a_learner_from_one_kata_to_the_next() {
     tmux.run(&["send-keys", "-t", "watch", "q"]);
     tmux.wait_for("EXITED 0", Duration::from_secs(10));
 }
+
+/// `watch --poll` looks at the files instead of waiting for the system's
+/// events (for mounts where those never arrive), and still grades a save.
+#[test]
+fn watch_with_poll_grades_a_save_too() {
+    let checkout = Checkout::new();
+    let command = format!("{} watch --poll 07", grader_binary().display());
+    let Some(tmux) = Tmux::start(&checkout, &command) else {
+        return;
+    };
+    tmux.wait_for("Graded 1 time(s)", Duration::from_secs(600));
+    std::fs::write(
+        kata_file(&checkout, "07-timeout"),
+        std::fs::read(repo().join("solutions/07-timeout/src/lib.rs")).unwrap(),
+    )
+    .unwrap();
+    tmux.wait_for("07-timeout passes!", Duration::from_secs(120));
+    tmux.run(&["send-keys", "-t", "watch", "q"]);
+    tmux.wait_for("EXITED 0", Duration::from_secs(10));
+}
