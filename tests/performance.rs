@@ -180,3 +180,30 @@ fn the_build_of_a_deleted_folder_is_removed_from_the_target_directory() {
     let left: Vec<_> = outputs.iter().filter(|o| o.exists()).collect();
     assert!(left.is_empty(), "still in the target directory: {left:?}");
 }
+
+/// A replayed verdict reports the time the test took when it ran (issue
+/// 13): a report of a warm grade must not say every test took 0 s.
+#[test]
+fn a_replayed_verdict_reports_the_time_it_took_when_it_ran() {
+    let dir = solutions_dir(&[("07-timeout", reference("07-timeout"))]);
+    let path = dir.path().to_str().unwrap();
+    let durations = || {
+        let report = json_of(
+            &grader(&["--solutions-dir", path, "--format", "json", "07"])
+                .output()
+                .unwrap(),
+        );
+        let tests = kata(&report, "07-timeout")["tests"]
+            .as_array()
+            .unwrap()
+            .clone();
+        tests
+            .iter()
+            .map(|t| t["duration_us"].as_u64().unwrap())
+            .collect::<Vec<u64>>()
+    };
+    let ran = durations();
+    let replayed = durations();
+    assert!(ran.iter().all(|us| *us > 0), "{ran:?}");
+    assert_eq!(replayed, ran, "the replay reports the recorded durations");
+}

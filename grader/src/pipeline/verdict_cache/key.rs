@@ -8,7 +8,7 @@ use std::time::Duration;
 use sha2::{Digest, Sha256};
 
 /// Bumped when the entry format or the meaning of a key changes.
-const FORMAT: u32 = 1;
+const FORMAT: u32 = 2;
 
 /// Environment variables that change between shells without changing what a
 /// test sees in any way that matters.

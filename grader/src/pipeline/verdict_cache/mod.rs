@@ -112,7 +112,9 @@ struct Entry {
     stdout: String,
     stderr: String,
     truncated: bool,
-    elapsed_ms: u64,
+    /// Microseconds: tests that passed together get a share of their
+    /// process's time, often under a millisecond, and a replay reports it.
+    elapsed_us: u64,
 }
 
 fn entry_path(dir: &Path, key: &str) -> PathBuf {
@@ -140,7 +142,7 @@ pub fn load(dir: &Path, key: &str, target: &str, name: &str, limit: Duration) ->
             stdout: entry.stdout.into_bytes(),
             stderr: entry.stderr.into_bytes(),
             truncated: entry.truncated,
-            elapsed: Duration::from_millis(entry.elapsed_ms),
+            elapsed: Duration::from_micros(entry.elapsed_us),
         },
         logged: entry.logged,
     })
@@ -163,7 +165,7 @@ pub fn store(dir: &Path, key: &str, test: &RawTest) {
         stdout: String::from_utf8_lossy(&test.finished.stdout).into_owned(),
         stderr: String::from_utf8_lossy(&test.finished.stderr).into_owned(),
         truncated: test.finished.truncated,
-        elapsed_ms: test.finished.elapsed.as_millis() as u64,
+        elapsed_us: test.finished.elapsed.as_micros() as u64,
     };
     let path = entry_path(dir, key);
     let write = || -> std::io::Result<()> {

@@ -178,7 +178,8 @@ fn raw(exit: Exit, logged: Option<&str>) -> RawTest {
             stdout: b"out".to_vec(),
             stderr: b"thread panicked".to_vec(),
             truncated: false,
-            elapsed: Duration::from_millis(7),
+            // Under a millisecond, as a share of a run together often is.
+            elapsed: Duration::from_micros(808),
         },
         logged: logged.map(str::to_string),
     }
@@ -193,6 +194,8 @@ fn passed_and_failed_round_trip() {
         assert_eq!(back.finished.exit, Exit::Code(code));
         assert_eq!(back.logged.as_deref(), logged);
         assert_eq!(back.finished.stderr, b"thread panicked");
+        // A replay reports the time the test took when it ran.
+        assert_eq!(back.finished.elapsed, Duration::from_micros(808));
     }
 }
 
