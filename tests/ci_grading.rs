@@ -495,3 +495,26 @@ fn the_workflows_pass_actionlint() {
         "actionlint found problems:\n{stdout}{stderr}"
     );
 }
+
+/// `verify` checks the course, not the instructor's working tree: with kata
+/// 07 solved locally, its stub (from git) still fails and 07 is sound, and
+/// the report says where the stubs came from (issue 13).
+#[test]
+fn verify_grades_the_course_s_stubs_not_an_edited_working_file() {
+    let checkout = Checkout::new();
+    checkout.write(
+        "katas/07-timeout/src/lib.rs",
+        &common::reference("07-timeout"),
+    );
+    let output = checkout
+        .grader(&["verify", "--format", "json", "07"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
+    let report: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let kata = &report["katas"][0];
+    assert_eq!(kata["stub"], "not_started", "{kata:#}");
+    assert_eq!(kata["stub_from"], "git (HEAD)", "{kata:#}");
+    assert_eq!(kata["sound"], true, "{kata:#}");
+}

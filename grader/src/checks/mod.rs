@@ -5,6 +5,7 @@
 
 pub mod git;
 pub mod integrity;
+pub mod stub;
 pub mod trusted;
 
 /// `["a", "b"]` as owned paths, for the checks' tests.

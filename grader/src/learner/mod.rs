@@ -9,5 +9,4 @@ pub mod progress;
 pub mod reset;
 pub mod solution;
 pub mod state;
-pub mod stub;
 pub mod watch;

@@ -20,7 +20,7 @@ pub fn refine(repo: &Repo, results: &mut [KataResult]) {
         .iter()
         .filter_map(|r| repo.katas.iter().find(|k| k.id == r.id))
         .collect();
-    let untouched = super::stub::untouched(&repo.root, &katas);
+    let untouched = crate::checks::stub::untouched(&repo.root, &katas);
     for result in results.iter_mut() {
         // Edited grading files keep a kata `failed`, whatever its code is.
         if !matches!(result.status, KataStatus::Failed | KataStatus::NotStarted)

@@ -20,8 +20,8 @@ struct Reset {
 }
 
 pub fn run(root: &Path, kata: &Kata, yes: bool) -> Result<String> {
-    let relative = super::stub::lib_path(kata);
-    let (rev, stub) = super::stub::stub(root, &relative)?;
+    let relative = crate::checks::stub::lib_path(kata);
+    let (rev, stub) = crate::checks::stub::stub(root, &relative)?;
     let file = root.join(&relative);
     let current = std::fs::read(&file).ok();
     if current.as_deref() == Some(stub.as_slice()) {

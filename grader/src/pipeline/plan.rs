@@ -29,8 +29,10 @@ pub struct Subject<'a> {
 /// The codes a kata's tests are graded against.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Variant {
-    /// The learner's `src/lib.rs` (or, in `verify`, the course's stub).
+    /// The learner's `src/lib.rs`.
     Working,
+    /// The course's stub, from git (`verify`).
+    Stub,
     /// The reference solution.
     Solution,
     /// A known-wrong solution (`wrong/NAME.rs`): every one must fail.
@@ -45,6 +47,7 @@ impl std::fmt::Display for Variant {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Variant::Working => f.write_str("working"),
+            Variant::Stub => f.write_str("stub"),
             Variant::Solution => f.write_str("solution"),
             Variant::Wrong(name) => write!(f, "wrong-{name}"),
             Variant::Right(name) => write!(f, "right-{name}"),

@@ -35,6 +35,10 @@ const DISCARD_BATCH: usize = 6;
 /// Everything `verify` found out about one kata.
 pub struct KataCheck<'a> {
     pub kata: &'a Kata,
+    /// Where the graded stub came from: git's stub at a revision
+    /// (`origin/main`, `HEAD`), or the working tree for a kata git does not
+    /// have yet (a kata being authored).
+    pub stub_from: String,
     pub stub: Option<KataStatus>,
     pub solution: Option<KataStatus>,
     pub wrongs: Vec<WrongCheck>,
@@ -118,13 +122,18 @@ pub fn verify<'a>(
         mutants::ensure_installed()?;
     }
     let discard_builds = verify_options.discard_builds;
+    // The course's stubs as git has them: an instructor who solved a kata
+    // in the working tree still checks the course, not their solution.
+    let rev = crate::checks::stub::stub_rev(&repo.root);
     let mut subjects = Vec::new();
     let mut roles = Vec::new();
     let mut files: Vec<(Vec<SolutionFile>, Vec<SolutionFile>)> = Vec::new();
     let mut checks: Vec<KataCheck> = Vec::new();
     for (index, kata) in katas.iter().copied().enumerate() {
+        let (stub, stub_from) = course_stub(repo, kata, &rev)?;
         let mut check = KataCheck {
             kata,
+            stub_from,
             stub: None,
             solution: None,
             wrongs: Vec::new(),
@@ -141,7 +150,7 @@ pub fn verify<'a>(
                     .into(),
             );
         }
-        subjects.push(Subject::working(kata));
+        subjects.push(stub);
         roles.push((index, Role::Stub));
         let dir = kata.solution_dir(solutions_root);
         let solution = dir.join("src").join("lib.rs");
@@ -242,6 +251,33 @@ pub fn verify<'a>(
         mutation_test(repo, &mut checks, solutions_root, discard_builds)?;
     }
     Ok(checks)
+}
+
+/// The stub to grade for `kata`: git's, written under `.grader/stubs/`
+/// (rewritten only when it changes, so its build is kept), or the working
+/// file when git does not have it (a kata not committed yet, no git).
+fn course_stub<'a>(repo: &Repo, kata: &'a Kata, rev: &str) -> Result<(Subject<'a>, String)> {
+    let relative = crate::checks::stub::lib_path(kata);
+    let from_git = crate::checks::git::run(&repo.root, &["show", &format!("{rev}:{relative}")])
+        .ok()
+        .and_then(|bytes| String::from_utf8(bytes).ok());
+    let Some(stub) = from_git else {
+        return Ok((
+            Subject::working(kata),
+            "the working tree (not in git yet)".into(),
+        ));
+    };
+    let path = repo
+        .root
+        .join(".grader")
+        .join("stubs")
+        .join(&kata.id)
+        .join("lib.rs");
+    crate::pipeline::overlay::write_if_changed(&path, &stub)?;
+    Ok((
+        Subject::file(kata, Variant::Stub, path),
+        format!("git ({rev})"),
+    ))
 }
 
 /// `--mutants`: cargo-mutants on each kata's reference solution, one kata

@@ -25,7 +25,16 @@ pub fn human(checks: &[KataCheck], detail: bool) -> String {
     let _ = writeln!(
         out,
         "{BOLD}Instructor check: every stub fails, every solution passes, every known-wrong \
-         solution fails, every test is proven{BOLD:#}\n"
+         solution fails, every test is proven{BOLD:#}"
+    );
+    let mut sources: Vec<&str> = checks.iter().map(|c| c.stub_from.as_str()).collect();
+    sources.sort();
+    sources.dedup();
+    let _ = writeln!(
+        out,
+        "{DIM}Stubs graded from {}: an edited katas/*/src file is never what verify grades, \
+         unless git does not have the kata yet.{DIM:#}\n",
+        sources.join(" and ")
     );
     let _ = writeln!(
         out,
@@ -263,6 +272,9 @@ struct KataJson<'a> {
     id: &'a str,
     kind: crate::course::kata_file::KataKind,
     sound: bool,
+    /// Where the graded stub came from (`git (origin/main)`, or the
+    /// working tree for a kata not in git yet).
+    stub_from: &'a str,
     stub: Option<&'static str>,
     solution: Option<&'static str>,
     wrong: Wrongs<'a>,
@@ -316,6 +328,7 @@ pub fn json(checks: &[KataCheck]) -> String {
             id: &check.kata.id,
             kind: check.kata.meta.kind,
             sound: check.sound(),
+            stub_from: &check.stub_from,
             stub: check.stub.map(KataStatus::code),
             solution: check.solution.map(KataStatus::code),
             wrong: Wrongs {

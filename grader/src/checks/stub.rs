@@ -1,5 +1,6 @@
-//! The course's stub of a kata: what `reset` puts back, and what tells a
-//! kata that is "not started" from one "in progress".
+//! The course's stub of a kata: what `reset` puts back, what tells a kata
+//! that is "not started" from one "in progress", and what `verify` grades
+//! (never an instructor's edited working file).
 //!
 //! The stub is taken from git: from the branch the learner's branch tracks
 //! (the course's `origin/main` in a fresh clone), so it is the course's stub
@@ -21,7 +22,7 @@ pub fn lib_path(kata: &Kata) -> String {
 }
 
 /// The revision the stubs come from: the upstream branch, else `HEAD`.
-fn stub_rev(root: &Path) -> String {
+pub fn stub_rev(root: &Path) -> String {
     let upstream = git(
         root,
         &[
