@@ -148,6 +148,18 @@ fn a_pull_request_that_edits_grading_files_is_tampered_and_graded_on_the_trusted
     assert!(std::fs::read_to_string(&tests)
         .unwrap()
         .contains("student_wrote_this"));
+
+    // The human report's restore line names the trusted ref itself, not a
+    // placeholder (issue 13).
+    let output = course
+        .grader(&["--trusted-ref", "main", "07"])
+        .output()
+        .unwrap();
+    let (stdout, _) = text(&output);
+    assert!(
+        stdout.contains("git checkout main -- katas/07-timeout/"),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -369,10 +381,44 @@ fn new_scaffolds_a_kata_that_verify_proves_sound() {
         .unwrap();
     let id = format!("{:02}-select-loop", last + 1);
 
-    let output = checkout.grader(&["new", "select-loop"]).output().unwrap();
+    let output = checkout
+        .grader(&["new", "select-loop", "--chapter", "4", "--kind", "fix"])
+        .output()
+        .unwrap();
     let (stdout, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(0), "{stdout}{stderr}");
     assert!(stdout.contains(&id), "{stdout}");
+    // It belongs to chapter 4, is a fix kata, and has its row in README's
+    // curriculum, in chapter 4's table (issue 13).
+    let kata_toml =
+        std::fs::read_to_string(course.join("katas").join(&id).join("kata.toml")).unwrap();
+    assert!(
+        kata_toml.contains("chapter = 4") && kata_toml.contains("kind = \"fix\""),
+        "{kata_toml}"
+    );
+    let readme = std::fs::read_to_string(course.join("README.md")).unwrap();
+    let row = readme.find(&format!("[`{id}`]")).expect("a curriculum row");
+    let chapter4 = readme.find("**Chapter 4 ").unwrap();
+    let chapter5 = readme.find("**Chapter 5 ").unwrap();
+    assert!(
+        chapter4 < row && row < chapter5,
+        "the row is in chapter 4's table"
+    );
+    let list = checkout.grader(&["list"]).output().unwrap();
+    let (list, _) = text(&list);
+    let listed = list.find(&id).unwrap();
+    assert!(
+        list.find("Chapter 4 ").unwrap() < listed && listed < list.find("Chapter 5 ").unwrap(),
+        "{list}"
+    );
+    // Grading the new kata (not in git yet) finds no "edited grading files"
+    // to restore: nothing of the course's was edited.
+    let graded = checkout.grader(&[&id]).output().unwrap();
+    let (graded, _) = text(&graded);
+    assert!(
+        !graded.contains("Grading files edited") && !graded.contains("rm katas/"),
+        "{graded}"
+    );
     for file in [
         "Cargo.toml",
         "kata.toml",

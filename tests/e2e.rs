@@ -113,14 +113,15 @@ fn verify_proves_every_kata_sound() {
             .collect::<Vec<_>>()
             .join("\n")
     };
-    // The whole curriculum: all 31 katas.
+    // The whole curriculum: every kata folder.
     let katas = std::fs::read_dir(common::repo().join("katas"))
         .unwrap()
         .filter(|e| e.as_ref().unwrap().path().join("kata.toml").is_file())
         .count();
-    assert_eq!(katas, 31, "the curriculum has 31 katas");
+    // Counted, not a constant: a new kata must not break this test.
+    assert!(katas >= 31, "the curriculum has at least its 31 katas");
     let summary = &report["summary"];
-    assert_eq!(summary["katas"], 31, "{summary:#}");
+    assert_eq!(summary["katas"], katas, "{summary:#}");
     for id in FLAGSHIPS {
         let k = kata(&report, id);
         assert_eq!(k["solution"], "passed", "{k:#}");
@@ -143,7 +144,7 @@ fn verify_proves_every_kata_sound() {
     // and every test is made to fail by some known-wrong solution or the
     // stub (no unproven test).
     assert_eq!(output.status.code(), Some(0), "{}", problems());
-    assert_eq!(summary["sound"], 31, "{}", problems());
+    assert_eq!(summary["sound"], katas, "{}", problems());
     for k in report["katas"].as_array().unwrap() {
         assert_eq!(k["unproven"], serde_json::json!([]), "{k:#}");
         assert!(

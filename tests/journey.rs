@@ -27,7 +27,11 @@ fn every_option_a_command_shows_works_there_and_the_rest_are_refused() {
     // JSON where it is offered: list, hint, next.
     let (code, out, err) = run(&mut checkout.grader(&["list", "--format", "json"]));
     assert_eq!(code, Some(0), "{err}");
-    assert_eq!(json(&out)["katas"].as_array().unwrap().len(), 31);
+    let katas = std::fs::read_dir(checkout.path("katas"))
+        .unwrap()
+        .filter(|e| e.as_ref().unwrap().path().join("kata.toml").is_file())
+        .count();
+    assert_eq!(json(&out)["katas"].as_array().unwrap().len(), katas);
     let (code, out, err) = run(&mut checkout.grader(&["hint", "07", "--format", "json"]));
     assert_eq!(code, Some(0), "{err}");
     let hint = json(&out);

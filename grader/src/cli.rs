@@ -174,6 +174,12 @@ pub enum Command {
     New {
         /// The kata's slug: lowercase words joined by hyphens (select-loop).
         slug: String,
+        /// The chapter it belongs to (its row goes in README's curriculum there).
+        #[arg(long, default_value_t = 1)]
+        chapter: u32,
+        /// `todo` (the learner writes the code) or `fix` (the learner repairs it).
+        #[arg(long, value_enum, default_value_t = NewKind::Todo)]
+        kind: NewKind,
     },
     /// Maintainers: time the grader against raw cargo, side by side (the
     /// performance targets in docs/performance.md). Appends a comment to
@@ -190,6 +196,13 @@ pub enum Command {
         #[arg(long)]
         cold: bool,
     },
+}
+
+/// `new --kind`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum NewKind {
+    Todo,
+    Fix,
 }
 
 /// The subcommands' names, for "did you mean" when a kata name is a typo

@@ -42,7 +42,9 @@ pub fn mark_edited(repo: &Repo, subjects: &[Subject<'_>], results: &mut [KataRes
             continue;
         }
         let files = grading_files_of(&changed, &subject.kata.id);
-        if files.is_empty() {
+        // A kata git does not have at all is being written (`new`): there
+        // is nothing of the course's to have edited.
+        if files.is_empty() || !in_head(&repo.root, &subject.kata.id) {
             continue;
         }
         if result.status == KataStatus::Passed {
@@ -57,6 +59,12 @@ pub fn mark_edited(repo: &Repo, subjects: &[Subject<'_>], results: &mut [KataRes
             .collect();
     }
     true
+}
+
+/// Whether git's `HEAD` has the kata at all (its manifest).
+fn in_head(root: &Path, kata_id: &str) -> bool {
+    let object = format!("HEAD:katas/{kata_id}/Cargo.toml");
+    crate::checks::git::run(root, &["cat-file", "-e", &object]).is_ok()
 }
 
 /// What to tell a learner whose checkout has no git to compare with.

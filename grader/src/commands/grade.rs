@@ -77,7 +77,8 @@ pub fn run(root: &Path, args: &Grade) -> Result<i32> {
         trusted.apply(&mut results);
     }
     let state = learner.then(|| record_progress(&repo, &results));
-    let guide = guide(&repo, &katas, state.as_ref());
+    let mut guide = guide(&repo, &katas, state.as_ref());
+    guide.trusted_ref = args.trusted_ref.clone();
     let title = match &trusted {
         Some(trusted) => format!("Tokio Katas · graded against {}", trusted.describe()),
         None if use_solutions => format!(
@@ -176,6 +177,7 @@ fn guide(repo: &Repo, katas: &[&Kata], state: Option<&State>) -> Guide {
             .collect(),
         next: learner::next::next_kata(&repo.katas, state, after)
             .map(|k| (k.id.clone(), k.meta.title.clone())),
+        trusted_ref: None,
     }
 }
 

@@ -107,8 +107,16 @@ pub fn run(cli: Cli) -> Result<i32> {
             ui::print(&learner::reset::run(&repo.root, kata, yes)?)?;
             Ok(0)
         }
-        Command::New { slug } => {
-            ui::print(&dev::scaffold::new_kata(&root, &slug)?)?;
+        Command::New {
+            slug,
+            chapter,
+            kind,
+        } => {
+            let kind = match kind {
+                crate::cli::NewKind::Todo => crate::course::kata_file::KataKind::Todo,
+                crate::cli::NewKind::Fix => crate::course::kata_file::KataKind::Fix,
+            };
+            ui::print(&dev::scaffold::new_kata(&root, &slug, chapter, kind)?)?;
             Ok(0)
         }
         Command::Bench { runs, kata, cold } => {

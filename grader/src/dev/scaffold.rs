@@ -13,11 +13,16 @@ use anyhow::{Context, Result};
 
 use crate::app::UsageError;
 use crate::course::discover::parse_kata_dir_name;
+use crate::course::kata_file::KataKind;
 
-/// Creates `katas/NN-SLUG/` and `solutions/NN-SLUG/` under `root`, and
-/// returns what to tell the author.
-pub fn new_kata(root: &Path, slug: &str) -> Result<String> {
+/// Creates `katas/NN-SLUG/` and `solutions/NN-SLUG/` under `root`, adds
+/// the kata's row to README's curriculum, and returns what to tell the
+/// author. `fix` katas start from code that runs but is wrong.
+pub fn new_kata(root: &Path, slug: &str, chapter: u32, kind: KataKind) -> Result<String> {
     check_slug(slug)?;
+    if chapter == 0 {
+        return Err(UsageError("chapters are numbered from 1: `--chapter 1`".into()).into());
+    }
     let existing = existing_katas(root)?;
     if let Some((_, id)) = existing
         .iter()
@@ -52,11 +57,14 @@ pub fn new_kata(root: &Path, slug: &str) -> Result<String> {
     let title = title_of(slug);
     let files: Vec<(PathBuf, String)> = vec![
         (kata_dir.join("Cargo.toml"), cargo_toml(&id, number, &title)),
-        (kata_dir.join("kata.toml"), kata_toml(&title)),
+        (kata_dir.join("kata.toml"), kata_toml(&title, chapter, kind)),
         (kata_dir.join("README.md"), readme(&id, number, &title)),
         (
             kata_dir.join("src/lib.rs"),
-            STUB.replace("{title}", &format!("Kata {number:02}: {title}")),
+            match kind {
+                KataKind::Todo => STUB.replace("{title}", &format!("Kata {number:02}: {title}")),
+                KataKind::Fix => FIX_STUB.replace("{title}", &format!("Kata {number:02}: {title}")),
+            },
         ),
         (
             kata_dir.join("tests/grading.rs"),
@@ -75,10 +83,28 @@ pub fn new_kata(root: &Path, slug: &str) -> Result<String> {
         std::fs::write(path, text).with_context(|| format!("cannot write {}", path.display()))?;
     }
 
-    let mut out = format!("Created kata {id}:\n");
+    let mut out = format!("Created kata {id} (chapter {chapter}):\n");
     for (path, _) in &files {
         let shown = path.strip_prefix(root).unwrap_or(path);
         let _ = writeln!(out, "  {}", shown.display());
+    }
+    let row = format!(
+        "| [`{id}`](katas/{id}/README.md) | {} | **{title}.** One line: the idea this kata teaches. |",
+        match kind {
+            KataKind::Todo => "todo",
+            KataKind::Fix => "fix",
+        }
+    );
+    match add_curriculum_row(&root.join("README.md"), chapter, &row) {
+        Ok(()) => {
+            let _ = writeln!(
+                out,
+                "  README.md: a row in the curriculum, chapter {chapter}"
+            );
+        }
+        Err(e) => {
+            let _ = writeln!(out, "  (README.md's curriculum was not changed: {e:#})");
+        }
     }
     let _ = write!(
         out,
@@ -90,6 +116,62 @@ pub fn new_kata(root: &Path, slug: &str) -> Result<String> {
          docs/instructors.md, \"Writing a kata\", shows how to write each of them.\n"
     );
     Ok(out)
+}
+
+/// Adds `row` to the table of chapter `chapter` in README's curriculum,
+/// after its last row, or a new chapter's table after the last one.
+fn add_curriculum_row(readme: &Path, chapter: u32, row: &str) -> Result<()> {
+    let text = std::fs::read_to_string(readme).context("cannot read it")?;
+    let mut lines: Vec<&str> = text.lines().collect();
+    let start = lines
+        .iter()
+        .position(|l| l.starts_with("## The curriculum"))
+        .context("it has no `## The curriculum` section")?;
+    let end = lines[start + 1..]
+        .iter()
+        .position(|l| l.starts_with("## "))
+        .map_or(lines.len(), |at| start + 1 + at);
+    let heading = format!("**Chapter {chapter} ");
+    let table_row = |l: &&str| l.starts_with("| [`");
+    let at = match lines[start..end]
+        .iter()
+        .position(|l| l.starts_with(&heading))
+    {
+        Some(h) => {
+            let first_row = start + h;
+            let rows = lines[first_row..end]
+                .iter()
+                .skip_while(|l| !table_row(l))
+                .take_while(|l| l.starts_with('|'))
+                .count();
+            let table = first_row
+                + lines[first_row..end]
+                    .iter()
+                    .position(table_row)
+                    .unwrap_or(0);
+            lines.insert(table + rows, row);
+            None
+        }
+        None => {
+            let last_row = (start..end)
+                .rev()
+                .find(|i| table_row(&&lines[*i]))
+                .unwrap_or(end - 1);
+            Some(last_row + 1)
+        }
+    };
+    let mut text = lines.join("\n");
+    if let Some(after) = at {
+        let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+        let section = format!(
+            "\n**Chapter {chapter}**\n\n| Kata | Kind | What it teaches |\n|---|---|---|\n{row}"
+        );
+        lines.insert(after, section);
+        text = lines.join("\n");
+    }
+    text.push('\n');
+    std::fs::write(readme, text).context("cannot write it")?;
+    Ok(())
 }
 
 /// Lowercase words of letters and digits, joined by single hyphens.
@@ -151,11 +233,15 @@ kata-support.workspace = true
     )
 }
 
-fn kata_toml(title: &str) -> String {
+fn kata_toml(title: &str, chapter: u32, kind: KataKind) -> String {
+    let kind = match kind {
+        KataKind::Todo => "todo",
+        KataKind::Fix => "fix",
+    };
     format!(
         r#"title = "{title}"
-chapter = 1
-kind = "todo"
+chapter = {chapter}
+kind = "{kind}"
 summary = "One line: the idea this kata teaches."
 learned = """
 Shown with the reference solution once the kata is passed: in two to four
@@ -211,6 +297,21 @@ const SOLUTION: &str = r#"use std::time::Duration;
 /// Waits `delay` on tokio's clock, then returns `value * 2`.
 pub async fn double_after(delay: Duration, value: u64) -> u64 {
     tokio::time::sleep(delay).await;
+    value * 2
+}
+"#;
+
+/// A fix kata's stub: it compiles and runs, and is wrong (the known-wrong
+/// example's mistake), so every test it fails proves something.
+const FIX_STUB: &str = r#"//! {title}.
+//!
+//! This code runs, but it is wrong: find out how from the failing tests,
+//! then fix it. Read README.md first.
+
+use std::time::Duration;
+
+/// Waits `delay` on tokio's clock, then returns `value * 2`.
+pub async fn double_after(_delay: Duration, value: u64) -> u64 {
     value * 2
 }
 "#;

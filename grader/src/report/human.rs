@@ -33,6 +33,8 @@ pub struct Guide {
     pub hints_seen: std::collections::BTreeMap<String, usize>,
     /// The kata to go to after the one shown passes: (id, title).
     pub next: Option<(String, String)>,
+    /// `--trusted-ref REF`: the ref tampered grading files come back from.
+    pub trusted_ref: Option<String>,
 }
 
 /// Renders the whole report. `detailed` katas are shown in full (the ones
@@ -220,7 +222,8 @@ fn what_next(kata: &Kata, result: &KataResult, guide: &Guide) -> String {
             out,
             "  {RED}Not passed: this kata's grading files differ from the trusted ref.{RED:#}\n  \
              The tests above ran on the ref's copies; yours were not used. Restore them:\n    \
-             git checkout <ref> -- {}",
+             git checkout {} -- {}",
+            guide.trusted_ref.as_deref().unwrap_or("<the base branch>"),
             result.tampered_files.join(" ")
         ),
         KataStatus::NotStarted => {

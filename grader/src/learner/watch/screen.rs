@@ -79,6 +79,7 @@ impl Screen {
                 .map(|(id, progress)| (id.clone(), progress.hints_shown))
                 .collect(),
             next: None,
+            trusted_ref: None,
         }
     }
 
