@@ -564,3 +564,56 @@ fn verify_grades_the_course_s_stubs_not_an_edited_working_file() {
     assert_eq!(kata["stub_from"], "git (HEAD)", "{kata:#}");
     assert_eq!(kata["sound"], true, "{kata:#}");
 }
+
+/// Code written to cheat: the tests run in the submission's process, so a
+/// solution that ends the process or reads /proc could fake a pass. In
+/// trusted grading such a kata is `suspicious`, with the line, never passed;
+/// a correct solution beside it is not flagged (issue 13).
+#[test]
+fn a_pull_request_whose_code_cheats_is_suspicious_and_a_correct_one_is_not() {
+    let course = Checkout::new();
+    course.git(&["checkout", "--quiet", "-b", "student"]);
+    // 07: the reference solution, which also ends the test process with
+    // success the moment the first test starts waiting.
+    let cheat = format!(
+        "{}\npub fn leave() {{ std::process::exit(0) }}\n",
+        reference("07-timeout")
+    );
+    course.write("katas/07-timeout/src/lib.rs", &cheat);
+    course.write(
+        "katas/25-no-thread-sleep/src/lib.rs",
+        &reference("25-no-thread-sleep"),
+    );
+    course.git(&["add", "-A"]);
+    course.git(&["commit", "--quiet", "-m", "my solutions"]);
+
+    let output = course
+        .grader(&["--trusted-ref", "main", "--format", "json", "07", "25"])
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    let report = json_of(&output);
+    let seven = kata(&report, "07-timeout");
+    assert_eq!(seven["status"], "suspicious", "{seven:#}");
+    let lines = seven["suspicious"].as_array().unwrap();
+    assert!(
+        lines.len() == 1
+            && lines[0].as_str().unwrap().contains("src/lib.rs:")
+            && lines[0].as_str().unwrap().contains("process::exit"),
+        "{seven:#}"
+    );
+    assert_eq!(seven["points"], 0, "{seven:#}");
+    assert_eq!(kata(&report, "25-no-thread-sleep")["status"], "passed");
+
+    // JUnit shows it failing too.
+    let junit = course
+        .grader(&["--trusted-ref", "main", "--format", "junit", "07"])
+        .output()
+        .unwrap();
+    let (xml, _) = text(&junit);
+    assert!(
+        xml.contains("code_does_only_what_a_solution_needs"),
+        "{xml}"
+    );
+}

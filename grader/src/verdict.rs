@@ -23,6 +23,10 @@ pub enum KataStatus {
     TimedOut,
     /// `--trusted-ref`: the kata's grading files differ from the trusted ref.
     Tampered,
+    /// `--trusted-ref`: the kata's code does what no solution needs (it
+    /// ends the process, reads /proc, includes other files…): not passed,
+    /// listed for the instructor.
+    Suspicious,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -71,6 +75,9 @@ pub struct KataResult {
     /// `tampered`: the grading files that differ from the trusted ref.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub tampered_files: Vec<String>,
+    /// `suspicious`: each line of the kata's code that no solution needs.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub suspicious: Vec<String>,
     /// The learner's own code only: grading files that differ from git's
     /// `HEAD` (integrity.rs). While there are any, the kata is not passed.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -93,6 +100,7 @@ impl KataResult {
             tests: Vec::new(),
             diagnostics: vec![why],
             tampered_files: Vec::new(),
+            suspicious: Vec::new(),
             edited_files: Vec::new(),
         }
     }
@@ -116,6 +124,7 @@ impl KataStatus {
             KataStatus::CompileError => "compile_error",
             KataStatus::TimedOut => "timed_out",
             KataStatus::Tampered => "tampered",
+            KataStatus::Suspicious => "suspicious",
         }
     }
 
@@ -129,6 +138,7 @@ impl KataStatus {
             KataStatus::CompileError => "compile error",
             KataStatus::TimedOut => "timed out",
             KataStatus::Tampered => "tampered",
+            KataStatus::Suspicious => "suspicious",
         }
     }
 
@@ -142,6 +152,7 @@ impl KataStatus {
             KataStatus::CompileError => "✗ compile error",
             KataStatus::TimedOut => "⧗ timed out",
             KataStatus::Tampered => "✗ tampered",
+            KataStatus::Suspicious => "✗ suspicious",
         }
     }
 
@@ -155,6 +166,7 @@ impl KataStatus {
             KataStatus::CompileError => "❌ compile error",
             KataStatus::TimedOut => "⏳ timed out",
             KataStatus::Tampered => "🚫 tampered",
+            KataStatus::Suspicious => "🚩 suspicious",
         }
     }
 }
@@ -236,6 +248,7 @@ pub mod tests {
                 .collect(),
             diagnostics: Vec::new(),
             tampered_files: Vec::new(),
+            suspicious: Vec::new(),
             edited_files: Vec::new(),
         }
     }

@@ -6,6 +6,7 @@
 pub mod git;
 pub mod integrity;
 pub mod stub;
+pub mod suspicious;
 pub mod trusted;
 
 /// `["a", "b"]` as owned paths, for the checks' tests.

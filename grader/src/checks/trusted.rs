@@ -52,11 +52,24 @@ pub struct Trusted {
 impl Trusted {
     /// Marks the katas whose grading files were changed. Their tests ran on
     /// REF's files; whatever they say, the kata is not passed.
+    ///
+    /// Then reads every kata's code for what no solution needs
+    /// (`suspicious.rs`): such a kata is not passed either, and its lines
+    /// are listed. The allowances come from REF's `kata.toml`, never the
+    /// student's.
     pub fn apply(&self, results: &mut [KataResult]) {
         for result in results {
             if let Some(files) = self.tampered.get(&result.id) {
                 result.status = KataStatus::Tampered;
                 result.tampered_files = files.clone();
+            }
+            let kata = self.root.join("katas").join(&result.id);
+            let allowed = crate::course::kata_file::KataFile::load(&kata.join("kata.toml"))
+                .map(|meta| meta.allow_in_src)
+                .unwrap_or_default();
+            result.suspicious = super::suspicious::scan(&kata.join("src"), &allowed);
+            if !result.suspicious.is_empty() && result.status != KataStatus::Tampered {
+                result.status = KataStatus::Suspicious;
             }
         }
     }

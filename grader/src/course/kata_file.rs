@@ -56,6 +56,11 @@ pub struct KataFile {
     /// passes. They earn no points, and `verify` checks the list is exact.
     #[serde(default)]
     pub passes_on_starter: Vec<String>,
+    /// What a solution of this kata may do that trusted grading otherwise
+    /// reports as suspicious, by pattern name (`verify` checks the names):
+    /// `["file writes"]` for a kata about files.
+    #[serde(default)]
+    pub allow_in_src: Vec<String>,
     /// Mutants of the reference solution that no test can catch because
     /// they do not change what the code does (`verify --mutants`).
     #[serde(default)]

@@ -50,6 +50,7 @@ pub fn grade(kata: &Kata, built: Built, run: SubjectRun) -> KataResult {
         tests,
         diagnostics: built.diagnostics,
         tampered_files: Vec::new(),
+        suspicious: Vec::new(),
         edited_files: Vec::new(),
     }
 }

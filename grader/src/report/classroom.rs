@@ -85,6 +85,12 @@ fn message(result: &KataResult) -> String {
                 result.tampered_files.join(", ")
             )
         }
+        KataStatus::Suspicious => {
+            return format!(
+                "suspicious: the code does what no solution needs; no points ({})",
+                result.suspicious.first().map_or("", String::as_str)
+            )
+        }
         KataStatus::CompileError => {
             let first = result
                 .diagnostics

@@ -75,6 +75,7 @@ pub fn annotations(results: &[KataResult], warnings: &[String]) -> String {
                 | KataStatus::CompileError
                 | KataStatus::TimedOut
                 | KataStatus::Tampered
+                | KataStatus::Suspicious
         );
         if !needs_attention {
             continue;
@@ -88,6 +89,14 @@ pub fn annotations(results: &[KataResult], warnings: &[String]) -> String {
                     "Not passed: these grading files differ from the trusted ref, and were not used: {}. \
                      Restore them from the base branch.",
                     result.tampered_files.join(", ")
+                ),
+            ),
+            KataStatus::Suspicious => (
+                lib.clone(),
+                None,
+                format!(
+                    "Not passed: this code does what no solution needs, and an instructor will look at it: {}",
+                    result.suspicious.join("; ")
                 ),
             ),
             KataStatus::CompileError => (
@@ -201,6 +210,17 @@ pub fn summary(
             );
             for file in &result.tampered_files {
                 let _ = writeln!(out, "- `{}`", file.replace('`', "'"));
+            }
+            out.push('\n');
+        }
+        if result.status == KataStatus::Suspicious {
+            let _ = writeln!(
+                out,
+                "This code does what no solution needs (the tests run in its process, so it could \
+                 fake a pass); the kata is not passed:\n"
+            );
+            for line in &result.suspicious {
+                let _ = writeln!(out, "- `{}`", line.replace('`', "'"));
             }
             out.push('\n');
         }

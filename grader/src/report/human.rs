@@ -226,6 +226,12 @@ fn what_next(kata: &Kata, result: &KataResult, guide: &Guide) -> String {
             guide.trusted_ref.as_deref().unwrap_or("<the base branch>"),
             result.tampered_files.join(" ")
         ),
+        KataStatus::Suspicious => writeln!(
+            out,
+            "  {RED}Not passed: this code does what no solution needs.{RED:#} The tests run in your\n  \
+             code's own process, so such code could fake a pass; an instructor will look at:\n    {}",
+            result.suspicious.join("\n    ")
+        ),
         KataStatus::NotStarted => {
             let task = match kata.meta.kind {
                 KataKind::Todo => format!("replace the todo!()s in {lib}"),

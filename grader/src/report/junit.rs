@@ -4,7 +4,8 @@
 //! the learner-facing message as the failure's message and the test's own
 //! output as its text. A kata whose code does not compile carries rustc's
 //! errors in its suite's `system-err`; a tampered kata gets one more failing
-//! case, `grading_files_unchanged`, so no JUnit viewer shows it green.
+//! case, `grading_files_unchanged`, and a suspicious one
+//! `code_does_only_what_a_solution_needs`, so no JUnit viewer shows it green.
 //! Each suite carries the kata's `points` and `max_points` as properties
 //! (the same rule as every report: see `points.rs`).
 
@@ -41,7 +42,7 @@ pub fn render(katas: &[&Kata], results: &[KataResult]) -> String {
             };
             let mut case = TestCase::new(test.name.as_str(), status);
             case.set_classname(result.id.as_str())
-                .set_time(Duration::from_millis(test.duration_ms));
+                .set_time(Duration::from_micros(test.duration_us));
             suite.add_test_case(case);
         }
         if result.status == KataStatus::Tampered {
@@ -51,6 +52,16 @@ pub fn render(katas: &[&Kata], results: &[KataResult]) -> String {
                 .set_message("grading files differ from the trusted ref; the kata is not passed")
                 .set_description(result.tampered_files.join("\n"));
             let mut case = TestCase::new("grading_files_unchanged", status);
+            case.set_classname(result.id.as_str());
+            suite.add_test_case(case);
+        }
+        if result.status == KataStatus::Suspicious {
+            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
+            status
+                .set_type("suspicious")
+                .set_message("the code does what no solution needs; the kata is not passed")
+                .set_description(result.suspicious.join("\n"));
+            let mut case = TestCase::new("code_does_only_what_a_solution_needs", status);
             case.set_classname(result.id.as_str());
             suite.add_test_case(case);
         }

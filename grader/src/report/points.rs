@@ -55,7 +55,7 @@ pub fn total(katas: &[&Kata], results: &[KataResult]) -> Points {
 pub fn earned(result: &KataResult, max: u32, passes_on_starter: &[String]) -> u32 {
     if matches!(
         result.status,
-        KataStatus::Tampered | KataStatus::CompileError
+        KataStatus::Tampered | KataStatus::Suspicious | KataStatus::CompileError
     ) {
         return 0;
     }

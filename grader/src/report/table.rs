@@ -58,7 +58,10 @@ pub fn status_label(status: KataStatus) -> (&'static str, Style) {
         KataStatus::Passed => GREEN,
         KataStatus::NotStarted => DIM,
         KataStatus::TimedOut | KataStatus::InProgress => YELLOW,
-        KataStatus::Failed | KataStatus::CompileError | KataStatus::Tampered => RED,
+        KataStatus::Failed
+        | KataStatus::CompileError
+        | KataStatus::Tampered
+        | KataStatus::Suspicious => RED,
     };
     (status.label(), style)
 }

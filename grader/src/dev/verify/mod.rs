@@ -143,6 +143,21 @@ pub fn verify<'a>(
             mutants: None,
             problems: Vec::new(),
         };
+        if let Some(name) = kata
+            .meta
+            .allow_in_src
+            .iter()
+            .find(|n| !crate::checks::suspicious::is_pattern(n))
+        {
+            let names: Vec<&str> = crate::checks::suspicious::PATTERNS
+                .iter()
+                .map(|p| p.name)
+                .collect();
+            check.problems.push(format!(
+                "kata.toml's allow_in_src names `{name}`, which is not one of: {}",
+                names.join(", ")
+            ));
+        }
         if kata.meta.learned.trim().is_empty() || kata.meta.common_mistakes.is_empty() {
             check.problems.push(
                 "kata.toml has no `learned` note or no `common_mistakes`: `solution` shows them \
