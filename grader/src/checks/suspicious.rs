@@ -156,7 +156,7 @@ fn strip_comment(line: &str) -> &str {
     match line.find("//") {
         // `"/proc/..."` would lose its path: keep lines where the `//`
         // follows a quote that is still open.
-        Some(at) if line[..at].matches('"').count() % 2 == 0 => &line[..at],
+        Some(at) if line[..at].matches('"').count().is_multiple_of(2) => &line[..at],
         _ => line,
     }
 }
@@ -169,7 +169,9 @@ fn contains(code: &str, needle: &str, word: bool) -> bool {
     code.match_indices(needle).any(|(at, _)| {
         let before = code[..at].chars().next_back();
         let after = code[at + needle.len()..].chars().next();
-        !before.is_some_and(is_word) && !(after.is_some_and(is_word) && needle.ends_with(is_word))
+        let glued_before = before.is_some_and(is_word);
+        let glued_after = after.is_some_and(is_word) && needle.ends_with(is_word);
+        !glued_before && !glued_after
     })
 }
 

@@ -155,7 +155,7 @@ fn add_curriculum_row(readme: &Path, chapter: u32, row: &str) -> Result<()> {
         None => {
             let last_row = (start..end)
                 .rev()
-                .find(|i| table_row(&&lines[*i]))
+                .find(|i| table_row(&lines[*i]))
                 .unwrap_or(end - 1);
             Some(last_row + 1)
         }

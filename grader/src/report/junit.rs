@@ -45,23 +45,30 @@ pub fn render(katas: &[&Kata], results: &[KataResult]) -> String {
                 .set_time(Duration::from_micros(test.duration_us));
             suite.add_test_case(case);
         }
-        if result.status == KataStatus::Tampered {
+        // A kata whose tests may all pass yet is not passed gets one more
+        // failing case, so no JUnit viewer shows it green.
+        let not_passed = match result.status {
+            KataStatus::Tampered => Some((
+                "tampered",
+                "grading_files_unchanged",
+                "grading files differ from the trusted ref; the kata is not passed",
+                &result.tampered_files,
+            )),
+            KataStatus::Suspicious => Some((
+                "suspicious",
+                "code_does_only_what_a_solution_needs",
+                "the code does what no solution needs; the kata is not passed",
+                &result.suspicious,
+            )),
+            _ => None,
+        };
+        if let Some((kind, name, message, lines)) = not_passed {
             let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
             status
-                .set_type("tampered")
-                .set_message("grading files differ from the trusted ref; the kata is not passed")
-                .set_description(result.tampered_files.join("\n"));
-            let mut case = TestCase::new("grading_files_unchanged", status);
-            case.set_classname(result.id.as_str());
-            suite.add_test_case(case);
-        }
-        if result.status == KataStatus::Suspicious {
-            let mut status = TestCaseStatus::non_success(NonSuccessKind::Failure);
-            status
-                .set_type("suspicious")
-                .set_message("the code does what no solution needs; the kata is not passed")
-                .set_description(result.suspicious.join("\n"));
-            let mut case = TestCase::new("code_does_only_what_a_solution_needs", status);
+                .set_type(kind)
+                .set_message(message)
+                .set_description(lines.join("\n"));
+            let mut case = TestCase::new(name, status);
             case.set_classname(result.id.as_str());
             suite.add_test_case(case);
         }
