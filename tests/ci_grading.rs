@@ -8,6 +8,7 @@
 mod common;
 
 use std::process::Output;
+use std::sync::{Mutex, MutexGuard};
 
 use common::{json_of, kata, reference, repo, solutions_dir, Checkout};
 use serde_json::Value;
@@ -28,8 +29,113 @@ fn test_names(kata: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// Every trusted grade of this suite builds in one scratch repository and
+/// one target directory (the grader's `checks/scratch.rs`), and the grader
+/// runs them one at a time anyway; the tests take turns, so that one can
+/// tell what a run compiled.
+fn one_trusted_grade_at_a_time() -> MutexGuard<'static, ()> {
+    static ONE: Mutex<()> = Mutex::new(());
+    ONE.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A trusted grade with `GRADER_PROFILE=1`: the JSON report, and the local
+/// packages cargo compiled (not kept) for it.
+fn trusted_grade(course: &Checkout, katas: &[&str]) -> (Value, Vec<String>) {
+    let mut args = vec!["--trusted-ref", "main", "--format", "json"];
+    args.extend(katas);
+    let output = course
+        .grader(&args)
+        .env("GRADER_PROFILE", "1")
+        .output()
+        .unwrap();
+    let (_, stderr) = text(&output);
+    let compiled = stderr
+        .lines()
+        .find_map(|line| line.strip_prefix("[profile] compiled packages: ["))
+        .unwrap_or_else(|| panic!("no list of compiled packages in:\n{stderr}"))
+        .trim_end_matches(']')
+        .split(", ")
+        .filter(|name| !name.is_empty())
+        .map(str::to_string)
+        .collect();
+    (json_of(&output), compiled)
+}
+
+/// Warm trusted grading (issue 13): a second trusted grade compiles nothing,
+/// a plain grade in between changes nothing for it, a change to one kata's
+/// `src/` compiles that kata alone, and the student's own build of edited
+/// tests in the same checkout never stands in for the trusted one.
+#[test]
+fn a_warm_trusted_grade_compiles_only_what_changed_and_never_the_student_s_build() {
+    let _one = one_trusted_grade_at_a_time();
+    let course = Checkout::new();
+    course.git(&["checkout", "--quiet", "-b", "student"]);
+    // The student's tests for 07 accept anything, and a plain grade in this
+    // checkout builds and runs them (into the same target directory).
+    course.write(
+        "katas/07-timeout/tests/grading.rs",
+        "#[test]\nfn anything_goes() {}\n",
+    );
+    let plain = course.grader(&["--format", "json", "07"]).output().unwrap();
+    let students_tests_ran = |report: &Value| {
+        let names = test_names(kata(report, "07-timeout"));
+        assert!(
+            names.contains(&"grading::anything_goes")
+                && !names.contains(&"grading::a_slow_future_times_out_at_exactly_the_limit"),
+            "{names:?}"
+        );
+    };
+    students_tests_ran(&json_of(&plain));
+    course.git(&["add", "-A"]);
+    course.git(&["commit", "--quiet", "-m", "my tests"]);
+
+    let judged = |report: &Value| {
+        let seven = kata(report, "07-timeout");
+        assert_eq!(seven["status"], "tampered", "{seven:#}");
+        let names = test_names(seven);
+        assert!(
+            names.contains(&"grading::a_slow_future_times_out_at_exactly_the_limit")
+                && !names.contains(&"grading::anything_goes"),
+            "the trusted tests ran, not the student's: {names:?}"
+        );
+        assert!(
+            seven["tests"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|t| t["status"] != "passed"),
+            "the stub fails the trusted tests: {seven:#}"
+        );
+    };
+    let (first, _) = trusted_grade(&course, &["07", "25"]);
+    judged(&first);
+    assert_ne!(kata(&first, "25-no-thread-sleep")["status"], "passed");
+
+    let (again, compiled) = trusted_grade(&course, &["07", "25"]);
+    judged(&again);
+    assert_eq!(compiled, Vec::<String>::new(), "nothing changed");
+
+    // A plain grade between two trusted ones: each keeps its own build.
+    let plain = course.grader(&["--format", "json", "07"]).output().unwrap();
+    students_tests_ran(&json_of(&plain));
+    let (after_plain, compiled) = trusted_grade(&course, &["07", "25"]);
+    judged(&after_plain);
+    assert_eq!(compiled, Vec::<String>::new(), "switching rebuilt");
+
+    // One kata's code changes: that kata alone is compiled, and graded.
+    course.write(
+        "katas/25-no-thread-sleep/src/lib.rs",
+        &reference("25-no-thread-sleep"),
+    );
+    let (edited, compiled) = trusted_grade(&course, &["07", "25"]);
+    judged(&edited);
+    assert_eq!(compiled, ["kata-25-no-thread-sleep"]);
+    assert_eq!(kata(&edited, "25-no-thread-sleep")["status"], "passed");
+}
+
 #[test]
 fn a_pull_request_that_edits_grading_files_is_tampered_and_graded_on_the_trusted_files() {
+    let _one = one_trusted_grade_at_a_time();
     let course = Checkout::new();
     let elsewhere = tempfile::tempdir().unwrap();
     let marker = elsewhere.path().join("the-student-test-ran");
@@ -571,6 +677,7 @@ fn verify_grades_the_course_s_stubs_not_an_edited_working_file() {
 /// a correct solution beside it is not flagged (issue 13).
 #[test]
 fn a_pull_request_whose_code_cheats_is_suspicious_and_a_correct_one_is_not() {
+    let _one = one_trusted_grade_at_a_time();
     let course = Checkout::new();
     course.git(&["checkout", "--quiet", "-b", "student"]);
     // 07: the reference solution, which also ends the test process with

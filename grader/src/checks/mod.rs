@@ -5,6 +5,7 @@
 
 pub mod git;
 pub mod integrity;
+mod scratch;
 pub mod stub;
 pub mod suspicious;
 pub mod trusted;

@@ -13,11 +13,21 @@
 //! so the student's versions are never compiled or executed. Any other change
 //! outside `katas/*/src/` is listed as a warning: it was not used either.
 //!
-//! The scratch directory lives in the system's temporary directory, outside
-//! the working tree, for two reasons: cargo and rustup read `.cargo/config.toml`
+//! The scratch directory lives in the user's cache directory, outside the
+//! working tree, for two reasons: cargo and rustup read `.cargo/config.toml`
 //! and `rust-toolchain.toml` from every ancestor of the directory they run in
 //! (the student's would apply), and trybuild only shortens the paths in its
 //! expected compiler messages for packages outside the target directory.
+//!
+//! Grading a class must be fast the second time too, so the scratch
+//! directory and the target directory it builds into stay from one run to
+//! the next (see `scratch.rs`): the scratch is brought up to date file by
+//! file, an unchanged file keeps its modification time, and cargo rebuilds
+//! only the katas whose files changed. Trusted builds get a target directory
+//! of their own (`<target>/trusted-ref`): a plain grade of the same checkout
+//! builds the student's own tests, and the two never stand in for each other
+//! (and switching between them rebuilds nothing). What cargo keeps is still
+//! checked against the sources it was built from (`pipeline/provenance.rs`).
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -46,7 +56,8 @@ pub struct Trusted {
     pub tampered: BTreeMap<String, Vec<String>>,
     /// Changes outside `katas/*/src/` that are not a kata's grading files.
     pub warnings: Vec<String>,
-    _scratch: tempfile::TempDir,
+    /// Held for the whole run: one trusted grade at a time per scratch.
+    _scratch: super::scratch::Scratch,
 }
 
 impl Trusted {
@@ -117,14 +128,18 @@ pub fn prepare(root: &Path, reference: &str) -> Result<Trusted> {
         ))
     })?;
 
-    let scratch = tempfile::Builder::new()
-        .prefix("tokio-katas-trusted-")
-        .tempdir()
-        .context("cannot create a scratch directory for --trusted-ref")?;
-    crate::app::remove_on_interrupt(scratch.path());
-    let tree = scratch.path().join("repo");
+    let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => crate::app::absolute(PathBuf::from(dir))?,
+        _ => root.join("target"),
+    }
+    .join("trusted-ref");
+    let scratch = super::scratch::Scratch::open(&target_dir)?;
+    // REF and the student's sources are put together in a staging folder
+    // first, then synchronised into the scratch repository (see scratch.rs).
+    let staging = scratch.staging()?;
+    let tree = staging.path().join("repo");
     std::fs::create_dir_all(&tree)?;
-    extract(root, &commit, scratch.path(), &tree)?;
+    extract(root, &commit, staging.path(), &tree)?;
 
     let changed = git::changed_since(root, &commit, None, |_| true)?;
     let ref_katas = kata_dirs(&tree)?;
@@ -142,23 +157,20 @@ pub fn prepare(root: &Path, reference: &str) -> Result<Trusted> {
         std::fs::remove_dir_all(&to).ok();
         copy_tree(&from, &to, &format!("katas/{id}/src"), &mut warnings)?;
     }
-
-    let target_dir = match std::env::var_os("CARGO_TARGET_DIR") {
-        Some(dir) if !dir.is_empty() => crate::app::absolute(PathBuf::from(dir))?,
-        _ => {
-            // The working tree's own target/ would be the student's to fill:
-            // built artifacts committed there could pass for fresh ones.
-            if let Some(path) = changed.iter().find(|p| p.starts_with("target/")) {
-                return Err(UsageError(format!(
-                    "the working tree has files under target/ that REF does not ({path}): they \
-                     could stand in for built tests. Set CARGO_TARGET_DIR to a directory outside \
-                     the checkout and grade again."
-                ))
-                .into());
-            }
-            root.join("target")
+    // The working tree's own target/ is the student's to fill: built
+    // artifacts committed there could pass for fresh ones.
+    if std::env::var_os("CARGO_TARGET_DIR").is_none_or(|dir| dir.is_empty()) {
+        if let Some(path) = changed.iter().find(|p| p.starts_with("target/")) {
+            return Err(UsageError(format!(
+                "the working tree has files under target/ that REF does not ({path}): they \
+                 could stand in for built tests. Set CARGO_TARGET_DIR to a directory outside \
+                 the checkout and grade again."
+            ))
+            .into());
         }
-    };
+    }
+    let tree = scratch.replace_repo(&tree)?;
+    drop(staging);
 
     Ok(Trusted {
         root: tree,

@@ -101,6 +101,16 @@ pub fn build(repo: &Repo, planned: &[Planned<'_>], progress: &Progress) -> Resul
         collected.clear();
         build_packages(&mut collected)?;
     }
+    // What cargo compiled rather than kept: the cost of a warm run, and how
+    // tests tell that a warm trusted grade rebuilt only what changed.
+    crate::profile::note(|| {
+        let compiled: Vec<&str> = collected
+            .iter()
+            .filter(|(_, found)| found.units.iter().any(|(_, fresh)| !fresh))
+            .map(|(package, _)| package.as_str())
+            .collect();
+        format!("compiled packages: [{}]", compiled.join(", "))
+    });
     for found in collected.values() {
         let Some(dir) = &found.manifest_dir else {
             continue;

@@ -20,6 +20,13 @@
 //! not enough: cargo may relink a binary from this checkout's tests against
 //! a library another checkout compiled. The stamps live in
 //! `<target>/grader/provenance/`.
+//!
+//! A stamp also holds a digest of the package's Rust sources and manifest
+//! as they were when it was written. Cargo trusts modification times, and
+//! those can lie (a clock set back, files restored from an archive with
+//! their old dates, the `--trusted-ref` scratch kept between runs): an
+//! output whose package's sources are no longer the ones it was stamped
+//! with is rebuilt, whatever the dates say.
 
 use std::path::{Path, PathBuf};
 
@@ -36,7 +43,7 @@ pub fn is_ours(repo: &Repo, binary: &Path, manifest_dir: &Path) -> bool {
     ) else {
         return false;
     };
-    stamp == stamp_text(manifest_dir, &modified)
+    stamp == stamp_text(manifest_dir, &modified, &sources_digest(manifest_dir))
 }
 
 /// Records that `binary` was built for `manifest_dir`.
@@ -46,7 +53,8 @@ pub fn stamp(repo: &Repo, binary: &Path, manifest_dir: &Path) -> Result<()> {
     };
     let path = stamp_path(repo, binary);
     std::fs::create_dir_all(path.parent().unwrap())?;
-    std::fs::write(path, stamp_text(manifest_dir, &modified))?;
+    let text = stamp_text(manifest_dir, &modified, &sources_digest(manifest_dir));
+    std::fs::write(path, text)?;
     Ok(())
 }
 
@@ -63,8 +71,49 @@ fn stamp_path(repo: &Repo, binary: &Path) -> PathBuf {
     repo.target_dir.join("grader").join("provenance").join(name)
 }
 
-fn stamp_text(manifest_dir: &Path, modified: &str) -> String {
-    format!("{}\n{modified}\n", manifest_dir.display())
+fn stamp_text(manifest_dir: &Path, modified: &str, sources: &str) -> String {
+    format!("{}\n{modified}\n{sources}\n", manifest_dir.display())
+}
+
+/// A digest of the package's `*.rs` files and `Cargo.toml` (names and
+/// contents, `target/` left out): what rustc compiles from that folder.
+/// Unreadable files count as changed, so the output is rebuilt.
+fn sources_digest(manifest_dir: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    let mut files = Vec::new();
+    rust_sources(manifest_dir, manifest_dir, &mut files);
+    files.sort();
+    let mut hash = Sha256::new();
+    for file in &files {
+        let content = std::fs::read(manifest_dir.join(file)).unwrap_or_else(|_| {
+            // A fresh value each time: never equal to a stamp.
+            format!("unreadable {:?}", std::time::Instant::now()).into_bytes()
+        });
+        for part in [file.as_os_str().as_encoded_bytes(), &content] {
+            hash.update((part.len() as u64).to_le_bytes());
+            hash.update(part);
+        }
+    }
+    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn rust_sources(root: &Path, dir: &Path, files: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let Ok(kind) = entry.file_type() else {
+            continue;
+        };
+        if kind.is_dir() && entry.file_name() != "target" {
+            rust_sources(root, &path, files);
+        } else if !kind.is_dir()
+            && (path.extension().is_some_and(|e| e == "rs") || entry.file_name() == "Cargo.toml")
+        {
+            files.push(path.strip_prefix(root).unwrap_or(&path).to_path_buf());
+        }
+    }
 }
 
 /// The modification time, to the nanosecond, as text.
@@ -168,6 +217,34 @@ mod tests {
             .set_modified(later)
             .unwrap();
         assert!(!is_ours(&repo, &binary, ours));
+    }
+
+    #[test]
+    fn a_binary_whose_sources_changed_is_not_ours_whatever_the_dates() {
+        // Files restored with old dates (a CI cache, a scratch kept between
+        // runs) can make cargo call an output fresh that was built from
+        // other sources: the stamp's digest of the sources says otherwise.
+        let dir = tempfile::tempdir().unwrap();
+        let repo = repo_in(dir.path());
+        let kata = dir.path().join("katas/07-timeout");
+        std::fs::create_dir_all(kata.join("src")).unwrap();
+        std::fs::create_dir_all(kata.join("target")).unwrap();
+        std::fs::write(kata.join("src/lib.rs"), "pub fn stub() {}").unwrap();
+        std::fs::write(kata.join("README.md"), "read me").unwrap();
+        let binary = dir.path().join("grading-0123");
+        std::fs::write(&binary, "built from the stub").unwrap();
+        stamp(&repo, &binary, &kata).unwrap();
+        assert!(is_ours(&repo, &binary, &kata));
+        // Neither prose nor build outputs inside the package are sources.
+        std::fs::write(kata.join("README.md"), "edited").unwrap();
+        std::fs::write(kata.join("target/x.rs"), "output").unwrap();
+        assert!(is_ours(&repo, &binary, &kata));
+        std::fs::write(kata.join("src/lib.rs"), "pub fn solved() {}").unwrap();
+        assert!(!is_ours(&repo, &binary, &kata), "the library changed");
+        std::fs::write(kata.join("src/lib.rs"), "pub fn stub() {}").unwrap();
+        assert!(is_ours(&repo, &binary, &kata), "back as it was stamped");
+        std::fs::write(kata.join("src/extra.rs"), "").unwrap();
+        assert!(!is_ours(&repo, &binary, &kata), "a new module");
     }
 
     #[test]
