@@ -616,6 +616,45 @@ fn the_workflows_grade_against_the_base_with_a_trusted_grader_and_a_cache() {
             && course.contains("cargo install --locked cargo-mutants@27.1.0"),
         "the course workflow must run verify --mutants, with cargo-mutants installed"
     );
+
+    // A class on CI (issue 13): main builds what pull requests grade with,
+    // the trusted build and its scratch repository, before saving the
+    // cache; every pull request restores exactly those paths (a cache's
+    // paths are part of its version: one path more and nothing is found).
+    let (build, save) = (
+        course.find("--trusted-ref HEAD").expect("main warms the trusted build"),
+        course.find("actions/cache/save@v4\n        with:\n          path: |\n            ~/.cargo/registry/index/")
+            .expect("main saves the class's cache"),
+    );
+    assert!(build < save, "the trusted build must be in the saved cache");
+    let paths = |workflow: &str| -> Vec<String> {
+        workflow
+            .split("uses: actions/cache/")
+            .skip(1)
+            .filter(|step| step.contains("course/target/"))
+            .map(|step| {
+                let block = step.split("path: |\n").nth(1).unwrap();
+                block
+                    .lines()
+                    .take_while(|line| !line.trim_start().starts_with("key:"))
+                    .map(str::trim)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
+    };
+    let (saved, restored) = (paths(&course), paths(&grade));
+    assert_eq!(saved.len(), 2, "course.yml restores and saves: {saved:?}");
+    assert_eq!(restored.len(), 1, "{restored:?}");
+    assert!(saved[0].contains("~/.cache/tokio-katas/"), "{saved:?}");
+    assert!(
+        saved.iter().all(|p| *p == restored[0]),
+        "{saved:?} vs {restored:?}"
+    );
+    assert!(
+        grade.contains("-${{ github.event.pull_request.base.sha }}"),
+        "a pull request restores its base's build first"
+    );
 }
 
 #[test]
