@@ -133,6 +133,49 @@ fn a_warm_trusted_grade_compiles_only_what_changed_and_never_the_student_s_build
     assert_eq!(kata(&edited, "25-no-thread-sleep")["status"], "passed");
 }
 
+/// Code that writes into the target directory while it is graded (a forged
+/// verdict for a later grading to replay) is caught: the run ends in an
+/// error, no verdict is reported, and nothing kept is trusted again.
+#[test]
+fn code_that_changes_the_kept_build_while_graded_voids_the_run() {
+    let _one = one_trusted_grade_at_a_time();
+    let course = Checkout::new();
+    course.git(&["checkout", "--quiet", "-b", "student"]);
+    // Runs as each test process of kata 25 starts, before any test.
+    let forger = r#"
+extern "C" fn forge() {
+    if let Some(target) = std::env::var_os("CARGO_TARGET_DIR") {
+        let dir = std::path::Path::new(&target).join("grader/verdicts/ff");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join("forged.json"), "{}");
+    }
+}
+#[used]
+#[link_section = ".init_array"]
+static FORGE: extern "C" fn() = forge;
+"#;
+    course.write(
+        "katas/25-no-thread-sleep/src/lib.rs",
+        &format!("{}\n{forger}", reference("25-no-thread-sleep")),
+    );
+    course.git(&["add", "-A"]);
+    course.git(&["commit", "--quiet", "-m", "my solution"]);
+    let output = course
+        .grader(&["--trusted-ref", "main", "--format", "json", "07", "25"])
+        .output()
+        .unwrap();
+    let (stdout, stderr) = text(&output);
+    assert_eq!(output.status.code(), Some(2), "{stdout}\n{stderr}");
+    assert!(
+        stderr.contains("something other than the grader changed")
+            && stderr.contains("forged.json"),
+        "{stderr}"
+    );
+    assert!(stdout.trim().is_empty(), "no verdict is reported: {stdout}");
+    let kept = common::target_dir().join("trusted-ref/grader");
+    assert!(!kept.join("verdicts").exists() && !kept.join("provenance").exists());
+}
+
 #[test]
 fn a_pull_request_that_edits_grading_files_is_tampered_and_graded_on_the_trusted_files() {
     let _one = one_trusted_grade_at_a_time();

@@ -23,11 +23,13 @@ use crate::verdict::{KataResult, KataStatus};
 pub fn run(root: &Path, args: &Grade) -> Result<i32> {
     // `--trusted-ref`: grade a scratch copy of REF that holds only the
     // working tree's katas/*/src/ (see checks/trusted.rs).
+    let unpack = crate::profile::step("unpack");
     let trusted = args
         .trusted_ref
         .as_deref()
         .map(|r| trusted::prepare(root, r))
         .transpose()?;
+    drop(unpack);
     let discovered = crate::profile::step("discover");
     let mut repo = discover::discover(trusted.as_ref().map_or(root, |t| &t.root))?;
     drop(discovered);
@@ -37,6 +39,9 @@ pub fn run(root: &Path, args: &Grade) -> Result<i32> {
     let options = RunOptions {
         jobs: super::jobs_or_cpus(args.run.jobs),
         use_cache: !args.run.no_cache,
+        // Trusted builds and verdicts are kept for the next grading: what
+        // runs here must not be able to change them (pipeline/seal.rs).
+        sealed: trusted.is_some(),
     };
     let solutions_root = match &args.solutions_dir {
         Some(dir) => absolute(dir.clone())?,

@@ -50,6 +50,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let options = RunOptions {
                 jobs: jobs_or_cpus(jobs),
                 use_cache: false,
+                sealed: false,
             };
             verify::run(&repo, &katas, &solutions, &options, &what, format)
         }
@@ -58,6 +59,7 @@ pub fn run(cli: Cli) -> Result<i32> {
             let options = RunOptions {
                 jobs: jobs_or_cpus(run.jobs),
                 use_cache: !run.no_cache,
+                sealed: false,
             };
             learner::watch::run(repo, focus.transpose()?, options, poll)
         }

@@ -19,6 +19,7 @@ pub mod provenance;
 pub mod reaper;
 pub mod run;
 pub mod run_lock;
+pub mod seal;
 pub mod test_env;
 pub mod verdict_cache;
 
@@ -42,9 +43,17 @@ pub fn grade_all(
     let step = crate::profile::step("build");
     let built = build::build(repo, &planned, progress)?;
     drop(step);
+    let seal = options.sealed.then(|| {
+        let _step = crate::profile::step("seal");
+        seal::Seal::new(&repo.target_dir)
+    });
     let step = crate::profile::step("run");
     let outcomes = run::run_all(repo, &planned, &built, options, progress)?;
     drop(step);
+    if let Some(seal) = seal {
+        let _step = crate::profile::step("seal check");
+        seal.check()?;
+    }
     if options.use_cache {
         let _step = crate::profile::step("prune");
         verdict_cache::prune_now_and_then(

@@ -81,6 +81,9 @@ pub struct RunOptions {
     /// Replay recorded verdicts of tests whose inputs did not change
     /// (verdict_cache.rs); `--no-cache` turns it off.
     pub use_cache: bool,
+    /// Check that the tests changed nothing in the target directory the
+    /// next grading would trust (seal.rs): trusted grading.
+    pub sealed: bool,
 }
 
 /// A subject with the cargo coordinates to build and run it.

@@ -132,6 +132,7 @@ pub fn load(dir: &Path, key: &str, target: &str, name: &str, limit: Duration) ->
     // A used entry is a young one: pruning goes by last use.
     if let Ok(file) = std::fs::File::options().append(true).open(&path) {
         let _ = file.set_modified(std::time::SystemTime::now());
+        crate::pipeline::seal::written_by_grader(&path);
     }
     Some(RawTest {
         target: target.to_string(),
@@ -174,6 +175,7 @@ pub fn store(dir: &Path, key: &str, test: &RawTest) {
         let mut file = tempfile::NamedTempFile::new_in(parent)?;
         serde_json::to_writer(&mut file, &entry)?;
         file.persist(&path).map_err(|e| e.error)?;
+        crate::pipeline::seal::written_by_grader(&path);
         Ok(())
     };
     let _ = write();
