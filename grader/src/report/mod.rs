@@ -91,3 +91,74 @@ pub fn exit_code(results: &[KataResult], assignment: Option<&Assignment>, named:
         1
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::verdict::tests::result;
+
+    fn kata(id: &str, status: KataStatus) -> KataResult {
+        KataResult {
+            id: id.into(),
+            ..result(status, &[])
+        }
+    }
+
+    /// week-1 requires 01 and 25.
+    fn week_1() -> Assignment {
+        let course: Vec<(String, u32)> = ["01-lazy-futures", "07-timeout", "25-no-thread-sleep"]
+            .iter()
+            .map(|id| (id.to_string(), 10))
+            .collect();
+        let text = "[assignment.week-1]\nkatas = [\"01-lazy-futures\", \"25-no-thread-sleep\"]\n";
+        crate::course::assignments::parse(text, "assignments.toml", &course)
+            .unwrap()
+            .sets["week-1"]
+            .clone()
+    }
+
+    #[test]
+    fn only_required_katas_decide_the_exit_status() {
+        let week = week_1();
+        let mut run = vec![
+            kata("01-lazy-futures", KataStatus::Passed),
+            kata("07-timeout", KataStatus::NotStarted),
+            kata("25-no-thread-sleep", KataStatus::Passed),
+        ];
+        assert_eq!(exit_code(&run, Some(&week), false), 0);
+        assert_eq!(
+            exit_code(&run, None, false),
+            1,
+            "without it, 07 is required"
+        );
+        assert_eq!(
+            standing(&run, Some(&week), false).sentence(),
+            "2 of 2 required katas passed"
+        );
+        run[2].status = KataStatus::Failed;
+        assert_eq!(exit_code(&run, Some(&week), false), 1);
+    }
+
+    #[test]
+    fn a_required_kata_missing_from_a_full_run_is_not_passed() {
+        let week = week_1();
+        let run = vec![kata("01-lazy-futures", KataStatus::Passed)];
+        assert_eq!(standing(&run, Some(&week), false).required, 2);
+        assert_eq!(exit_code(&run, Some(&week), false), 1);
+        // Named on the command line: only what was asked for was graded.
+        assert_eq!(exit_code(&run, Some(&week), true), 0);
+    }
+
+    #[test]
+    fn tampered_or_suspicious_code_fails_the_run_even_outside_the_assignment() {
+        let week = week_1();
+        for status in [KataStatus::Tampered, KataStatus::Suspicious] {
+            let run = vec![
+                kata("01-lazy-futures", KataStatus::Passed),
+                kata("07-timeout", status),
+                kata("25-no-thread-sleep", KataStatus::Passed),
+            ];
+            assert_eq!(exit_code(&run, Some(&week), false), 1, "{status:?}");
+        }
+    }
+}
