@@ -15,11 +15,11 @@ use crate::verdict::{KataResult, KataStatus};
 #[derive(Serialize)]
 struct Report<'a> {
     version: u32,
+    katas: Vec<KataJson<'a>>,
+    summary: Summary,
     /// The assignment graded; absent when every kata is required.
     #[serde(skip_serializing_if = "Option::is_none")]
     assignment: Option<AssignmentJson<'a>>,
-    katas: Vec<KataJson<'a>>,
-    summary: Summary,
 }
 
 /// The assignment, and how the run stands against it.
