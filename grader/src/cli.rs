@@ -61,6 +61,13 @@ pub struct Grade {
     #[arg(long, value_name = "REF", conflicts_with_all = ["solutions", "solutions_dir"])]
     pub trusted_ref: Option<String>,
 
+    /// Grade for this assignment of assignments.toml: every kata is graded
+    /// and reported, but only the assignment's katas are required (the exit
+    /// status, Classroom's points). Default: the file's `current`; `all`
+    /// requires every kata.
+    #[arg(long, value_name = "NAME")]
+    pub assignment: Option<String>,
+
     /// Also write a report to FILE (FORMAT: human, json, junit, classroom),
     /// from the same run. Give it once per report.
     #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]

@@ -206,6 +206,17 @@ impl TestStatus {
     }
 }
 
+/// A kata outside the assignment being graded (`assignments.toml`): graded
+/// and reported with its own status, but it decides neither the exit status
+/// nor the assignment's points, and no CI check fails on it.
+pub const NOT_REQUIRED: &str = "not required";
+
+/// Why a kata is not required, for the reports that say so in a sentence:
+/// `not required: outside the assignment week-1`.
+pub fn not_required_because(assignment: &str) -> String {
+    format!("{NOT_REQUIRED}: outside the assignment {assignment}")
+}
+
 /// A grading file that differs from `HEAD`, and the command that restores it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct EditedFile {

@@ -11,6 +11,7 @@ use crate::app::absolute;
 use crate::checks::integrity;
 use crate::checks::trusted::{self, Trusted};
 use crate::cli::{Format, Grade};
+use crate::course::assignments::{self, Assignment};
 use crate::course::discover::{self, Kata, Repo};
 use crate::learner::{self, state::State};
 use crate::pipeline::plan::Variant;
@@ -36,6 +37,14 @@ pub fn run(root: &Path, args: &Grade) -> Result<i32> {
     if let Some(trusted) = &trusted {
         repo.target_dir = trusted.target_dir.clone();
     }
+    // Which katas are required: read from the course that is graded, so
+    // under --trusted-ref from REF's copy, never the student's file (they
+    // could require nothing). Checked before anything is built.
+    let origin = match &trusted {
+        Some(t) => format!("{} at the trusted ref {}", assignments::FILE, t.describe()),
+        None => assignments::path_of(&repo),
+    };
+    let assignment = assignments::for_run(&repo, args.assignment.as_deref(), &origin)?;
     let options = RunOptions {
         jobs: super::jobs_or_cpus(args.run.jobs),
         use_cache: !args.run.no_cache,
@@ -101,8 +110,13 @@ pub fn run(root: &Path, args: &Grade) -> Result<i32> {
         trusted.as_ref(),
         state.as_ref(),
         &guide,
+        assignment.as_ref(),
     )?;
-    Ok(report::exit_code(&results))
+    Ok(report::exit_code(
+        &results,
+        assignment.as_ref(),
+        !args.katas.is_empty(),
+    ))
 }
 
 /// The report on stdout, then every `--report` file and CI's extras.
@@ -116,6 +130,7 @@ fn report_all(
     trusted: Option<&Trusted>,
     state: Option<&State>,
     guide: &Guide,
+    assignment: Option<&Assignment>,
 ) -> Result<()> {
     let run = publish::Run {
         katas,
@@ -124,6 +139,7 @@ fn report_all(
         title,
         warnings: trusted.map(|t| t.warnings.as_slice()).unwrap_or_default(),
         guide,
+        assignment,
     };
     let quiet = report::github::StopCommands::begin(
         report::github::in_actions() && args.format == Format::Human,

@@ -19,6 +19,11 @@ pub fn run(
     format: TextOrJson,
 ) -> Result<i32> {
     use crate::dev::verify::{self, render};
+    // A kata an assignment names must exist: cheap, so before the long part.
+    if let Err(e) = crate::course::assignments::check(repo) {
+        anstream::eprintln!("{}error:{} {e:#}", ui::RED, ui::RED.render_reset());
+        return Ok(1);
+    }
     let progress = Progress::new(ui::progress_wanted());
     let (problems, katas) = super::select(repo, names)?;
     let checks = verify::verify(repo, &katas, solutions_root, options, what, &progress)?;

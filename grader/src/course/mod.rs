@@ -2,6 +2,7 @@
 //! cargo metadata they are found with. Everything else reads the course
 //! through these types and never walks `katas/` itself.
 
+pub mod assignments;
 pub mod backup;
 pub mod discover;
 pub mod kata_file;

@@ -16,12 +16,19 @@
 //! learner's tests that pass (not those the starter code already passed),
 //! rounded down, full points only when the kata passed, nothing when it is
 //! tampered or does not compile.
+//!
+//! With an assignment, the grade is the assignment's: `max_score` is its
+//! points, each required kata is worth its share of them
+//! ([`points::toward`]), and a kata outside it is listed worth 0 of 0, its
+//! message saying it is not required. `status` is `pass` exactly when the
+//! grader exits 0 (`report::exit_code`).
 
 use serde::Serialize;
 
-use super::points;
+use super::points::{self, Points};
+use crate::course::assignments::Assignment;
 use crate::course::discover::Kata;
-use crate::verdict::{KataResult, KataStatus};
+use crate::verdict::{not_required_because, KataResult, KataStatus};
 
 #[derive(Serialize)]
 struct Results {
@@ -44,18 +51,36 @@ struct Entry {
     duration: u64,
 }
 
-pub fn render(katas: &[&Kata], results: &[KataResult]) -> String {
+pub fn render(
+    katas: &[&Kata],
+    results: &[KataResult],
+    assignment: Option<&Assignment>,
+    named: bool,
+) -> String {
     let tests: Vec<Entry> = results
         .iter()
         .map(|result| {
-            let worth = points::of(katas, result);
+            let nothing = Points {
+                points: 0,
+                max_points: 0,
+            };
+            let (worth, message) = match assignment {
+                None => (points::of(katas, result), message(result)),
+                Some(a) => match points::toward(katas, result, a) {
+                    Some(worth) => (worth, message(result)),
+                    None => (
+                        nothing,
+                        format!("{}. {}", not_required_because(&a.name), message(result)),
+                    ),
+                },
+            };
             let passed = result.status == KataStatus::Passed;
             Entry {
                 name: format!("{} · {}", result.id, result.title),
                 status: if passed { "pass" } else { "fail" },
                 score: worth.points,
                 max_score: worth.max_points,
-                message: message(result),
+                message,
                 test_code: format!("cargo run -p grader -- {:02}", result.number),
                 filename: format!("katas/{}/src/lib.rs", result.id),
                 line_no: 0,
@@ -63,11 +88,18 @@ pub fn render(katas: &[&Kata], results: &[KataResult]) -> String {
             }
         })
         .collect();
-    let all_passed = !results.is_empty() && tests.iter().all(|t| t.status == "pass");
     let report = Results {
         version: 1,
-        status: if all_passed { "pass" } else { "fail" },
-        max_score: tests.iter().map(|t| t.max_score).sum(),
+        status: match super::exit_code(results, assignment, named) {
+            0 => "pass",
+            _ => "fail",
+        },
+        // The assignment's points even when some of its katas were not
+        // graded (named on the command line): they earned nothing.
+        max_score: match assignment {
+            Some(a) => a.points,
+            None => tests.iter().map(|t| t.max_score).sum(),
+        },
         tests,
     };
     serde_json::to_string(&report).expect("the report is plain data")

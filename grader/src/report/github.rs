@@ -7,7 +7,9 @@
 //! runner reads from the step's output and pins on the file in the pull
 //! request. GitHub shows at most 10 error annotations per step, so there is
 //! one per kata, only for katas that need attention (a kata not started is
-//! in the summary, not an error).
+//! in the summary, not an error). With an assignment, a kata outside it
+//! gets no annotation unless it is tampered or suspicious, and the summary
+//! marks it not required.
 //!
 //! Test messages can carry text from the student's code (a panic message).
 //! Workflow commands in it must stay text: annotation data is escaped as
@@ -17,8 +19,9 @@
 
 use std::fmt::Write as _;
 
+use crate::course::assignments::Assignment;
 use crate::course::discover::Kata;
-use crate::verdict::{KataResult, KataStatus, TestStatus};
+use crate::verdict::{KataResult, KataStatus, TestStatus, NOT_REQUIRED};
 
 use super::points;
 
@@ -66,17 +69,19 @@ fn unguessable_token() -> String {
 
 /// One `::error` per kata that needs attention and one `::warning` per
 /// warning, each ending in a newline.
-pub fn annotations(results: &[KataResult], warnings: &[String]) -> String {
+pub fn annotations(
+    results: &[KataResult],
+    warnings: &[String],
+    assignment: Option<&Assignment>,
+) -> String {
     let mut out = String::new();
     for result in results {
-        let needs_attention = matches!(
-            result.status,
-            KataStatus::Failed
-                | KataStatus::CompileError
-                | KataStatus::TimedOut
-                | KataStatus::Tampered
-                | KataStatus::Suspicious
-        );
+        let required = super::required(assignment, &result.id);
+        let needs_attention = match result.status {
+            KataStatus::Tampered | KataStatus::Suspicious => true,
+            KataStatus::Failed | KataStatus::CompileError | KataStatus::TimedOut => required,
+            _ => false,
+        };
         if !needs_attention {
             continue;
         }
@@ -164,24 +169,48 @@ pub fn summary(
     results: &[KataResult],
     title: &str,
     warnings: &[String],
+    assignment: Option<&Assignment>,
+    named: bool,
 ) -> String {
     let mut out = String::new();
     let passed = super::passed(results);
-    let total = points::total(katas, results);
     let _ = writeln!(out, "## {}\n", html(title));
-    let _ = writeln!(
-        out,
-        "**{passed}/{} katas passed · {}/{} points**\n",
-        results.len(),
-        total.points,
-        total.max_points
-    );
+    match assignment {
+        None => {
+            let total = points::total(katas, results);
+            let _ = writeln!(
+                out,
+                "**{passed}/{} katas passed · {}/{} points**\n",
+                results.len(),
+                total.points,
+                total.max_points
+            );
+        }
+        Some(a) => {
+            let standing = super::standing(results, Some(a), named);
+            let total = points::toward_total(katas, results, a);
+            let _ = writeln!(
+                out,
+                "**Assignment {}: {} · {}/{} points**\n\n\
+                 {passed}/{} katas passed in all; the others are graded, {NOT_REQUIRED}.\n",
+                html(&a.describe()),
+                standing.sentence(),
+                total.points,
+                total.max_points,
+                results.len(),
+            );
+        }
+    }
     let _ = writeln!(out, "| Kata | Status | Tests | Points |\n|---|---|---|---|");
     for result in results {
         let worth = points::of(katas, result);
+        let required = match super::required(assignment, &result.id) {
+            true => String::new(),
+            false => format!(" · {NOT_REQUIRED}"),
+        };
         let _ = writeln!(
             out,
-            "| {} · {} | {} | {}/{} | {}/{} |",
+            "| {} · {} | {}{required} | {}/{} | {}/{} |",
             result.id,
             cell(&result.title),
             result.status.badge(),
@@ -197,10 +226,14 @@ pub fn summary(
     {
         let _ = writeln!(
             out,
-            "\n### {} · {}: {}\n",
+            "\n### {} · {}: {}{}\n",
             result.id,
             html(&result.title),
-            result.status.word()
+            result.status.word(),
+            match super::required(assignment, &result.id) {
+                true => String::new(),
+                false => format!(" ({NOT_REQUIRED})"),
+            }
         );
         if result.status == KataStatus::Tampered {
             let _ = writeln!(

@@ -6,10 +6,11 @@ use std::fmt::Write as _;
 use anstyle::Style;
 
 use super::table::{self, status_label, Cell, Row};
+use crate::course::assignments::Assignment;
 use crate::course::discover::Kata;
 use crate::course::kata_file::KataKind;
 use crate::ui::{BOLD, DIM, GREEN, RED, YELLOW};
-use crate::verdict::{KataResult, KataStatus, TestStatus};
+use crate::verdict::{not_required_because, KataResult, KataStatus, TestStatus, NOT_REQUIRED};
 
 fn test_label(status: TestStatus) -> (&'static str, Style) {
     let style = match status {
@@ -37,18 +38,30 @@ pub struct Guide {
     pub trusted_ref: Option<String>,
 }
 
-/// Renders the whole report. `detailed` katas are shown in full (the ones
-/// the learner named); otherwise the first kata not passed is.
+/// Renders the whole report. `named` katas are shown in full; otherwise
+/// the first kata not passed is (the first required one, with an
+/// assignment: katas outside it are in the table, marked not required).
 pub fn render(
     katas: &[&Kata],
     results: &[KataResult],
     named: bool,
     title: &str,
     guide: &Guide,
+    assignment: Option<&Assignment>,
 ) -> String {
     let mut out = String::new();
     let passed = super::passed(results);
-    let _ = writeln!(out, "{BOLD}{title}{BOLD:#}\n");
+    let standing = super::standing(results, assignment, named);
+    let _ = writeln!(out, "{BOLD}{title}{BOLD:#}");
+    if let Some(a) = assignment {
+        let _ = writeln!(
+            out,
+            "{BOLD}Assignment {}{BOLD:#}: {} katas required; the others are graded too, marked {NOT_REQUIRED}.",
+            a.describe(),
+            a.katas.len()
+        );
+    }
+    out.push('\n');
     let rows: Vec<Row<'_>> = results
         .iter()
         .map(|result| {
@@ -69,6 +82,12 @@ pub fn render(
             if !result.edited_files.is_empty() {
                 note.push_str(" · grading files edited");
             }
+            if !super::required(assignment, &result.id) {
+                note = match note.is_empty() {
+                    true => NOT_REQUIRED.to_string(),
+                    false => format!("{note} · {NOT_REQUIRED}"),
+                };
+            }
             Row {
                 id: &result.id,
                 title: &result.title,
@@ -80,14 +99,29 @@ pub fn render(
         })
         .collect();
     out.push_str(&table::render(&rows));
-    let _ = writeln!(out, "\n{BOLD}{passed}/{} passed{BOLD:#}", results.len());
+    let _ = write!(out, "\n{BOLD}{passed}/{} passed{BOLD:#}", results.len());
+    match assignment {
+        Some(a) => {
+            let style = match standing.passed == standing.required {
+                true => GREEN,
+                false => RED,
+            };
+            let _ = writeln!(
+                out,
+                " · {style}{}: {}{style:#}",
+                a.name,
+                standing.sentence()
+            );
+        }
+        None => out.push('\n'),
+    }
 
     let focus: Vec<&KataResult> = if named {
         results.iter().collect()
     } else {
         results
             .iter()
-            .find(|r| r.status != KataStatus::Passed)
+            .find(|r| r.status != KataStatus::Passed && super::required(assignment, &r.id))
             .into_iter()
             .collect()
     };
@@ -98,14 +132,37 @@ pub fn render(
             // A kata folder discovery could not load (see discover::Problem).
             None => out.push_str(&ungradable_detail(result)),
         }
+        if let Some(a) = assignment.filter(|a| !a.requires(&result.id)) {
+            let _ = writeln!(
+                out,
+                "  {DIM}{}.{DIM:#}",
+                capitalised(&not_required_because(&a.name))
+            );
+        }
     }
-    if passed == results.len() && !results.is_empty() && !named {
-        let _ = match guide.learner {
-            true => writeln!(out, "\n{GREEN}Every kata passes. Well done!{GREEN:#}"),
-            false => writeln!(out, "\n{GREEN}Every kata graded passes.{GREEN:#}"),
+    let all_required = standing.passed == standing.required && !results.is_empty();
+    if all_required && !named {
+        let _ = match (assignment, guide.learner) {
+            (Some(a), true) => writeln!(
+                out,
+                "\n{GREEN}Every kata of {} passes. Well done!{GREEN:#}",
+                a.name
+            ),
+            (Some(a), false) => writeln!(out, "\n{GREEN}Every kata of {} passes.{GREEN:#}", a.name),
+            (None, true) => writeln!(out, "\n{GREEN}Every kata passes. Well done!{GREEN:#}"),
+            (None, false) => writeln!(out, "\n{GREEN}Every kata graded passes.{GREEN:#}"),
         };
     }
     out
+}
+
+/// `Not required: …`.
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|first| first.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
 }
 
 /// A kata that could not be graded at all: no tests ran, and its one

@@ -8,26 +8,50 @@
 //! `code_does_only_what_a_solution_needs`, so no JUnit viewer shows it green.
 //! Each suite carries the kata's `points` and `max_points` as properties
 //! (the same rule as every report: see `points.rs`).
+//!
+//! With an assignment, a kata outside it must not fail CI's check: its
+//! failing tests are `<skipped>`, with a message that says it is not
+//! required and how the test went (property `required` = `false`). Its
+//! tampered or suspicious case still fails: such code ran in the same
+//! grading as the required katas (see `report::exit_code`).
 
 use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, TestSuite};
 
 use super::points;
+use crate::course::assignments::Assignment;
 use crate::course::discover::Kata;
-use crate::verdict::{KataResult, KataStatus, TestStatus};
+use crate::verdict::{not_required_because, KataResult, KataStatus, TestStatus};
 
-pub fn render(katas: &[&Kata], results: &[KataResult]) -> String {
+pub fn render(katas: &[&Kata], results: &[KataResult], assignment: Option<&Assignment>) -> String {
     let mut report = Report::new("tokio-katas");
     for result in results {
         let mut suite = TestSuite::new(result.id.as_str());
         let worth = points::of(katas, result);
         suite.add_property(Property::new("points", worth.points.to_string()));
         suite.add_property(Property::new("max_points", worth.max_points.to_string()));
+        let outside = assignment.filter(|a| !a.requires(&result.id));
+        if outside.is_some() {
+            suite.add_property(Property::new("required", "false"));
+        }
         for test in &result.tests {
-            let status = match test.status {
-                TestStatus::Passed => TestCaseStatus::success(),
-                other => {
+            let status = match (test.status, outside) {
+                (TestStatus::Passed, _) => TestCaseStatus::success(),
+                (other, Some(assignment)) => {
+                    let mut status = TestCaseStatus::skipped();
+                    status
+                        .set_type(other.code())
+                        .set_message(format!(
+                            "{} ({}: {})",
+                            not_required_because(&assignment.name),
+                            other.word(),
+                            first_line(&test.message)
+                        ))
+                        .set_description(failure_text(&test.message, &test.output));
+                    status
+                }
+                (other, None) => {
                     let kind = match other {
                         TestStatus::Crashed => NonSuccessKind::Error,
                         _ => NonSuccessKind::Failure,

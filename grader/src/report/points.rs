@@ -9,9 +9,15 @@
 //! tests, rounded down; the full points only when the kata passed; nothing
 //! when it does not compile or its grading files were tampered with. An
 //! untouched kata therefore scores 0.
+//!
+//! An assignment (`assignments.toml`) may be worth other points than its
+//! katas add up to: each required kata then earns the same fraction of its
+//! share of the assignment's points ([`toward`]), and katas outside it earn
+//! nothing toward it.
 
 use serde::Serialize;
 
+use crate::course::assignments::Assignment;
 use crate::course::discover::Kata;
 use crate::course::kata_file::DEFAULT_POINTS;
 use crate::verdict::{KataResult, KataStatus, TestStatus};
@@ -47,6 +53,36 @@ pub fn total(katas: &[&Kata], results: &[KataResult]) -> Points {
             max_points: sum.max_points + p.max_points,
         },
     )
+}
+
+/// What `result` earns toward `assignment`, out of the kata's share of the
+/// assignment's points: floor(share × earned / max), the whole share only
+/// when the kata passed. `None` for a kata the assignment does not require.
+pub fn toward(katas: &[&Kata], result: &KataResult, assignment: &Assignment) -> Option<Points> {
+    let share = assignment.share(&result.id)?;
+    let own = of(katas, result);
+    let points = match result.status {
+        KataStatus::Passed => share,
+        // Never the whole share: `own.points` is below `own.max_points`.
+        _ => (u64::from(own.points) * u64::from(share) / u64::from(own.max_points.max(1))) as u32,
+    };
+    Some(Points {
+        points,
+        max_points: share,
+    })
+}
+
+/// What a run earned toward `assignment`, out of the assignment's points
+/// (a required kata that was not graded earns nothing).
+pub fn toward_total(katas: &[&Kata], results: &[KataResult], assignment: &Assignment) -> Points {
+    Points {
+        points: results
+            .iter()
+            .filter_map(|r| toward(katas, r, assignment))
+            .map(|p| p.points)
+            .sum(),
+        max_points: assignment.points,
+    }
 }
 
 /// floor(max × passed / counted), where `counted` are the tests not in
@@ -159,6 +195,58 @@ mod tests {
         // Every test passed, but a grading file was edited: not passed.
         let edited = run(KataStatus::Failed, &FIX);
         assert_eq!(earned(&edited, 10, &on_starter()), 9);
+    }
+
+    /// An assignment of 07 (worth 10 by default) and 08, worth `points`.
+    fn assignment(points: u32) -> Assignment {
+        let course = [
+            ("07-timeout".to_string(), 10),
+            ("08-deadline-retry".to_string(), 10),
+        ];
+        let text = format!(
+            "[assignment.week-2]\nkatas = [\"07-timeout\", \"08-deadline-retry\"]\npoints = {points}\n"
+        );
+        crate::course::assignments::parse(&text, "assignments.toml", &course)
+            .unwrap()
+            .sets["week-2"]
+            .clone()
+    }
+
+    #[test]
+    fn toward_an_assignment_a_kata_earns_the_same_fraction_of_its_share() {
+        // 07 is worth 15 of week-2's 30 points.
+        let week = assignment(30);
+        let solved = run(KataStatus::Passed, &FIX);
+        assert_eq!(
+            toward(&[], &solved, &week).unwrap(),
+            Points {
+                points: 15,
+                max_points: 15
+            }
+        );
+        // 5 of 7 tests: 7 of its own 10 points, floor(15 × 7 / 10) = 10.
+        let partial = run(KataStatus::Failed, &FIX[..5]);
+        assert_eq!(of(&[], &partial).points, 7);
+        assert_eq!(toward(&[], &partial, &week).unwrap().points, 10);
+        // Every test passed but not passed (an edited grading file): never
+        // the whole share, however the share rounds.
+        let edited = run(KataStatus::Failed, &FIX);
+        for points in 2..50 {
+            let week = assignment(points);
+            let got = toward(&[], &edited, &week).unwrap();
+            assert!(got.points < got.max_points, "{got:?} of {points}");
+        }
+        // Outside the assignment: nothing toward it.
+        let mut other = solved.clone();
+        other.id = "25-no-thread-sleep".into();
+        assert_eq!(toward(&[], &other, &week), None);
+        assert_eq!(
+            toward_total(&[], &[solved, partial, other], &week),
+            Points {
+                points: 25,
+                max_points: 30
+            }
+        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result};
 
 use super::Format;
+use crate::course::assignments::Assignment;
 use crate::course::discover::Kata;
 use crate::report;
 use crate::verdict::KataResult;
@@ -25,18 +26,28 @@ pub struct Run<'a> {
     pub warnings: &'a [String],
     /// Who the human report speaks to, and where it sends them next.
     pub guide: &'a report::human::Guide,
+    /// The assignment graded (`assignments.toml`): only its katas are
+    /// required. `None`: every kata is.
+    pub assignment: Option<&'a Assignment>,
 }
 
 /// The report in `format`, as text (a human report keeps its colours only
 /// for a terminal, so files get it plain).
 pub fn render(format: Format, run: &Run<'_>) -> String {
     match format {
-        Format::Human => {
-            report::human::render(run.katas, run.results, run.named, run.title, run.guide)
+        Format::Human => report::human::render(
+            run.katas,
+            run.results,
+            run.named,
+            run.title,
+            run.guide,
+            run.assignment,
+        ),
+        Format::Json => report::json::render(run.katas, run.results, run.assignment, run.named),
+        Format::Junit => report::junit::render(run.katas, run.results, run.assignment),
+        Format::Classroom => {
+            report::classroom::render(run.katas, run.results, run.assignment, run.named)
         }
-        Format::Json => report::json::render(run.katas, run.results),
-        Format::Junit => report::junit::render(run.katas, run.results),
-        Format::Classroom => report::classroom::render(run.katas, run.results),
     }
 }
 
@@ -53,7 +64,14 @@ pub fn finish(reports: &[(Format, PathBuf)], stdout_format: Format, run: &Run<'_
     if report::github::in_actions() {
         if let Some(file) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|f| !f.is_empty()) {
             use std::io::Write;
-            let summary = report::github::summary(run.katas, run.results, run.title, run.warnings);
+            let summary = report::github::summary(
+                run.katas,
+                run.results,
+                run.title,
+                run.warnings,
+                run.assignment,
+                run.named,
+            );
             std::fs::OpenOptions::new()
                 .create(true)
                 .append(true)
@@ -66,7 +84,7 @@ pub fn finish(reports: &[(Format, PathBuf)], stdout_format: Format, run: &Run<'_
                     )
                 })?;
         }
-        let annotations = report::github::annotations(run.results, run.warnings);
+        let annotations = report::github::annotations(run.results, run.warnings, run.assignment);
         // The runner reads workflow commands from stdout; when stdout holds
         // a machine-readable report, stderr keeps it clean.
         if stdout_format == Format::Human {
