@@ -29,6 +29,15 @@ fn test_names(kata: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// `grader --trusted-ref main --format json KATAS…` in `course`, with `env`.
+fn trusted_json(course: &Checkout, katas: &[&str], env: &[(&str, &str)]) -> Output {
+    let mut args = vec!["--trusted-ref", "main", "--format", "json"];
+    args.extend(katas);
+    let mut grader = course.grader(&args);
+    grader.envs(env.iter().copied());
+    grader.output().unwrap()
+}
+
 /// Every trusted grade of this suite builds in one scratch repository and
 /// one target directory (the grader's `checks/scratch.rs`), and the grader
 /// runs them one at a time anyway; the tests take turns, so that one can
@@ -41,13 +50,7 @@ fn one_trusted_grade_at_a_time() -> MutexGuard<'static, ()> {
 /// A trusted grade with `GRADER_PROFILE=1`: the JSON report, and the local
 /// packages cargo compiled (not kept) for it.
 fn trusted_grade(course: &Checkout, katas: &[&str]) -> (Value, Vec<String>) {
-    let mut args = vec!["--trusted-ref", "main", "--format", "json"];
-    args.extend(katas);
-    let output = course
-        .grader(&args)
-        .env("GRADER_PROFILE", "1")
-        .output()
-        .unwrap();
+    let output = trusted_json(course, katas, &[("GRADER_PROFILE", "1")]);
     let (_, stderr) = text(&output);
     let compiled = stderr
         .lines()
@@ -86,8 +89,7 @@ fn a_warm_trusted_grade_compiles_only_what_changed_and_never_the_student_s_build
         );
     };
     students_tests_ran(&json_of(&plain));
-    course.git(&["add", "-A"]);
-    course.git(&["commit", "--quiet", "-m", "my tests"]);
+    course.commit_all("my tests");
 
     let judged = |report: &Value| {
         let seven = kata(report, "07-timeout");
@@ -158,12 +160,8 @@ static FORGE: extern "C" fn() = forge;
         "katas/25-no-thread-sleep/src/lib.rs",
         &format!("{}\n{forger}", reference("25-no-thread-sleep")),
     );
-    course.git(&["add", "-A"]);
-    course.git(&["commit", "--quiet", "-m", "my solution"]);
-    let output = course
-        .grader(&["--trusted-ref", "main", "--format", "json", "07", "25"])
-        .output()
-        .unwrap();
+    course.commit_all("my solution");
+    let output = trusted_json(&course, &["07", "25"], &[]);
     let (stdout, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(2), "{stdout}\n{stderr}");
     assert!(
@@ -219,8 +217,7 @@ fn a_pull_request_that_edits_grading_files_is_tampered_and_graded_on_the_trusted
     .unwrap();
     // Outside katas/*/src: a warning, not a verdict.
     std::fs::write(course.path("NOTES.md"), "my notes\n").unwrap();
-    course.git(&["add", "-A"]);
-    course.git(&["commit", "--quiet", "-m", "my solutions"]);
+    course.commit_all("my solutions");
 
     let output = course
         .grader(&[
@@ -773,13 +770,9 @@ fn a_pull_request_whose_code_cheats_is_suspicious_and_a_correct_one_is_not() {
         "katas/25-no-thread-sleep/src/lib.rs",
         &reference("25-no-thread-sleep"),
     );
-    course.git(&["add", "-A"]);
-    course.git(&["commit", "--quiet", "-m", "my solutions"]);
+    course.commit_all("my solutions");
 
-    let output = course
-        .grader(&["--trusted-ref", "main", "--format", "json", "07", "25"])
-        .output()
-        .unwrap();
+    let output = trusted_json(&course, &["07", "25"], &[]);
     let (_, stderr) = text(&output);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
     let report = json_of(&output);

@@ -106,6 +106,12 @@ impl Checkout {
         );
     }
 
+    /// Commits everything in the working tree, as a student's pull request.
+    pub fn commit_all(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "--quiet", "-m", message]);
+    }
+
     /// The grader, run in the checkout (see `common::grader_in`).
     pub fn grader(&self, args: &[&str]) -> assert_cmd::Command {
         grader_in(self.root(), args)
