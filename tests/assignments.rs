@@ -8,9 +8,7 @@
 
 mod common;
 
-use std::process::Output;
-
-use common::{json_of, kata, reference, repo, Checkout};
+use common::{json_of, kata, reference, repo, text, Checkout};
 use serde_json::{json, Value};
 
 /// The katas every checkout here keeps.
@@ -57,13 +55,6 @@ fn course(assignments: Option<&str>) -> Checkout {
 
 fn solve(course: &Checkout, id: &str) {
     course.write(&format!("katas/{id}/src/lib.rs"), &reference(id));
-}
-
-fn text(output: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
 }
 
 fn required(report: &Value) -> Vec<(String, bool)> {

@@ -10,15 +10,8 @@ mod common;
 use std::process::Output;
 use std::sync::{Mutex, MutexGuard};
 
-use common::{json_of, kata, reference, repo, solutions_dir, Checkout};
+use common::{json_of, kata, reference, repo, solutions_dir, text, Checkout};
 use serde_json::Value;
-
-fn text(output: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
 
 fn test_names(kata: &Value) -> Vec<&str> {
     kata["tests"]

@@ -111,6 +111,14 @@ pub fn grader_in(dir: &Path, args: &[&str]) -> Command {
     cmd
 }
 
+/// A finished command's stdout and stderr, as text.
+pub fn text(output: &std::process::Output) -> (String, String) {
+    (
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
 pub fn json_of(output: &std::process::Output) -> Value {
     serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
         panic!(
