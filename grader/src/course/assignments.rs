@@ -294,34 +294,12 @@ fn due_date(value: &toml::Value) -> Result<String> {
         toml::Value::Datetime(d) if d.time.is_none() && d.offset.is_none() => d.to_string(),
         other => bail!("`due = {other}` is not a date: write it as due = \"2026-12-14\""),
     };
-    let fields: Vec<&str> = text.split('-').collect();
-    let number = |s: &str, digits: usize| {
-        (s.len() == digits && s.bytes().all(|b| b.is_ascii_digit()))
-            .then(|| s.parse::<u32>().ok())
-            .flatten()
-    };
-    let valid = match fields.as_slice() {
-        [y, m, d] => match (number(y, 4), number(m, 2), number(d, 2)) {
-            (Some(y), Some(m @ 1..=12), Some(d)) => d >= 1 && d <= days_in(y, m),
-            _ => false,
-        },
-        _ => false,
-    };
+    // Exactly year-month-day, and a day the calendar has.
+    let valid = text.len() == 10 && chrono::NaiveDate::parse_from_str(&text, "%Y-%m-%d").is_ok();
     if !valid {
         bail!("`due = \"{text}\"` is not a date: write it as year-month-day, due = \"2026-12-14\"");
     }
     Ok(text)
-}
-
-fn days_in(year: u32, month: u32) -> u32 {
-    match month {
-        2 if year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400)) => {
-            29
-        }
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
 }
 
 impl Assignments {
