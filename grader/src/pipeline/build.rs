@@ -20,6 +20,7 @@ use tokio::process::Command;
 
 use super::plan::Planned;
 use super::process::GroupGuard;
+use super::provenance::Origin;
 use crate::course::discover::Repo;
 use crate::ui::Progress;
 
@@ -88,10 +89,12 @@ pub fn build(repo: &Repo, planned: &[Planned<'_>], progress: &Progress) -> Resul
             let Some(dir) = &found.manifest_dir else {
                 return false;
             };
-            found
-                .units
-                .iter()
-                .any(|(file, fresh)| *fresh && !super::provenance::is_ours(repo, file, dir))
+            let mut kept = found.units.iter().filter(|(_, fresh)| *fresh).peekable();
+            if kept.peek().is_none() {
+                return false;
+            }
+            let origin = Origin::of(dir);
+            kept.any(|(file, _)| !super::provenance::is_ours(repo, file, &origin))
         })
         .map(|(package, _)| package.clone())
         .collect();
@@ -115,9 +118,10 @@ pub fn build(repo: &Repo, planned: &[Planned<'_>], progress: &Progress) -> Resul
         let Some(dir) = &found.manifest_dir else {
             continue;
         };
+        let origin = Origin::of(dir);
         for (file, _) in &found.units {
             // A stamp that cannot be written only costs a rebuild next time.
-            let _ = super::provenance::stamp(repo, file, dir);
+            let _ = super::provenance::stamp(repo, file, &origin);
         }
     }
     for p in planned {

@@ -34,27 +34,47 @@ use anyhow::{Context, Result};
 
 use crate::course::discover::Repo;
 
+/// Where a package's outputs come from: its folder, and a digest of its
+/// sources as they are now. Computed once per package and run, however
+/// many outputs (library, test binaries, build script) it has.
+pub struct Origin {
+    dir: PathBuf,
+    sources: String,
+}
+
+impl Origin {
+    pub fn of(manifest_dir: &Path) -> Origin {
+        Origin {
+            dir: manifest_dir.to_path_buf(),
+            sources: sources_digest(manifest_dir),
+        }
+    }
+
+    fn stamp_text(&self, modified: &str) -> String {
+        format!("{}\n{modified}\n{}\n", self.dir.display(), self.sources)
+    }
+}
+
 /// Whether `binary`, which cargo did not rebuild, is the one this grader
-/// last built for `manifest_dir`.
-pub fn is_ours(repo: &Repo, binary: &Path, manifest_dir: &Path) -> bool {
+/// last built from `origin`.
+pub fn is_ours(repo: &Repo, binary: &Path, origin: &Origin) -> bool {
     let (Ok(stamp), Some(modified)) = (
         std::fs::read_to_string(stamp_path(repo, binary)),
         modified(binary),
     ) else {
         return false;
     };
-    stamp == stamp_text(manifest_dir, &modified, &sources_digest(manifest_dir))
+    stamp == origin.stamp_text(&modified)
 }
 
-/// Records that `binary` was built for `manifest_dir`.
-pub fn stamp(repo: &Repo, binary: &Path, manifest_dir: &Path) -> Result<()> {
+/// Records that `binary` was built from `origin`.
+pub fn stamp(repo: &Repo, binary: &Path, origin: &Origin) -> Result<()> {
     let Some(modified) = modified(binary) else {
         return Ok(());
     };
     let path = stamp_path(repo, binary);
     std::fs::create_dir_all(path.parent().unwrap())?;
-    let text = stamp_text(manifest_dir, &modified, &sources_digest(manifest_dir));
-    std::fs::write(path, text)?;
+    std::fs::write(path, origin.stamp_text(&modified))?;
     Ok(())
 }
 
@@ -69,10 +89,6 @@ fn stamp_path(repo: &Repo, binary: &Path) -> PathBuf {
         .trim_start_matches('/')
         .replace('/', "%");
     repo.target_dir.join("grader").join("provenance").join(name)
-}
-
-fn stamp_text(manifest_dir: &Path, modified: &str, sources: &str) -> String {
-    format!("{}\n{modified}\n{sources}\n", manifest_dir.display())
 }
 
 /// A digest of the package's `*.rs` files and `Cargo.toml` (names and
@@ -200,13 +216,13 @@ mod tests {
         let binary = dir.path().join("grading-0123");
         std::fs::write(&binary, "built here").unwrap();
         let ours = Path::new("/checkout/a/katas/07-timeout");
-        assert!(!is_ours(&repo, &binary, ours), "never stamped");
-        stamp(&repo, &binary, ours).unwrap();
-        assert!(is_ours(&repo, &binary, ours));
+        assert!(!is_ours(&repo, &binary, &Origin::of(ours)), "never stamped");
+        stamp(&repo, &binary, &Origin::of(ours)).unwrap();
+        assert!(is_ours(&repo, &binary, &Origin::of(ours)));
         assert!(!is_ours(
             &repo,
             &binary,
-            Path::new("/checkout/b/katas/07-timeout")
+            &Origin::of(Path::new("/checkout/b/katas/07-timeout"))
         ));
         // Rebuilt since (by another checkout's cargo).
         let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
@@ -216,7 +232,7 @@ mod tests {
             .unwrap()
             .set_modified(later)
             .unwrap();
-        assert!(!is_ours(&repo, &binary, ours));
+        assert!(!is_ours(&repo, &binary, &Origin::of(ours)));
     }
 
     #[test]
@@ -233,18 +249,24 @@ mod tests {
         std::fs::write(kata.join("README.md"), "read me").unwrap();
         let binary = dir.path().join("grading-0123");
         std::fs::write(&binary, "built from the stub").unwrap();
-        stamp(&repo, &binary, &kata).unwrap();
-        assert!(is_ours(&repo, &binary, &kata));
+        stamp(&repo, &binary, &Origin::of(&kata)).unwrap();
+        assert!(is_ours(&repo, &binary, &Origin::of(&kata)));
         // Neither prose nor build outputs inside the package are sources.
         std::fs::write(kata.join("README.md"), "edited").unwrap();
         std::fs::write(kata.join("target/x.rs"), "output").unwrap();
-        assert!(is_ours(&repo, &binary, &kata));
+        assert!(is_ours(&repo, &binary, &Origin::of(&kata)));
         std::fs::write(kata.join("src/lib.rs"), "pub fn solved() {}").unwrap();
-        assert!(!is_ours(&repo, &binary, &kata), "the library changed");
+        assert!(
+            !is_ours(&repo, &binary, &Origin::of(&kata)),
+            "the library changed"
+        );
         std::fs::write(kata.join("src/lib.rs"), "pub fn stub() {}").unwrap();
-        assert!(is_ours(&repo, &binary, &kata), "back as it was stamped");
+        assert!(
+            is_ours(&repo, &binary, &Origin::of(&kata)),
+            "back as it was stamped"
+        );
         std::fs::write(kata.join("src/extra.rs"), "").unwrap();
-        assert!(!is_ours(&repo, &binary, &kata), "a new module");
+        assert!(!is_ours(&repo, &binary, &Origin::of(&kata)), "a new module");
     }
 
     #[test]
@@ -262,12 +284,16 @@ mod tests {
                     .join("build-script-build");
                 std::fs::create_dir_all(script.parent().unwrap()).unwrap();
                 std::fs::write(&script, unit).unwrap();
-                stamp(&repo, &script, hack).unwrap();
+                stamp(&repo, &script, &Origin::of(hack)).unwrap();
                 script
             })
             .collect();
         for script in &scripts {
-            assert!(is_ours(&repo, script, hack), "{}", script.display());
+            assert!(
+                is_ours(&repo, script, &Origin::of(hack)),
+                "{}",
+                script.display()
+            );
         }
     }
 }
