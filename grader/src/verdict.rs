@@ -56,6 +56,54 @@ pub struct TestResult {
     /// The failure was the stub's `todo!()`.
     #[serde(skip)]
     pub todo: bool,
+    /// What the test saw happen in virtual time, next to what it expected,
+    /// when it failed with a timeline to show (kata-support's timeline.rs).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub timeline: Option<Timeline>,
+}
+
+/// A failing test's timeline: bars in virtual milliseconds from its start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Timeline {
+    /// What was measured: `both(a 317ms future, a 503ms future)`.
+    pub title: String,
+    /// What the test expected (may be empty: then only what happened).
+    pub expected: Vec<Bar>,
+    /// What happened.
+    pub observed: Vec<Bar>,
+    /// Bars the test left out, past the ones it kept.
+    #[serde(default)]
+    pub more_expected: usize,
+    #[serde(default)]
+    pub more_observed: usize,
+}
+
+/// One piece of work on a timeline. No end: still running when the test
+/// gave up. Ending where it starts: an event, drawn as a tick.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bar {
+    pub label: String,
+    pub start_ms: u64,
+    pub end_ms: Option<u64>,
+}
+
+impl Timeline {
+    /// The last instant anything on it reached, open bars included.
+    pub fn end_ms(&self) -> u64 {
+        self.expected
+            .iter()
+            .chain(&self.observed)
+            .map(|bar| bar.end_ms.unwrap_or(bar.start_ms).max(bar.start_ms))
+            .max()
+            .unwrap_or(0)
+    }
+
+    /// When the last bar of `bars` ended (`None` if one never did).
+    pub fn done_at(bars: &[Bar]) -> Option<u64> {
+        bars.iter()
+            .map(|bar| bar.end_ms)
+            .try_fold(0, |latest, end| end.map(|end| latest.max(end)))
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -255,6 +303,7 @@ pub mod tests {
                     duration_ms: 0,
                     duration_us: 0,
                     todo: name.ends_with("!todo"),
+                    timeline: None,
                 })
                 .collect(),
             diagnostics: Vec::new(),

@@ -32,6 +32,25 @@ pub fn strip_ansi(text: &str) -> String {
     out
 }
 
+/// The line a failing test prints its timeline on (kata-support's
+/// `TIMELINE_MARKER`), followed by the timeline as JSON.
+pub const TIMELINE_MARKER: &str = "tokio-katas timeline: ";
+
+/// The test's timeline (the last one it printed: a panic the test caught
+/// on purpose may have printed one before the failure), and its output
+/// without those lines, which are for the grader and not for reading.
+pub fn take_timeline(stderr: &str) -> (Option<crate::verdict::Timeline>, String) {
+    let mut timeline = None;
+    let mut rest = String::with_capacity(stderr.len());
+    for line in stderr.split_inclusive('\n') {
+        match line.strip_prefix(TIMELINE_MARKER) {
+            Some(json) => timeline = serde_json::from_str(json.trim_end()).ok().or(timeline),
+            None => rest.push_str(line),
+        }
+    }
+    (timeline, rest)
+}
+
 #[derive(Debug, PartialEq)]
 pub struct Panic {
     pub location: String,

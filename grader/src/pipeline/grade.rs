@@ -7,7 +7,9 @@
 //! those calls, so every report format says the same thing.
 
 use super::build::Built;
-use super::explain::{clean_stderr, crash_message, hollow_pass, panic_message, panics, strip_ansi};
+use super::explain::{
+    clean_stderr, crash_message, hollow_pass, panic_message, panics, strip_ansi, take_timeline,
+};
 use super::outcome::{RawTest, SubjectRun};
 use super::process::Exit;
 use crate::course::discover::Kata;
@@ -24,6 +26,7 @@ pub fn grade(kata: &Kata, built: Built, run: SubjectRun) -> KataResult {
             duration_ms: 0,
             duration_us: 0,
             todo: false,
+            timeline: None,
         });
     }
     for target in &built.failed_targets {
@@ -35,6 +38,7 @@ pub fn grade(kata: &Kata, built: Built, run: SubjectRun) -> KataResult {
             duration_ms: 0,
             duration_us: 0,
             todo: false,
+            timeline: None,
         });
     }
     tests.sort_by(|a, b| a.name.cmp(&b.name));
@@ -78,9 +82,9 @@ fn kata_status(built: &Built, tests: &[TestResult]) -> KataStatus {
 /// Decides one test's status and explains it.
 fn judge(raw: RawTest) -> TestResult {
     let stdout = strip_ansi(&String::from_utf8_lossy(&raw.finished.stdout));
-    let stderr = strip_ansi(&clean_stderr(&String::from_utf8_lossy(
+    let (timeline, stderr) = take_timeline(&strip_ansi(&clean_stderr(&String::from_utf8_lossy(
         &raw.finished.stderr,
-    )));
+    ))));
     let panics = panics(&stderr);
     let todo = !panics.is_empty()
         && panics
@@ -147,6 +151,7 @@ fn judge(raw: RawTest) -> TestResult {
         duration_ms: raw.finished.elapsed.as_millis() as u64,
         duration_us: raw.finished.elapsed.as_micros() as u64,
         todo: todo && status == TestStatus::Failed,
+        timeline: timeline.filter(|_| status != TestStatus::Passed),
     }
 }
 

@@ -131,6 +131,8 @@ impl TestEnv {
             .env("INSTA_WORKSPACE_ROOT", &self.repo_root)
             .env("RUST_BACKTRACE", "0")
             .env("NO_COLOR", "1")
+            // A failing test prints its virtual-time timeline for us.
+            .env("TOKIO_KATAS_TIMELINE", "1")
             .env("CARGO_MANIFEST_DIR", &self.manifest_dir)
             .env("CARGO_PKG_NAME", &self.package)
             .env("CARGO_CRATE_NAME", &self.target)

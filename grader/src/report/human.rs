@@ -247,6 +247,14 @@ pub fn detail(kata: &Kata, result: &KataResult, guide: &Guide) -> String {
                 let _ = writeln!(out, "      {line}");
             }
         }
+        if let Some(timeline) = test.timeline.as_ref().filter(|_| !same_as_next) {
+            out.push('\n');
+            out.push_str(&super::timeline::draw(
+                timeline,
+                super::timeline::terminal_width(),
+                "      ",
+            ));
+        }
     }
     out.push('\n');
     if !result.edited_files.is_empty() {

@@ -9,6 +9,7 @@ pub mod junit;
 pub mod points;
 pub mod publish;
 pub mod table;
+pub mod timeline;
 
 use crate::course::assignments::Assignment;
 use crate::verdict::{KataResult, KataStatus};

@@ -38,8 +38,8 @@ use futures::future::BoxFuture;
 use kata_06_join_concurrently::{all, both};
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, within, ConcurrencyProbe, DropFlag, Jitter, Rng, Stopwatch, Wakeups, HANG_LIMIT,
-    ONE_TIMER,
+    ms, no_hang, within, ConcurrencyProbe, DropFlag, Jitter, Rng, Stopwatch, Timeline, Wakeups,
+    HANG_LIMIT, ONE_TIMER,
 };
 use tokio::time::sleep;
 
@@ -69,10 +69,17 @@ async fn check_both(first: (u64, u32), second: (u64, u32)) {
         fmt_duration(ms(second.0)),
         second.1
     );
+    // Drawn when the test fails: both futures should run from the start.
+    let timeline = Timeline::start(&what);
+    timeline.expect("a", ms(0), ms(first.0));
+    timeline.expect("b", ms(0), ms(second.0));
     let watch = Stopwatch::start();
     let outputs = no_hang(
         &what,
-        both(after(first.0, first.1), after(second.0, second.1)),
+        both(
+            timeline.span("a", after(first.0, first.1)),
+            timeline.span("b", after(second.0, second.1)),
+        ),
     )
     .await;
     assert_eq!(
@@ -256,7 +263,8 @@ impl Fetcher {
             let (concurrency, finished) = (this.probe.clone(), this.finished.clone());
             let jitter = this.jitter.clone();
             let polled_in = this.polled_in.clone();
-            Box::pin(async move {
+            let label = format!("fetch({id})");
+            Box::pin(Timeline::current().span(label, async move {
                 polled_in.lock().unwrap().push(tokio::task::try_id());
                 let _probe = probe;
                 let _in_flight = concurrency.enter();
@@ -268,7 +276,7 @@ impl Fetcher {
                 jitter.pause().await;
                 finished.fetch_add(1, Ordering::SeqCst);
                 value
-            })
+            }))
         }
     }
 
@@ -313,6 +321,11 @@ async fn check_all_at_once(rng: &mut Rng, n: usize) {
     let fetcher = Fetcher::new(rng, n);
     let what = format!("all({n} ids, fetch)");
     let caller_task = tokio::task::try_id();
+    // Drawn when the test fails: every fetch should run from the start.
+    let timeline = Timeline::start(&what);
+    for (id, (millis, _)) in ids.iter().zip(fetcher.plan.iter()) {
+        timeline.expect(format!("fetch({id})"), ms(0), ms(*millis));
+    }
     let watch = Stopwatch::start();
     let results = no_hang(&what, all(ids.clone(), fetcher.fetch())).await;
 

@@ -49,6 +49,7 @@ impl Stopwatch {
     pub fn assert_elapsed(&self, expected: Duration, what: &str, meaning: &str) {
         let actual = self.elapsed();
         if actual != expected {
+            crate::timeline::measured(what, "elapsed", self.started_at(), Some(expected));
             panic!(
                 "{what} took {} of virtual time, expected exactly {}.\n{}",
                 fmt_duration(actual),

@@ -34,7 +34,9 @@ impl EventLog {
         let now = Mark::now();
         record_span(self.start, now);
         let at = (now.virtual_at() - self.start.virtual_at()).as_millis() as u64;
-        self.events.lock().unwrap().push((at, event.into()));
+        let event = event.into();
+        crate::timeline::event(&event);
+        self.events.lock().unwrap().push((at, event));
     }
 
     /// The events so far, as (virtual ms, event).

@@ -30,14 +30,17 @@ pub async fn within<F: Future>(limit: Duration, what: &str, fut: F) -> F::Output
     crate::ledger::record_span(start, crate::ledger::Mark::now());
     match result {
         Ok(output) => output,
-        Err(_) => panic!(
-            "{what} never finished: still waiting after {} of virtual time.\n\
+        Err(_) => {
+            crate::timeline::still_waiting(what, "waiting", start.virtual_at());
+            panic!(
+                "{what} never finished: still waiting after {} of virtual time.\n\
              This is almost always a deadlock or a channel that never closes: \
              a lock held by a task that is itself waiting for you, or a \
              `recv()` that never sees `None` because a `Sender` is still alive \
              somewhere.",
-            fmt_duration(limit)
-        ),
+                fmt_duration(limit)
+            )
+        }
     }
 }
 

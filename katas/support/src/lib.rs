@@ -41,6 +41,7 @@ mod scripted;
 mod seeded;
 mod spin;
 mod tasks;
+mod timeline;
 
 pub use blocking::{no_blocking, voluntary_switches, NoBlocking, BLOCKING_ALLOWANCE};
 pub use cancel::{assert_nothing_left_running, cancel_after};
@@ -62,6 +63,7 @@ pub use seeded::{
 };
 pub use spin::{no_spin, no_spin_within, NoSpin, SPIN_LIMIT};
 pub use tasks::assert_no_leaked_tasks;
+pub use timeline::{Bar, Span, Timeline, TIMELINE_ENV, TIMELINE_MARKER};
 
 /// Shorthand for `Duration::from_millis`, which grading tests use constantly.
 pub fn ms(millis: u64) -> std::time::Duration {

@@ -170,6 +170,7 @@ where
 {
     for seed in seeds(&test_name(), cases) {
         let _note = CaseNote::set(replay_note(seed));
+        crate::timeline::reset();
         case(Rng::new(seed)).await;
     }
 }
@@ -178,6 +179,7 @@ where
 pub fn for_each_seed_sync(cases: u32, mut case: impl FnMut(Rng)) {
     for seed in seeds(&test_name(), cases) {
         let _note = CaseNote::set(replay_note(seed));
+        crate::timeline::reset();
         case(Rng::new(seed));
     }
 }

@@ -1,0 +1,387 @@
+//! What happened when: the timeline a failing test shows.
+//!
+//! "Took 820ms, expected 503ms" is true, but it does not show *why*. A
+//! picture of the two futures, one starting only when the other is done,
+//! does:
+//!
+//! ```text
+//! expected   a ███████████ 317ms
+//!            b ███████████████████ 503ms          done at 503ms
+//! yours      a ███████████ 317ms
+//!            b            ███████████████████ 503ms   done at 820ms
+//! ```
+//!
+//! So every helper that already watches virtual time also draws on a
+//! timeline: a [`Stopwatch`](crate::Stopwatch) that asserts an elapsed time
+//! adds the bar it expected and the bar it saw, [`within`](crate::within)
+//! adds the wait that never ended, an [`EventLog`](crate::EventLog) adds its
+//! events as ticks, and a test adds the work its fixtures start and finish
+//! with [`Timeline::span`] and the bars it expects with [`Timeline::expect`].
+//!
+//! There is one timeline per test process (the grader runs a failing test
+//! alone), started afresh by [`Timeline::start`] and by every seeded case.
+//! When the test panics and the grader asked for it (`TOKIO_KATAS_TIMELINE`
+//! is set), the panic hook prints the timeline as one line of JSON after
+//! the panic message; the grader draws it in the terminal, in JSON reports
+//! and in the HTML report. Run by hand with `cargo test`, nothing is added.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Mutex;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use serde::Serialize;
+use tokio::time::Instant;
+
+/// Set by the grader: print the timeline of a failing test.
+pub const TIMELINE_ENV: &str = "TOKIO_KATAS_TIMELINE";
+
+/// The prefix of the line the grader reads the timeline from.
+pub const TIMELINE_MARKER: &str = "tokio-katas timeline: ";
+
+/// Bars kept per side: enough to see a pattern, not a wall of them.
+const MAX_BARS: usize = 64;
+
+/// One bar in virtual milliseconds from the timeline's start. A bar with no
+/// end was still running when the test gave up; a bar that starts and ends
+/// at the same instant is an event.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bar {
+    pub label: String,
+    pub start_ms: u64,
+    pub end_ms: Option<u64>,
+}
+
+#[derive(Debug, Default, Serialize)]
+struct Recording {
+    title: String,
+    #[serde(skip)]
+    origin: Option<Instant>,
+    expected: Vec<Bar>,
+    observed: Vec<Bar>,
+    /// Bars left out past `MAX_BARS`, per side.
+    more_expected: usize,
+    more_observed: usize,
+}
+
+/// The process's one recording. (This crate's own unit tests run side by
+/// side on libtest's threads, each on its own current-thread runtime: there
+/// each thread records apart.)
+#[cfg(not(test))]
+static RECORDING: Mutex<Option<Recording>> = Mutex::new(None);
+#[cfg(test)]
+thread_local! {
+    static RECORDING: Mutex<Option<Recording>> = const { Mutex::new(None) };
+}
+
+/// Runs `f` on the recording; `None` when `wait` is false and it is
+/// locked (a panic in the middle of an update: nothing safe to read).
+fn locked<R>(wait: bool, f: impl FnOnce(&mut Option<Recording>) -> R) -> Option<R> {
+    let run = |cell: &Mutex<Option<Recording>>| {
+        let mut guard = if wait {
+            cell.lock().unwrap_or_else(|e| e.into_inner())
+        } else {
+            cell.try_lock().ok()?
+        };
+        Some(f(&mut guard))
+    };
+    #[cfg(not(test))]
+    return run(&RECORDING);
+    #[cfg(test)]
+    return RECORDING.with(run);
+}
+
+fn with_recording<R>(f: impl FnOnce(&mut Recording) -> R) -> R {
+    crate::panics::install_hook();
+    locked(true, |rec| f(rec.get_or_insert_with(Recording::default))).expect("waited for it")
+}
+
+impl Recording {
+    fn ms(&mut self, at: Instant) -> u64 {
+        let origin = *self.origin.get_or_insert(at);
+        at.saturating_duration_since(origin).as_millis() as u64
+    }
+
+    fn push(&mut self, expected: bool, bar: Bar) {
+        let (bars, more) = if expected {
+            (&mut self.expected, &mut self.more_expected)
+        } else {
+            (&mut self.observed, &mut self.more_observed)
+        };
+        if bars.len() < MAX_BARS {
+            bars.push(bar);
+        } else {
+            *more += 1;
+        }
+    }
+}
+
+/// The test's timeline. Cheap to copy into every task: it is a handle on
+/// the process's one recording.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeline {
+    _handle: (),
+}
+
+impl Timeline {
+    /// Starts the timeline afresh, titled `title`, with time 0 now.
+    pub fn start(title: impl Into<String>) -> Timeline {
+        let origin = Instant::now();
+        let title = title.into();
+        with_recording(|rec| {
+            *rec = Recording {
+                title,
+                origin: Some(origin),
+                ..Recording::default()
+            }
+        });
+        Timeline { _handle: () }
+    }
+
+    /// A handle on the timeline being recorded, for fixtures that draw on
+    /// it without knowing where the test started it.
+    pub fn current() -> Timeline {
+        Timeline { _handle: () }
+    }
+
+    /// Says that `label` should run from `start` to `end` after the
+    /// timeline's start.
+    pub fn expect(&self, label: impl Into<String>, start: Duration, end: Duration) {
+        let bar = Bar {
+            label: label.into(),
+            start_ms: start.as_millis() as u64,
+            end_ms: Some(end.as_millis() as u64),
+        };
+        with_recording(|rec| rec.push(true, bar));
+    }
+
+    /// Wraps `fut` so that the timeline shows when it was first polled and
+    /// when it finished (or that it never did).
+    pub fn span<F: Future>(&self, label: impl Into<String>, fut: F) -> Span<F> {
+        Span {
+            fut: Box::pin(fut),
+            label: label.into(),
+            slot: None,
+        }
+    }
+}
+
+/// Adds an observed bar from `start` to now and, when `expected` is given,
+/// the bar that was expected from the same start. The title is `title`
+/// unless the test started a timeline of its own.
+pub(crate) fn measured(title: &str, label: &str, start: Instant, expected: Option<Duration>) {
+    let now = Instant::now();
+    with_recording(|rec| {
+        if rec.title.is_empty() {
+            rec.title = title.to_string();
+        } else if !rec.expected.is_empty() {
+            // The test drew what it expected bar by bar: the total adds
+            // nothing that "done at" does not already say.
+            return;
+        }
+        let start_ms = rec.ms(start);
+        let end_ms = rec.ms(now);
+        if let Some(expected) = expected {
+            rec.push(
+                true,
+                Bar {
+                    label: label.to_string(),
+                    start_ms,
+                    end_ms: Some(start_ms + expected.as_millis() as u64),
+                },
+            );
+        }
+        rec.push(
+            false,
+            Bar {
+                label: label.to_string(),
+                start_ms,
+                end_ms: Some(end_ms),
+            },
+        );
+    });
+}
+
+/// Adds a bar from `start` that had not ended when the test gave up on it
+/// (now), and a tick where it gave up.
+pub(crate) fn still_waiting(title: &str, label: &str, start: Instant) {
+    let now = Instant::now();
+    with_recording(|rec| {
+        if rec.title.is_empty() {
+            rec.title = title.to_string();
+        }
+        let start_ms = rec.ms(start);
+        let gave_up = rec.ms(now);
+        rec.push(
+            false,
+            Bar {
+                label: label.to_string(),
+                start_ms,
+                end_ms: None,
+            },
+        );
+        rec.push(
+            false,
+            Bar {
+                label: "test gave up".to_string(),
+                start_ms: gave_up,
+                end_ms: Some(gave_up),
+            },
+        );
+    });
+}
+
+/// Adds an event (a tick) at the current virtual time.
+pub(crate) fn event(label: &str) {
+    let now = Instant::now();
+    with_recording(|rec| {
+        let at = rec.ms(now);
+        rec.push(
+            false,
+            Bar {
+                label: label.to_string(),
+                start_ms: at,
+                end_ms: Some(at),
+            },
+        );
+    });
+}
+
+/// Forgets everything recorded: a new seeded case starts its own timeline.
+pub(crate) fn reset() {
+    locked(true, |rec| *rec = None);
+}
+
+/// Called by the panic hook: prints the timeline for the grader, if it
+/// asked for one and anything was recorded.
+pub(crate) fn print_for_grader() {
+    if std::env::var_os(TIMELINE_ENV).is_none() {
+        return;
+    }
+    let json = locked(false, |rec| {
+        let rec = rec.as_ref()?;
+        if rec.expected.is_empty() && rec.observed.is_empty() {
+            return None;
+        }
+        serde_json::to_string(rec).ok()
+    });
+    if let Some(json) = json.flatten() {
+        eprintln!("{TIMELINE_MARKER}{json}");
+    }
+}
+
+/// A future whose run is drawn on the timeline ([`Timeline::span`]).
+pub struct Span<F> {
+    fut: Pin<Box<F>>,
+    label: String,
+    /// The index of its bar, once first polled.
+    slot: Option<usize>,
+}
+
+impl<F: Future> Future for Span<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        // Every field is Unpin (the inner future is boxed).
+        let this = self.get_mut();
+        if this.slot.is_none() {
+            let now = Instant::now();
+            let label = this.label.clone();
+            this.slot = Some(with_recording(|rec| {
+                let start_ms = rec.ms(now);
+                rec.push(
+                    false,
+                    Bar {
+                        label,
+                        start_ms,
+                        end_ms: None,
+                    },
+                );
+                rec.observed.len() - 1
+            }));
+        }
+        let poll = this.fut.as_mut().poll(cx);
+        if poll.is_ready() {
+            let now = Instant::now();
+            let (slot, label) = (this.slot.unwrap_or(usize::MAX), &this.label);
+            with_recording(|rec| {
+                let end = rec.ms(now);
+                // The slot is ours unless the timeline was restarted since.
+                if let Some(bar) = rec.observed.get_mut(slot) {
+                    if &bar.label == label && bar.end_ms.is_none() {
+                        bar.end_ms = Some(end);
+                    }
+                }
+            });
+        }
+        poll
+    }
+}
+
+/// The recording so far, for the tests of this module and of the helpers
+/// that draw on it.
+#[cfg(test)]
+pub(crate) fn snapshot() -> (String, Vec<Bar>, Vec<Bar>) {
+    locked(true, |rec| {
+        rec.as_ref().map_or_else(Default::default, |rec| {
+            (
+                rec.title.clone(),
+                rec.expected.clone(),
+                rec.observed.clone(),
+            )
+        })
+    })
+    .expect("waited for it")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ms;
+
+    fn bar(label: &str, start_ms: u64, end_ms: Option<u64>) -> Bar {
+        Bar {
+            label: label.into(),
+            start_ms,
+            end_ms,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn spans_show_work_one_after_the_other() {
+        let timeline = Timeline::start("two sleeps in a row");
+        timeline.expect("a", ms(0), ms(317));
+        timeline.expect("b", ms(0), ms(503));
+        timeline.span("a", tokio::time::sleep(ms(317))).await;
+        timeline.span("b", tokio::time::sleep(ms(503))).await;
+        let never = timeline.span("c", std::future::pending::<()>());
+        let _ = tokio::time::timeout(ms(10), never).await;
+        let (title, expected, observed) = snapshot();
+        assert_eq!(title, "two sleeps in a row");
+        assert_eq!(
+            expected,
+            vec![bar("a", 0, Some(317)), bar("b", 0, Some(503))]
+        );
+        assert_eq!(
+            observed,
+            vec![
+                bar("a", 0, Some(317)),
+                bar("b", 317, Some(820)),
+                bar("c", 820, None)
+            ]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_stopwatch_draws_what_it_expected_and_what_it_saw() {
+        reset();
+        let watch = crate::Stopwatch::start();
+        tokio::time::sleep(ms(750)).await;
+        let _ = crate::catch_panic(|| watch.assert_elapsed(ms(250), "one call", ""));
+        let (title, expected, observed) = snapshot();
+        assert_eq!(title, "one call");
+        assert_eq!(expected, vec![bar("elapsed", 0, Some(250))]);
+        assert_eq!(observed, vec![bar("elapsed", 0, Some(750))]);
+    }
+}
