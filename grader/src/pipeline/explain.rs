@@ -36,19 +36,84 @@ pub fn strip_ansi(text: &str) -> String {
 /// `TIMELINE_MARKER`), followed by the timeline as JSON.
 pub const TIMELINE_MARKER: &str = "tokio-katas timeline: ";
 
-/// The test's timeline (the last one it printed: a panic the test caught
-/// on purpose may have printed one before the failure), and its output
-/// without those lines, which are for the grader and not for reading.
-pub fn take_timeline(stderr: &str) -> (Option<crate::verdict::Timeline>, String) {
-    let mut timeline = None;
-    let mut rest = String::with_capacity(stderr.len());
-    for line in stderr.split_inclusive('\n') {
-        match line.strip_prefix(TIMELINE_MARKER) {
-            Some(json) => timeline = serde_json::from_str(json.trim_end()).ok().or(timeline),
+/// The line kata-support's watchdog prints, shortly before the test's
+/// wall-clock limit, with where each thread in the learner's code was.
+pub const STUCK_MARKER: &str = "tokio-katas stuck: ";
+
+/// The payloads of the lines that start with `marker`, and the output
+/// without those lines: they are for the grader, not for reading.
+fn take_marked(output: &str, marker: &str) -> (Vec<String>, String) {
+    let mut payloads = Vec::new();
+    let mut rest = String::with_capacity(output.len());
+    for line in output.split_inclusive('\n') {
+        match line.strip_prefix(marker) {
+            Some(payload) => payloads.push(payload.trim_end().to_string()),
             None => rest.push_str(line),
         }
     }
+    (payloads, rest)
+}
+
+/// The test's timeline (the last one it printed: a panic the test caught
+/// on purpose may have printed one before the failure), and the output
+/// without the timeline lines.
+pub fn take_timeline(stderr: &str) -> (Option<crate::verdict::Timeline>, String) {
+    let (payloads, rest) = take_marked(stderr, TIMELINE_MARKER);
+    let timeline = payloads
+        .iter()
+        .rev()
+        .find_map(|json| serde_json::from_str(json).ok());
     (timeline, rest)
+}
+
+/// Where one of the test's threads was when the watchdog looked.
+#[derive(Debug, serde::Deserialize)]
+pub struct StuckPlace {
+    pub thread: String,
+    /// The learner's frames, innermost first: `src/lib.rs:37 in `f`: `code``.
+    pub frames: Vec<String>,
+    /// The blocking call inside the learner's code, if any.
+    pub inside: Option<String>,
+    /// What usually makes it block.
+    pub meaning: String,
+}
+
+/// Where the watchdog found the test's threads in the learner's code, and
+/// the output without its line.
+pub fn take_stuck(stderr: &str) -> (Vec<StuckPlace>, String) {
+    let (payloads, rest) = take_marked(stderr, STUCK_MARKER);
+    let places = payloads
+        .iter()
+        .rev()
+        .find_map(|json| serde_json::from_str(json).ok())
+        .unwrap_or_default();
+    (places, rest)
+}
+
+/// What a timed-out test's message adds: where its threads were stuck.
+pub fn stuck_message(places: &[StuckPlace]) -> Option<String> {
+    let first = places.first()?;
+    let mut text = String::from("\nWhere your code was when the limit came near:");
+    for place in places {
+        let Some(innermost) = place.frames.first() else {
+            continue;
+        };
+        let at = match &place.inside {
+            Some(inside) => format!("in `{inside}`, called at {innermost}"),
+            None => format!("at {innermost}"),
+        };
+        match places.len() {
+            1 => text.push_str(&format!("\n  {at}")),
+            // Several: say which is which (a thread's name as the system
+            // keeps it, cut at 15 characters).
+            _ => text.push_str(&format!("\n  thread `{}`: {at}", place.thread)),
+        }
+        for outer in &place.frames[1..] {
+            text.push_str(&format!("\n    called from {outer}"));
+        }
+    }
+    text.push_str(&format!("\n{}", first.meaning));
+    Some(text)
 }
 
 #[derive(Debug, PartialEq)]

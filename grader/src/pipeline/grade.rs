@@ -8,7 +8,8 @@
 
 use super::build::Built;
 use super::explain::{
-    clean_stderr, crash_message, hollow_pass, panic_message, panics, strip_ansi, take_timeline,
+    clean_stderr, crash_message, hollow_pass, panic_message, panics, strip_ansi, stuck_message,
+    take_stuck, take_timeline,
 };
 use super::outcome::{RawTest, SubjectRun};
 use super::process::Exit;
@@ -85,6 +86,7 @@ fn judge(raw: RawTest) -> TestResult {
     let (timeline, stderr) = take_timeline(&strip_ansi(&clean_stderr(&String::from_utf8_lossy(
         &raw.finished.stderr,
     ))));
+    let (stuck, stderr) = take_stuck(&stderr);
     let panics = panics(&stderr);
     let todo = !panics.is_empty()
         && panics
@@ -98,8 +100,9 @@ fn judge(raw: RawTest) -> TestResult {
                  clock, waiting costs no real time at all: running out of real time means the \
                  runtime's thread was blocked. Look for a std::sync::Mutex that deadlocks, a loop \
                  that never reaches an `.await`, or a blocking call (std::thread::sleep, a std \
-                 channel's recv) inside async code.",
-                raw.limit.as_secs()
+                 channel's recv) inside async code.{}",
+                raw.limit.as_secs(),
+                stuck_message(&stuck).unwrap_or_default()
             ),
         ),
         Exit::Signal(signal) => (TestStatus::Crashed, crash_message(signal, &stderr)),

@@ -38,6 +38,9 @@ use crate::ui::Progress;
 /// How much of each stream of a test process is kept.
 const OUTPUT_CAP: usize = 256 * 1024;
 /// Listing tests only starts the binary; it never runs learner code.
+/// kata-support's `WALL_LIMIT_ENV`: the test's limit, for its watchdog.
+const WALL_LIMIT_ENV: &str = "TOKIO_KATAS_WALL_LIMIT_MS";
+
 const LIST_LIMIT: Duration = Duration::from_secs(20);
 /// How long a binary's tests may take together before we stop waiting and
 /// run them one by one. A finished kata's tests take milliseconds under the
@@ -299,7 +302,10 @@ async fn run_one(context: &TestEnv, name: &str, log: &Path) -> Result<RawTest> {
     let mut cmd = context.command();
     cmd.arg(name)
         .args(["--exact", "--nocapture", "--test-threads", "1", "--logfile"])
-        .arg(log);
+        .arg(log)
+        // Alone, a test that runs out of time was stuck: kata-support's
+        // watchdog says where, shortly before this limit.
+        .env(WALL_LIMIT_ENV, context.limit.as_millis().to_string());
     let finished = run_limited(cmd, context.limit, OUTPUT_CAP).await?;
     let logged = std::fs::read_to_string(log).ok().and_then(|text| {
         text.lines().find_map(|line| {

@@ -18,7 +18,7 @@
 //! thread: a poll that takes a std `Mutex` a blocking-pool thread holds
 //! waits for it, correctly. On other systems it checks nothing.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::pin::Pin;
 use std::task::{Context, Poll};
@@ -33,6 +33,8 @@ pub const BLOCKING_ALLOWANCE: u64 = 2;
 thread_local! {
     /// The switches seen so far by every `NoBlocking` polled on this thread.
     static BLOCKED: Cell<u64> = const { Cell::new(0) };
+    /// Where a poll on this thread was last seen blocked, if it was sampled.
+    static BLOCKED_AT: RefCell<Option<crate::stuck::Place>> = const { RefCell::new(None) };
 }
 
 /// A future wrapped by [`no_blocking`].
@@ -68,7 +70,13 @@ impl<F: Future> Future for NoBlocking<F> {
         // Every field is Unpin (the inner future is boxed).
         let this = self.get_mut();
         let before = voluntary_switches();
+        // A poll that blocks for long is sampled: the failure can then
+        // name the line it was blocked on (stuck.rs).
+        let watch = crate::stuck::Watch::arm();
         let poll = this.fut.as_mut().poll(cx);
+        if let Some(place) = watch.disarm() {
+            BLOCKED_AT.with(|at| *at.borrow_mut() = Some(place));
+        }
         let Some(blocked) = before.zip(voluntary_switches()).map(|(before, after)| {
             BLOCKED.with(|total| {
                 total.set(total.get() + after.saturating_sub(before));
@@ -80,13 +88,17 @@ impl<F: Future> Future for NoBlocking<F> {
         if blocked > BLOCKING_ALLOWANCE {
             // Once is enough: the next test on this thread starts afresh.
             BLOCKED.with(|total| total.set(0));
+            let at = match BLOCKED_AT.with(|at| at.borrow_mut().take()) {
+                Some(place) => format!("\nIt was blocked {}.\n{}", place.describe(), place.meaning),
+                None => String::new(),
+            };
             panic!(
                 "{} blocked its thread {} times while it was being polled: somewhere it waits \
                  the blocking way (std::thread::sleep, a blocking recv or lock, std I/O) instead \
                  of awaiting. On the paused test clock a blocking sleep costs no virtual time, \
                  so the results look right; on a real runtime every other task on this thread \
                  stops while it blocks. Wait with tokio::time::sleep(..).await, or the async \
-                 version of the call, so the thread is given back to the runtime meanwhile.",
+                 version of the call, so the thread is given back to the runtime meanwhile.{at}",
                 this.what, blocked
             );
         }

@@ -26,18 +26,21 @@ pub async fn no_hang<F: Future>(what: &str, fut: F) -> F::Output {
 /// Awaits `fut`, failing the test if it takes longer than `limit` (virtual).
 pub async fn within<F: Future>(limit: Duration, what: &str, fut: F) -> F::Output {
     let start = crate::ledger::Mark::now();
-    let result = tokio::time::timeout(limit, fut).await;
+    // Kept pinned here, so that if it hangs it can be asked where it waits.
+    let mut fut = std::pin::pin!(crate::waiting::root(fut));
+    let result = tokio::time::timeout(limit, fut.as_mut()).await;
     crate::ledger::record_span(start, crate::ledger::Mark::now());
     match result {
         Ok(output) => output,
         Err(_) => {
             crate::timeline::still_waiting(what, "waiting", start.virtual_at());
+            let places = crate::waiting::report(fut.as_mut()).await;
             panic!(
                 "{what} never finished: still waiting after {} of virtual time.\n\
-             This is almost always a deadlock or a channel that never closes: \
-             a lock held by a task that is itself waiting for you, or a \
-             `recv()` that never sees `None` because a `Sender` is still alive \
-             somewhere.",
+                 This is almost always a deadlock or a channel that never closes: \
+                 a lock held by a task that is itself waiting for you, or a \
+                 `recv()` that never sees `None` because a `Sender` is still alive \
+                 somewhere.\n{places}",
                 fmt_duration(limit)
             )
         }

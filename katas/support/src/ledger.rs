@@ -32,6 +32,7 @@ pub(crate) struct Mark {
 
 impl Mark {
     pub(crate) fn now() -> Mark {
+        crate::stuck::ensure_started();
         Mark {
             virtual_at: Instant::now(),
             real_at: std::time::Instant::now(),

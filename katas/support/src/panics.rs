@@ -111,6 +111,7 @@ impl Drop for CaseNote {
 /// Wraps the current panic hook so that it stays silent on a thread inside
 /// [`catch_panic`], except for `todo!()`, and adds a seeded case's note.
 pub(crate) fn install_hook() {
+    crate::stuck::ensure_started();
     static ONCE: Once = Once::new();
     ONCE.call_once(|| {
         let previous = panic::take_hook();
