@@ -84,6 +84,15 @@ impl TestEnv {
         }
     }
 
+    /// The folder of the graded code: the kata's `src/`, or the folder of
+    /// the solution file graded instead.
+    pub fn source_dir(&self) -> PathBuf {
+        match &self.lib_source {
+            Some(lib) => lib.parent().map_or_else(|| lib.clone(), Path::to_path_buf),
+            None => self.kata_dir.join("src"),
+        }
+    }
+
     /// The environment the test process gets, as far as its verdict can
     /// depend on it: the inherited variables, whole (the pinned values are
     /// fixed by the grader's own version, which the verdict cache keys on
@@ -133,6 +142,9 @@ impl TestEnv {
             .env("NO_COLOR", "1")
             // A failing test prints its virtual-time timeline for us.
             .env("TOKIO_KATAS_TIMELINE", "1")
+            // Where the graded code is, so that kata-support can tell its
+            // frames from the tests' in a backtrace.
+            .env("TOKIO_KATAS_SOURCE", self.source_dir())
             .env("CARGO_MANIFEST_DIR", &self.manifest_dir)
             .env("CARGO_PKG_NAME", &self.package)
             .env("CARGO_CRATE_NAME", &self.target)

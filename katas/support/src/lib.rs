@@ -64,7 +64,7 @@ pub use seeded::{
     for_each_seed, for_each_seed_sync, replay_command, seed_for, seeds, Rng, SEED_ENV,
 };
 pub use spin::{no_spin, no_spin_within, NoSpin, SPIN_LIMIT};
-pub use stuck::{Place, SAMPLE_AFTER, STUCK_MARKER, WALL_LIMIT_ENV};
+pub use stuck::{Place, SAMPLE_AFTER, SOURCE_ENV, STUCK_MARKER, WALL_LIMIT_ENV};
 pub use tasks::assert_no_leaked_tasks;
 pub use timeline::{Bar, Span, Timeline, TIMELINE_ENV, TIMELINE_MARKER};
 

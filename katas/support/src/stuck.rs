@@ -68,8 +68,32 @@ pub(crate) fn is_kata_code(name: &str) -> bool {
     name.starts_with("kata_") && !name.starts_with("kata_support")
 }
 
-/// A source path as the learner knows it: from the crate's `src/` on.
+/// Set by the grader: the folder of the code being graded (the kata's
+/// `src/`, or the folder of a solution graded in its place).
+pub const SOURCE_ENV: &str = "TOKIO_KATAS_SOURCE";
+
+/// The folder of the code under test: the grader's word for it, or the
+/// package's `src/` (cargo and the grader both set `CARGO_MANIFEST_DIR`).
+fn source_dir() -> Option<std::path::PathBuf> {
+    if let Some(dir) = std::env::var_os(SOURCE_ENV) {
+        return Some(dir.into());
+    }
+    let package = std::path::PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR")?);
+    Some(package.join("src"))
+}
+
+/// A source path as the learner knows it: `src/lib.rs` (from the crate's
+/// `src/` on), or a graded solution's own file name.
 pub(crate) fn in_crate(file: &str) -> String {
+    if let Some(dir) = source_dir() {
+        if let Ok(inside) = std::path::Path::new(file).strip_prefix(&dir) {
+            let inside = inside.to_string_lossy();
+            return match dir.file_name().is_some_and(|name| name == "src") {
+                true => format!("src/{inside}"),
+                false => inside.into_owned(),
+            };
+        }
+    }
     match file.rfind("src/") {
         Some(at) => file[at..].to_string(),
         None => file.rsplit('/').next().unwrap_or(file).to_string(),
@@ -172,18 +196,19 @@ fn source_line(file: &str, line: u32) -> Option<String> {
     (!code.is_empty()).then(|| code.to_string())
 }
 
-/// Whether `file` is in the `src/` folder of the package under test (its
-/// folder is `CARGO_MANIFEST_DIR`, set by cargo and by the grader alike).
+/// Whether `file` is in the folder of the code under test.
 fn in_kata_src(file: &str) -> bool {
-    let Some(dir) = std::env::var_os("CARGO_MANIFEST_DIR") else {
+    let Some(dir) = source_dir() else {
         return false;
     };
-    let dir = std::path::PathBuf::from(dir);
-    let Some(package) = dir.file_name().and_then(|n| n.to_str()) else {
-        return false;
-    };
-    file.starts_with(&*dir.join("src").to_string_lossy())
-        || file.contains(&format!("{package}/src/"))
+    let path = std::path::Path::new(file);
+    if path.is_absolute() {
+        return path.starts_with(&dir);
+    }
+    // Relative to the workspace root: compare from the package's folder on.
+    let tail: Vec<_> = dir.components().rev().take(2).collect();
+    let tail: std::path::PathBuf = tail.into_iter().rev().collect();
+    path.parent().is_some_and(|parent| parent.ends_with(&tail))
 }
 
 /// What usually makes the call `inside` block, or a loop that never waits
@@ -371,11 +396,8 @@ mod imp {
                 };
                 let file = symbol.filename();
                 match super::learner_frame(&name, file, symbol.lineno()) {
-                    Some(here) => {
-                        if learner.last() != Some(&here) {
-                            learner.push(here);
-                        }
-                    }
+                    Some(here) if learner.last() != Some(&here) => learner.push(here),
+                    Some(_) => {}
                     // The first call below the learner's code that blocks
                     // (none: the learner's own code was running).
                     None if learner.is_empty() && inside.is_none() => {
