@@ -41,8 +41,8 @@ use std::time::Duration;
 use futures::future::join_all;
 use kata_23_lock_across_await::Cache;
 use kata_support::{
-    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, Rng, Stopwatch,
-    Wakeups, ONE_TIMER,
+    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, within_else,
+    Rng, Stopwatch, Wakeups, ONE_TIMER,
 };
 use tokio::time::{sleep, Instant};
 
@@ -294,10 +294,12 @@ async fn a_loader_can_get_other_keys_through_the_cache() {
         let expected = value_of(&plans, "report");
 
         let watch = Stopwatch::start();
-        let value = tokio::time::timeout(ms(60_000), cache.get_or_load("report"))
-            .await
-            .unwrap_or_else(|_| {
-                panic!(
+        let value = within_else(
+            ms(60_000),
+            "get_or_load(\"report\")",
+            cache.get_or_load("report"),
+            || {
+                format!(
                     "get_or_load(\"report\") never finished: still waiting after 60s of virtual \
                      time. Its loader reads other keys through the same cache, with these \
                      keys:\n{plan_text}already cached: {cached:?}\nloader calls so far:\n{}\
@@ -306,7 +308,9 @@ async fn a_loader_can_get_other_keys_through_the_cache() {
                      never while the loader runs.",
                     loads.describe()
                 )
-            });
+            },
+        )
+        .await;
         assert_eq!(
             value,
             expected,

@@ -25,6 +25,27 @@ pub async fn no_hang<F: Future>(what: &str, fut: F) -> F::Output {
 
 /// Awaits `fut`, failing the test if it takes longer than `limit` (virtual).
 pub async fn within<F: Future>(limit: Duration, what: &str, fut: F) -> F::Output {
+    within_else(limit, what, fut, || {
+        format!(
+            "{what} never finished: still waiting after {} of virtual time.\n\
+             This is almost always a deadlock or a channel that never closes: \
+             a lock held by a task that is itself waiting for you, or a \
+             `recv()` that never sees `None` because a `Sender` is still alive \
+             somewhere.",
+            fmt_duration(limit)
+        )
+    })
+    .await
+}
+
+/// [`within`], failing with a message of the test's own (`explain`, asked
+/// only if it hangs), followed like `within`'s by where it was waiting.
+pub async fn within_else<F: Future>(
+    limit: Duration,
+    what: &str,
+    fut: F,
+    explain: impl FnOnce() -> String,
+) -> F::Output {
     let start = crate::ledger::Mark::now();
     // Kept pinned here, so that if it hangs it can be asked where it waits.
     let mut fut = std::pin::pin!(crate::waiting::root(fut));
@@ -35,14 +56,7 @@ pub async fn within<F: Future>(limit: Duration, what: &str, fut: F) -> F::Output
         Err(_) => {
             crate::timeline::still_waiting(what, "waiting", start.virtual_at());
             let places = crate::waiting::report(fut.as_mut()).await;
-            panic!(
-                "{what} never finished: still waiting after {} of virtual time.\n\
-                 This is almost always a deadlock or a channel that never closes: \
-                 a lock held by a task that is itself waiting for you, or a \
-                 `recv()` that never sees `None` because a `Sender` is still alive \
-                 somewhere.\n{places}",
-                fmt_duration(limit)
-            )
+            panic!("{}\n{places}", explain())
         }
     }
 }

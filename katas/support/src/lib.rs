@@ -53,7 +53,7 @@ pub use concurrency::{ConcurrencyProbe, InFlight};
 pub use drivers::pipe_round_trip;
 pub use drop_flag::{track_drop, DropFlag, DropProbe};
 pub use event_log::EventLog;
-pub use hang::{no_hang, within, HANG_LIMIT};
+pub use hang::{no_hang, within, within_else, HANG_LIMIT};
 pub use heartbeat::Heartbeat;
 pub use idle::{count_polls, Counted, Polls, Wakeups, ONE_TIMER};
 pub use ledger::VIRTUAL_TIME_DIR_ENV;
