@@ -23,6 +23,13 @@
 //! would hang the paused clock in real time) into a failure that says so,
 //! and [`no_blocking`] catches code that blocks its thread for a moment
 //! (a `std::thread::sleep` the paused clock does not see).
+//!
+//! A failure also shows *what happened*: every helper that watches virtual
+//! time draws on the test's [`Timeline`] (timeline.rs), which the grader
+//! shows next to the one expected; a hang names the line of the learner's
+//! code each future and task was waiting on (waiting.rs, tokio's task
+//! dumps); and a thread that blocks is sampled to name the line it was
+//! stuck on (stuck.rs).
 
 mod blocking;
 mod cancel;
