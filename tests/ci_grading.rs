@@ -690,6 +690,36 @@ fn the_workflows_grade_against_the_base_with_a_trusted_grader_and_a_cache() {
     );
 }
 
+/// The pull request's HTML report (issue 14) is written by the grading run
+/// and kept as an artifact, whatever the grade, for the instructor to open.
+#[test]
+fn the_pr_workflow_keeps_the_html_report_as_an_artifact() {
+    let grade = std::fs::read_to_string(repo().join(".github/workflows/grade-pr.yml")).unwrap();
+    let steps: Vec<&str> = grade.split("\n      - name: ").skip(1).collect();
+    let grading = steps
+        .iter()
+        .position(|step| step.contains("/debug/grader\" --trusted-ref"))
+        .expect("a step grades the pull request");
+    assert!(
+        steps[grading].contains("--report \"html=$RUNNER_TEMP/grading-report.html\""),
+        "the grading run writes the HTML report:\n{}",
+        steps[grading]
+    );
+    let upload = steps
+        .iter()
+        .position(|step| {
+            step.contains("uses: actions/upload-artifact@v4")
+                && step.contains("path: ${{ runner.temp }}/grading-report.html")
+        })
+        .expect("a step uploads grading-report.html with actions/upload-artifact@v4");
+    assert!(upload > grading, "the upload comes after the grading");
+    assert!(
+        steps[upload].contains("if: always()"),
+        "the report is kept whatever the grade:\n{}",
+        steps[upload]
+    );
+}
+
 #[test]
 fn the_workflows_pass_actionlint() {
     let available = std::process::Command::new("actionlint")

@@ -68,7 +68,7 @@ pub struct Grade {
     #[arg(long, value_name = "NAME")]
     pub assignment: Option<String>,
 
-    /// Also write a report to FILE (FORMAT: human, json, junit, classroom),
+    /// Also write a report to FILE (FORMAT: human, json, junit, classroom, html),
     /// from the same run. Give it once per report.
     #[arg(long = "report", value_name = "FORMAT=FILE", value_parser = parse_report)]
     pub reports: Vec<(Format, PathBuf)>,
@@ -228,7 +228,7 @@ pub fn parse_report(text: &str) -> Result<(Format, PathBuf), String> {
         .split_once('=')
         .ok_or_else(|| format!("`{text}` is not FORMAT=FILE, e.g. junit=grading.xml"))?;
     let format = Format::from_str(format, true).map_err(|_| {
-        format!("unknown report format `{format}`: use human, json, junit or classroom")
+        format!("unknown report format `{format}`: use human, json, junit, classroom or html")
     })?;
     if file.is_empty() {
         return Err(format!("`{text}` names no file"));

@@ -111,6 +111,22 @@ pub fn grader_in(dir: &Path, args: &[&str]) -> Command {
     cmd
 }
 
+/// Running in CI: `CI` is set (GitHub Actions and the project's own CI set
+/// it to `true`), and `.ci/run` has installed the tools the tests need.
+pub fn in_ci() -> bool {
+    std::env::var_os("CI").is_some_and(|v| !v.is_empty() && v != "false")
+}
+
+/// A tool a test needs is missing (`why` says which, and how to install
+/// it). In CI, where `.ci/run` installs it, that is a failure; elsewhere the
+/// test is skipped, saying so.
+pub fn missing_tool(why: &str) {
+    if in_ci() {
+        panic!("{why}");
+    }
+    eprintln!("SKIPPED: {why}");
+}
+
 /// A finished command's stdout and stderr, as text.
 pub fn text(output: &std::process::Output) -> (String, String) {
     (

@@ -23,7 +23,7 @@ use crate::course::assignments::Assignment;
 use crate::course::discover::Kata;
 use crate::verdict::{KataResult, KataStatus, TestStatus, NOT_REQUIRED};
 
-use super::points;
+use super::{points, SUSPICIOUS_EXPLAINED, TAMPERED_EXPLAINED};
 
 /// Running as a GitHub Actions step.
 pub fn in_actions() -> bool {
@@ -236,22 +236,14 @@ pub fn summary(
             }
         );
         if result.status == KataStatus::Tampered {
-            let _ = writeln!(
-                out,
-                "These grading files differ from the trusted ref; the tests ran on the ref's copies, \
-                 and the kata is not passed:\n"
-            );
+            let _ = writeln!(out, "{TAMPERED_EXPLAINED}\n");
             for file in &result.tampered_files {
                 let _ = writeln!(out, "- `{}`", file.replace('`', "'"));
             }
             out.push('\n');
         }
         if result.status == KataStatus::Suspicious {
-            let _ = writeln!(
-                out,
-                "This code does what no solution needs (the tests run in its process, so it could \
-                 fake a pass); the kata is not passed:\n"
-            );
+            let _ = writeln!(out, "{SUSPICIOUS_EXPLAINED}\n");
             for line in &result.suspicious {
                 let _ = writeln!(out, "- `{}`", line.replace('`', "'"));
             }
@@ -285,9 +277,7 @@ pub fn summary(
 
 /// Text that must not become markup.
 fn html(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
+    quick_xml::escape::partial_escape(text).into_owned()
 }
 
 fn cell(text: &str) -> String {

@@ -3,6 +3,7 @@
 
 pub mod classroom;
 pub mod github;
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -23,7 +24,17 @@ pub enum Format {
     Junit,
     /// GitHub Classroom's autograding results, with points per kata.
     Classroom,
+    /// One self-contained web page, the failing tests' timelines drawn to scale.
+    Html,
 }
+
+/// Why a tampered kata is not passed, before the list of its files.
+pub const TAMPERED_EXPLAINED: &str = "These grading files differ from the trusted ref; the tests \
+     ran on the ref's copies, and the kata is not passed:";
+
+/// Why a suspicious kata is not passed, before the list of its lines.
+pub const SUSPICIOUS_EXPLAINED: &str = "This code does what no solution needs (the tests run in \
+     its process, so it could fake a pass); the kata is not passed:";
 
 /// How many of `results` passed.
 pub fn passed(results: &[KataResult]) -> usize {

@@ -48,6 +48,7 @@ pub fn render(format: Format, run: &Run<'_>) -> String {
         Format::Classroom => {
             report::classroom::render(run.katas, run.results, run.assignment, run.named)
         }
+        Format::Html => report::html::render(run),
     }
 }
 

@@ -24,7 +24,7 @@ use crate::verdict::{Bar, Timeline};
 /// Rows drawn per side; the rest are counted.
 const MAX_ROWS: usize = 12;
 /// The widest label column; longer labels are cut with `…`.
-const MAX_LABEL: usize = 18;
+pub const MAX_LABEL: usize = 18;
 /// Room kept right of the bars for `503ms   done at 820ms`.
 const SUFFIX: usize = 26;
 const SIDE: usize = 9;
@@ -133,7 +133,7 @@ fn row(bar: &Bar, scale: &Scale, style: Style) -> (String, String) {
 }
 
 /// `label` cut to `width` characters, with `…` where it was cut.
-fn fit(label: &str, width: usize) -> String {
+pub fn fit(label: &str, width: usize) -> String {
     if label.chars().count() <= width {
         return label.to_string();
     }
