@@ -47,8 +47,8 @@ pub async fn within_else<F: Future>(
     explain: impl FnOnce() -> String,
 ) -> F::Output {
     let start = crate::ledger::Mark::now();
-    // Kept pinned here, so that if it hangs it can be asked where it waits.
-    let mut fut = std::pin::pin!(crate::waiting::root(fut));
+    // Kept here, so that if it hangs it can be asked where it waits.
+    let mut fut = Box::pin(crate::waiting::root(fut));
     let result = tokio::time::timeout(limit, fut.as_mut()).await;
     crate::ledger::record_span(start, crate::ledger::Mark::now());
     match result {
@@ -56,6 +56,9 @@ pub async fn within_else<F: Future>(
         Err(_) => {
             crate::timeline::still_waiting(what, "waiting", start.virtual_at());
             let places = crate::waiting::report(fut.as_mut()).await;
+            // Dropped before the panic, as a timeout would: a destructor
+            // that panics while a panic unwinds would abort the test.
+            drop(fut);
             panic!("{}\n{places}", explain())
         }
     }

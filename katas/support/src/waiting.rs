@@ -64,10 +64,11 @@ mod imp {
         if !code.is_empty() {
             lines.push(format!("  the code under test:{}", describe(&code)));
         }
-        // Every task alive on the runtime. (A dump re-polls them too; it is
-        // bounded, in case a task blocks its thread.)
+        // Every task alive on the runtime. (A dump re-polls them too; on a
+        // multi-thread runtime it waits for every worker, so it is bounded
+        // well inside the test's wall-clock limit, in case one is blocked.)
         let dump = tokio::time::timeout(
-            std::time::Duration::from_secs(5),
+            std::time::Duration::from_millis(250),
             tokio::runtime::Handle::current().dump(),
         )
         .await;
