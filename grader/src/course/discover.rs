@@ -51,7 +51,14 @@ pub struct Kata {
     /// The library's crate name, which the grading tests import.
     pub lib_name: String,
     /// The grading test targets (`tests/*.rs`), which the learner never edits.
+    /// In a tests kata, one of them is the learner's own: `src/lib.rs`.
     pub test_targets: Vec<TestTarget>,
+    /// The library's root file: `src/lib.rs`, or in a tests kata the
+    /// course's implementation under test (`subject/lib.rs`).
+    pub lib_path: PathBuf,
+    /// A tests kata's mutants (`mutants/*.rs`): the implementations the
+    /// learner's tests must catch.
+    pub mutants: Vec<PathBuf>,
     pub meta: KataFile,
 }
 
@@ -62,6 +69,23 @@ pub struct TestTarget {
 }
 
 impl Kata {
+    /// Whether the learner writes this kata's tests (`kind = "tests"`).
+    pub fn is_tests_kata(&self) -> bool {
+        self.meta.kind == crate::course::kata_file::KataKind::Tests
+    }
+
+    /// The learner's file: `katas/NN/src/lib.rs`, their code or, in a tests
+    /// kata, their tests.
+    pub fn learner_file(&self) -> PathBuf {
+        self.dir.join("src").join("lib.rs")
+    }
+
+    /// The test target that is the learner's own file (tests katas only).
+    pub fn learner_target(&self) -> Option<&TestTarget> {
+        let file = self.learner_file();
+        self.test_targets.iter().find(|t| t.src_path == file)
+    }
+
     /// Where the reference solution and the known-wrong ones live.
     pub fn solution_dir(&self, solutions_root: &Path) -> PathBuf {
         solutions_root.join(&self.id)
@@ -245,7 +269,7 @@ fn load_kata(package: &Package, dir: &Path, id: String, number: u32, slug: Strin
              restore them with: git checkout HEAD -- katas/{id}/tests"
         );
     }
-    Ok(Kata {
+    let mut kata = Kata {
         id,
         number,
         slug,
@@ -253,9 +277,45 @@ fn load_kata(package: &Package, dir: &Path, id: String, number: u32, slug: Strin
         manifest_path: package.manifest_path.clone().into(),
         package: package.name.to_string(),
         lib_name: lib.name.clone(),
+        lib_path: lib.src_path.clone().into(),
         test_targets,
+        mutants: Vec::new(),
         meta,
-    })
+    };
+    if kata.is_tests_kata() {
+        kata.mutants = tests_kata_mutants(&kata)?;
+    }
+    Ok(kata)
+}
+
+/// A tests kata's mutants, checked for what grading it needs: the learner's
+/// file is a test target and there is something for it to catch.
+fn tests_kata_mutants(kata: &Kata) -> Result<Vec<PathBuf>> {
+    let id = &kata.id;
+    if kata.learner_target().is_none() {
+        bail!(
+            "katas/{id} is a tests kata (kind = \"tests\"), so its src/lib.rs must be a test \
+             target: add `[[test]] name = \"yours\" path = \"src/lib.rs\"` to its Cargo.toml, \
+             and point `[lib] path` at the implementation under test"
+        );
+    }
+    let mut mutants: Vec<PathBuf> = std::fs::read_dir(kata.dir.join("mutants"))
+        .map(|entries| {
+            entries
+                .flatten()
+                .map(|e| e.path())
+                .filter(|p| p.extension().is_some_and(|e| e == "rs"))
+                .collect()
+        })
+        .unwrap_or_default();
+    mutants.sort();
+    if mutants.is_empty() {
+        bail!(
+            "katas/{id} is a tests kata but has no mutants/*.rs: without implementations to \
+             catch, any tests would pass. Restore them with: git checkout HEAD -- katas/{id}/mutants"
+        );
+    }
+    Ok(mutants)
 }
 
 /// Up to three katas whose names are close to `wanted`: similar spelling,
@@ -393,6 +453,8 @@ mod tests {
             package: String::new(),
             lib_name: String::new(),
             test_targets: Vec::new(),
+            lib_path: PathBuf::new(),
+            mutants: Vec::new(),
             meta: KataFile::parse("title = \"t\"\nchapter = 1\nkind = \"fix\"\nhints = [\"h\"]")
                 .unwrap(),
         }

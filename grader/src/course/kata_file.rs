@@ -27,6 +27,20 @@ pub enum KataKind {
     Todo,
     /// The stub runs but is wrong in the way the kata is about.
     Fix,
+    /// The learner writes the tests (`src/lib.rs` is their test file): they
+    /// must pass on the course's implementation and catch every mutant of it.
+    Tests,
+}
+
+impl KataKind {
+    /// As `kata.toml` and the curriculum table spell it.
+    pub fn code(self) -> &'static str {
+        match self {
+            KataKind::Todo => "todo",
+            KataKind::Fix => "fix",
+            KataKind::Tests => "tests",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -159,6 +173,21 @@ impl KataFile {
     pub fn may_run_together(&self, target: &str) -> bool {
         !self.target_time_limits.contains_key(target)
     }
+}
+
+/// The value of `//! KEY value` in a course file's leading comment block:
+/// what a known-wrong solution gets wrong (`Wrong:`), what a tests kata's
+/// mutant does (`Mutant:`).
+pub fn header(text: &str, key: &str) -> Option<String> {
+    text.lines()
+        .take_while(|l| l.starts_with("//"))
+        .find_map(|l| {
+            l.trim_start_matches('/')
+                .trim_start_matches('!')
+                .trim()
+                .strip_prefix(key)
+                .map(|v| v.trim().to_string())
+        })
 }
 
 /// `src/lib.rs:24:9: replace f -> u32 with 0` → `replace f -> u32 with 0`;

@@ -62,7 +62,11 @@ pub fn new_kata(root: &Path, slug: &str, chapter: u32, kind: KataKind) -> Result
         (
             kata_dir.join("src/lib.rs"),
             match kind {
-                KataKind::Todo => STUB.replace("{title}", &format!("Kata {number:02}: {title}")),
+                // (`new` scaffolds todo and fix katas; a tests kata starts
+                // from one by hand: see docs/instructors.md.)
+                KataKind::Todo | KataKind::Tests => {
+                    STUB.replace("{title}", &format!("Kata {number:02}: {title}"))
+                }
                 KataKind::Fix => FIX_STUB.replace("{title}", &format!("Kata {number:02}: {title}")),
             },
         ),
@@ -90,10 +94,7 @@ pub fn new_kata(root: &Path, slug: &str, chapter: u32, kind: KataKind) -> Result
     }
     let row = format!(
         "| [`{id}`](katas/{id}/README.md) | {} | **{title}.** One line: the idea this kata teaches. |",
-        match kind {
-            KataKind::Todo => "todo",
-            KataKind::Fix => "fix",
-        }
+        kind.code()
     );
     match add_curriculum_row(&root.join("README.md"), chapter, &row) {
         Ok(()) => {
@@ -234,10 +235,7 @@ kata-support.workspace = true
 }
 
 fn kata_toml(title: &str, chapter: u32, kind: KataKind) -> String {
-    let kind = match kind {
-        KataKind::Todo => "todo",
-        KataKind::Fix => "fix",
-    };
+    let kind = kind.code();
     format!(
         r#"title = "{title}"
 chapter = {chapter}

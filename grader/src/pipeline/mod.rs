@@ -21,6 +21,7 @@ pub mod run;
 pub mod run_lock;
 pub mod seal;
 pub mod test_env;
+pub mod tests_kata;
 pub mod verdict_cache;
 
 use anyhow::Result;
@@ -39,6 +40,28 @@ pub fn grade_all(
 ) -> Result<Vec<KataResult>> {
     test_env::refuse_insta_overrides(repo)?;
     let _lock = run_lock::acquire(repo)?;
+    let mut results = grade_subjects(repo, subjects, options, progress)?;
+    // A tests kata whose tests pass is graded again, against each mutant.
+    let rounds = tests_kata::mutant_subjects(subjects, &results);
+    if !rounds.is_empty() {
+        let mutants: Vec<Subject<'_>> = rounds.iter().map(|(_, s)| s.clone()).collect();
+        let outcomes = grade_subjects(repo, &mutants, options, progress)?;
+        for ((index, subject), outcome) in rounds.iter().zip(&outcomes) {
+            if let Source::Mutant { lib, .. } = &subject.source {
+                tests_kata::fold(&mut results[*index], subject.kata, lib, outcome);
+            }
+        }
+    }
+    Ok(results)
+}
+
+/// One round of grading: plan, build, run and grade `subjects`.
+fn grade_subjects(
+    repo: &Repo,
+    subjects: &[Subject<'_>],
+    options: &RunOptions,
+    progress: &Progress,
+) -> Result<Vec<KataResult>> {
     let planned = overlay::plan(repo, subjects)?;
     let step = crate::profile::step("build");
     let built = build::build(repo, &planned, progress)?;

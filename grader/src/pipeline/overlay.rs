@@ -42,13 +42,14 @@ pub fn plan<'a>(repo: &Repo, subjects: &[Subject<'a>]) -> Result<Vec<Planned<'a>
                 package: subject.kata.package.clone(),
                 manifest_dir: subject.kata.dir.clone(),
             }),
-            Source::File(lib) => {
-                let member = member_name(subject, lib);
+            Source::File(_) | Source::Mutant { .. } => {
+                let files = Files::of(subject).expect("not the working tree");
+                let member = member_name(subject, &files);
                 let dir = root.join(&member);
                 let package = format!("{PACKAGE_PREFIX}{member}");
-                let manifest = member_manifest(subject, &package, lib)?;
+                let manifest = member_manifest(subject, &package, &files)?;
                 write_if_changed(&dir.join("Cargo.toml"), &manifest)?;
-                write_if_changed(&dir.join(LIB_MARKER), &lib.display().to_string())?;
+                write_if_changed(&dir.join(LIB_MARKER), &files.variant.display().to_string())?;
                 mirror_kata_files(&subject.kata.dir, &dir)?;
                 planned.push(Planned {
                     subject: subject.clone(),
@@ -79,25 +80,62 @@ pub fn plan<'a>(repo: &Repo, subjects: &[Subject<'a>]) -> Result<Vec<Planned<'a>
 /// Overlay packages are named `overlay-<kata>--<variant>-<hash>`.
 pub const PACKAGE_PREFIX: &str = "overlay-";
 
-/// The file's path is part of the name, so the same variant from two
+/// What an overlay member is built from.
+struct Files {
+    /// The library: a solution file, or a tests kata's implementation
+    /// (the course's own, or a mutant of it).
+    lib: PathBuf,
+    /// A tests kata's learner's tests, when they are not `src/lib.rs`.
+    tests: Option<PathBuf>,
+    /// The file that makes this variant: when it is gone (a deleted
+    /// temporary folder), so is the member.
+    variant: PathBuf,
+}
+
+impl Files {
+    fn of(subject: &Subject<'_>) -> Option<Files> {
+        let kata = subject.kata;
+        match &subject.source {
+            Source::Working => None,
+            // A tests kata's variants are test files: the implementation
+            // they test stays the course's.
+            Source::File(file) if kata.is_tests_kata() => Some(Files {
+                lib: kata.lib_path.clone(),
+                tests: Some(file.clone()),
+                variant: file.clone(),
+            }),
+            Source::File(file) => Some(Files {
+                lib: file.clone(),
+                tests: None,
+                variant: file.clone(),
+            }),
+            Source::Mutant { lib, tests } => Some(Files {
+                lib: lib.clone(),
+                tests: Some(tests.clone().unwrap_or_else(|| kata.learner_file())),
+                variant: lib.clone(),
+            }),
+        }
+    }
+}
+
+/// The files' paths are part of the name, so the same variant from two
 /// folders (solutions/ and a student's) never clash.
-fn member_name(subject: &Subject<'_>, lib: &Path) -> String {
-    format!(
-        "{}--{}-{:08x}",
-        subject.kata.id,
-        subject.variant,
-        path_hash(lib)
-    )
+fn member_name(subject: &Subject<'_>, files: &Files) -> String {
+    let mut hash = path_hash(&files.lib);
+    if let Some(tests) = &files.tests {
+        hash ^= path_hash(tests).rotate_left(16);
+    }
+    format!("{}--{}-{hash:08x}", subject.kata.id, subject.variant)
 }
 
 /// Deletes what was built for `subject` (an overlay variant) and its member
 /// folder: `verify --discard-builds` frees each known-wrong solution's test
 /// binaries once they are graded. The next grading builds it again.
 pub fn discard(repo: &Repo, subject: &Subject<'_>) {
-    let Source::File(lib) = &subject.source else {
+    let Some(files) = Files::of(subject) else {
         return;
     };
-    let member = member_name(subject, lib);
+    let member = member_name(subject, &files);
     let dir = overlay_root(repo).join(&member);
     remove_outputs(repo, &dir, &format!("{PACKAGE_PREFIX}{member}"));
     let _ = std::fs::remove_dir_all(&dir);
@@ -259,8 +297,11 @@ fn workspace_manifest(repo: &Repo, members: &[String]) -> Result<String> {
 }
 
 /// A member's manifest: the kata's own, renamed, with the variant's file as
-/// its library and the kata's test files as its tests.
-fn member_manifest(subject: &Subject<'_>, package: &str, lib: &Path) -> Result<String> {
+/// its library and the kata's test files as its tests (in a tests kata, the
+/// learner's test file replaced by the variant's).
+fn member_manifest(subject: &Subject<'_>, package: &str, files: &Files) -> Result<String> {
+    let lib = &files.lib;
+    let learner_file = subject.kata.learner_file();
     let kata = subject.kata;
     let mut manifest = read_toml(&kata.manifest_path)?;
     let pkg = manifest
@@ -279,12 +320,13 @@ fn member_manifest(subject: &Subject<'_>, package: &str, lib: &Path) -> Result<S
         .test_targets
         .iter()
         .map(|t| {
+            let path = match &files.tests {
+                Some(tests) if t.src_path == learner_file => tests,
+                _ => &t.src_path,
+            };
             let mut table = Table::new();
             table.insert("name".into(), Value::String(t.name.clone()));
-            table.insert(
-                "path".into(),
-                Value::String(t.src_path.display().to_string()),
-            );
+            table.insert("path".into(), Value::String(path.display().to_string()));
             Value::Table(table)
         })
         .collect();

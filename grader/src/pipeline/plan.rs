@@ -13,8 +13,17 @@ pub enum Source {
     /// The learner's own `katas/NN-slug/src/lib.rs`, built in the workspace.
     Working,
     /// Another file (a reference solution, a known-wrong one), built in a
-    /// generated workspace so the learner's tree is never touched.
+    /// generated workspace so the learner's tree is never touched. In a
+    /// tests kata the file is a test file, standing in for the learner's
+    /// tests, and the library stays the course's implementation.
     File(PathBuf),
+    /// A tests kata's mutant `lib` in place of the course's implementation,
+    /// tested by the learner's tests: their `src/lib.rs`, or `tests` when
+    /// another test file is graded.
+    Mutant {
+        lib: PathBuf,
+        tests: Option<PathBuf>,
+    },
 }
 
 /// One grading job: a kata's tests against one source.
@@ -39,6 +48,9 @@ pub enum Variant {
     Wrong(String),
     /// A correct solution in another style (`right/NAME.rs`): must pass.
     Right(String),
+    /// A tests kata's mutant (`mutants/NAME.rs`) under the tests of the
+    /// variant named first.
+    Mutant(Box<Variant>, String),
 }
 
 /// `working`, `solution`, `wrong-NAME`, `right-NAME`: short and safe in a
@@ -51,6 +63,7 @@ impl std::fmt::Display for Variant {
             Variant::Solution => f.write_str("solution"),
             Variant::Wrong(name) => write!(f, "wrong-{name}"),
             Variant::Right(name) => write!(f, "right-{name}"),
+            Variant::Mutant(tests, name) => write!(f, "{tests}-mutant-{name}"),
         }
     }
 }

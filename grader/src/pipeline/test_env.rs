@@ -69,6 +69,7 @@ impl TestEnv {
         let lib_source = match &plan.subject.source {
             Source::Working => None,
             Source::File(path) => Some(path.clone()),
+            Source::Mutant { lib, .. } => Some(lib.clone()),
         };
         TestEnv {
             may_run_together: meta.may_run_together(target),

@@ -301,6 +301,10 @@ fn what_next(kata: &Kata, result: &KataResult, guide: &Guide) -> String {
             let task = match kata.meta.kind {
                 KataKind::Todo => format!("replace the todo!()s in {lib}"),
                 KataKind::Fix => format!("find what is wrong in {lib} and fix it"),
+                KataKind::Tests => format!(
+                    "write your tests in {lib}: they must pass on the course's implementation \
+                     and catch each of its mutants"
+                ),
             };
             let text = format!(
                 "This kata is waiting for you. Read {} to learn the idea, then {task}.",

@@ -47,18 +47,7 @@ pub fn solution_files(dir: &std::path::Path, key: &str) -> anyhow::Result<Vec<So
     Ok(found)
 }
 
-/// The value of `//! KEY value` in the file's leading comment block.
-fn header(text: &str, key: &str) -> Option<String> {
-    text.lines()
-        .take_while(|l| l.starts_with("//"))
-        .find_map(|l| {
-            l.trim_start_matches('/')
-                .trim_start_matches('!')
-                .trim()
-                .strip_prefix(key)
-                .map(|v| v.trim().to_string())
-        })
-}
+use crate::course::kata_file::header;
 
 /// `Caught by: a, grading::b` names one or more tests, separated by commas.
 pub fn parse_caught_by(names: &str) -> Vec<String> {
