@@ -26,12 +26,21 @@ pub async fn no_hang<F: Future>(what: &str, fut: F) -> F::Output {
 /// Awaits `fut`, failing the test if it takes longer than `limit` (virtual).
 pub async fn within<F: Future>(limit: Duration, what: &str, fut: F) -> F::Output {
     let start = crate::ledger::Mark::now();
-    let result = tokio::time::timeout(limit, fut).await;
+    let result = {
+        let mut timed = std::pin::pin!(tokio::time::timeout(limit, fut));
+        let result = timed.as_mut().await;
+        if result.is_err() {
+            // Drawn before `fut` is dropped (at the end of this block): what
+            // it was running when the test gave up stays "still running"
+            // on the timeline instead of looking cancelled.
+            crate::timeline::still_waiting(what, "waiting", start.virtual_at());
+        }
+        result
+    };
     crate::ledger::record_span(start, crate::ledger::Mark::now());
     match result {
         Ok(output) => output,
         Err(_) => {
-            crate::timeline::still_waiting(what, "waiting", start.virtual_at());
             panic!(
                 "{what} never finished: still waiting after {} of virtual time.\n\
              This is almost always a deadlock or a channel that never closes: \
