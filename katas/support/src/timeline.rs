@@ -381,11 +381,13 @@ impl<F: Future> Future for Span<F> {
 }
 
 impl<F> Drop for Span<F> {
-    /// Dropped unfinished: cancelled, and its bar ends here. Unless the
-    /// test has given up on it (or is panicking): then it was still
-    /// running, and its bar stays open.
+    /// Dropped unfinished: cancelled (or its work panicked), and its bar
+    /// ends here. Unless the test has given up on it: then it was still
+    /// running, and its bar stays open. (A test's own panic is drawn by
+    /// the panic hook before anything unwinds, so what its unwinding drops
+    /// is never drawn as cancelled.)
     fn drop(&mut self) {
-        if self.done || self.slot.is_none() || std::thread::panicking() {
+        if self.done || self.slot.is_none() {
             return;
         }
         let gave_up = locked(true, |rec| rec.as_ref().is_some_and(|rec| rec.gave_up));
