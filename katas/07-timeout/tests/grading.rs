@@ -43,7 +43,7 @@ use futures::future::BoxFuture;
 use kata_07_timeout::{first_within, with_timeout, TimedOut};
 use kata_support::{
     assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
-    track_drop, DropFlag, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    track_drop, DropFlag, Jitter, Rng, Stopwatch, Timeline, Wakeups, ONE_TIMER,
 };
 use tokio::time::Instant;
 
@@ -74,6 +74,18 @@ fn describe(takes: Option<u64>) -> String {
     }
 }
 
+/// Starts the timeline a failing `with_timeout` test shows: the work (the
+/// future given to with_timeout) should run from the start until it
+/// finishes or is cut off at `ends_at`, and with_timeout return then. The
+/// test wraps the work in `timeline.span("work", ..)` and the call in
+/// `timeline.span("with_timeout", ..)`, so the learner's bars sit below.
+fn timeline_of_a_call(call: &str, ends_at: u64) -> Timeline {
+    let timeline = Timeline::start(call);
+    timeline.expect("with_timeout", ms(0), ms(ends_at));
+    timeline.expect("work", ms(0), ms(ends_at));
+    timeline
+}
+
 const WHY_NOT_AT_THE_LIMIT: &str = "A timeout must give up when the limit is reached, \
      without waiting for the work to finish: race the future against \
      tokio::time::sleep(limit) in select! instead of awaiting it first and \
@@ -95,10 +107,16 @@ async fn a_slow_future_times_out_at_exactly_the_limit() {
             fmt_duration(ms(limit)),
             describe(takes)
         );
+        // The work is cut off at the limit, and with_timeout returns then.
+        let timeline = timeline_of_a_call(&call, limit);
+        let slow = timeline.span("work", work(takes, "done"));
         let watch = Stopwatch::start();
         let result = no_hang(
             &call,
-            no_spin(&call, with_timeout(ms(limit), work(takes, "done"))),
+            no_spin(
+                &call,
+                timeline.span("with_timeout", with_timeout(ms(limit), slow)),
+            ),
         )
         .await;
         watch.assert_elapsed(ms(limit), &call, WHY_NOT_AT_THE_LIMIT);
@@ -120,10 +138,15 @@ async fn check_never_finishing(limit: u64) {
         "with_timeout({}, a future that never finishes)",
         fmt_duration(ms(limit))
     );
-    let (flag, never) = track_drop(work(None, 0u32));
+    // The work never finishes: it is cut off at the limit.
+    let timeline = timeline_of_a_call(&call, limit);
+    let (flag, never) = track_drop(timeline.span("work", work(None, 0u32)));
     let watch = Stopwatch::start();
     let guard = ms(60_000);
-    let call_it = no_spin(&call, with_timeout(ms(limit), never));
+    let call_it = no_spin(
+        &call,
+        timeline.span("with_timeout", with_timeout(ms(limit), never)),
+    );
     let Ok(result) = tokio::time::timeout(guard, call_it).await else {
         panic!(
             "{call} was still running after {} of virtual time. A timeout exists precisely \
@@ -177,8 +200,15 @@ async fn a_fast_future_is_ok_as_soon_as_it_finishes() {
             fmt_duration(ms(limit)),
             describe(Some(takes))
         );
+        // The work finishes in time, and with_timeout returns with it.
+        let timeline = timeline_of_a_call(&call, takes);
+        let fast = timeline.span("work", work(Some(takes), value));
         let watch = Stopwatch::start();
-        let result = no_hang(&call, with_timeout(ms(limit), work(Some(takes), value))).await;
+        let result = no_hang(
+            &call,
+            timeline.span("with_timeout", with_timeout(ms(limit), fast)),
+        )
+        .await;
         assert_eq!(
             result,
             Ok(value),
@@ -252,10 +282,12 @@ async fn a_ready_future_is_ok_even_with_a_zero_limit() {
         "Nothing needs to wait here.",
     );
 
-    let (flag, slow) = track_drop(after(1013, 8));
+    // A zero limit cuts the work off at once: polled once, then dropped.
+    let timeline = timeline_of_a_call("with_timeout(0ms, a future that takes 1013ms)", 0);
+    let (flag, slow) = track_drop(timeline.span("work", after(1013, 8)));
     let result = no_hang(
         "with_timeout(0ms, a future that takes 1013ms)",
-        with_timeout(Duration::ZERO, slow),
+        timeline.span("with_timeout", with_timeout(Duration::ZERO, slow)),
     )
     .await;
     assert_eq!(
@@ -290,7 +322,14 @@ async fn the_error_carries_the_limit_even_when_it_is_not_whole_milliseconds() {
         };
         let call = format!("with_timeout({limit:?}, {})", describe(takes));
         let watch = Stopwatch::start();
-        let result = no_hang(&call, with_timeout(limit, work(takes, "done"))).await;
+        // The timer fires on the millisecond after the limit.
+        let timeline = timeline_of_a_call(&call, limit.as_micros().div_ceil(1000) as u64);
+        let slow = timeline.span("work", work(takes, "done"));
+        let result = no_hang(
+            &call,
+            timeline.span("with_timeout", with_timeout(limit, slow)),
+        )
+        .await;
         let waited = watch.elapsed();
         assert_eq!(
             result,
@@ -318,8 +357,15 @@ async fn the_timed_out_future_is_dropped_and_nothing_leaks() {
             fmt_duration(ms(limit)),
             describe(Some(takes))
         );
-        let (flag, slow) = track_drop(after(takes, "done"));
-        let result = no_hang(&call, with_timeout(ms(limit), slow)).await;
+        // Cut off at the limit: a task left running shows as a bar that
+        // goes on past it.
+        let timeline = timeline_of_a_call(&call, limit);
+        let (flag, slow) = track_drop(timeline.span("work", after(takes, "done")));
+        let result = no_hang(
+            &call,
+            timeline.span("with_timeout", with_timeout(ms(limit), slow)),
+        )
+        .await;
         assert!(
             result.is_err(),
             "{call} returned {result:?}, expected Err(TimedOut {{ .. }})."
@@ -342,7 +388,13 @@ async fn with_timeout_waits_without_waking_up() {
             fmt_duration(ms(limit))
         );
         let wakeups = Wakeups::start();
-        let result = no_hang(&call, with_timeout(ms(limit), work(None, 0u32))).await;
+        let timeline = timeline_of_a_call(&call, limit);
+        let never = timeline.span("work", work(None, 0u32));
+        let result = no_hang(
+            &call,
+            timeline.span("with_timeout", with_timeout(ms(limit), never)),
+        )
+        .await;
         assert_eq!(
             result,
             Err(TimedOut { limit: ms(limit) }),
@@ -365,10 +417,16 @@ async fn dropping_with_timeout_cancels_the_work() {
             "with_timeout({}, a future that never finishes)",
             fmt_duration(ms(limit))
         );
-        let (flag, slow) = track_drop(work(None, 0u32));
+        // Everything stops when the caller gives up.
+        let timeline = timeline_of_a_call(&format!("{call}, dropped after {gives_up}ms"), gives_up);
+        let (flag, slow) = track_drop(timeline.span("work", work(None, 0u32)));
         // The caller has its own, shorter timeout: it drops with_timeout's
         // future mid-way, and with it everything with_timeout started.
-        let output = cancel_after(ms(gives_up), with_timeout(ms(limit), slow)).await;
+        let output = cancel_after(
+            ms(gives_up),
+            timeline.span("with_timeout", with_timeout(ms(limit), slow)),
+        )
+        .await;
         assert!(
             output.is_none(),
             "{call} returned {output:?} after {gives_up}ms, before its limit."
@@ -455,19 +513,41 @@ impl Batch {
         at
     }
 
+    /// Starts the timeline a failing first_within test shows: every op runs
+    /// from the start, until it finishes or is cut off when first_within
+    /// returns at `ends_at` (the deadline, or earlier when every op is
+    /// done, or when the caller gives up).
+    fn timeline(&self, ends_at: u64) -> Timeline {
+        let title = format!(
+            "first_within(a deadline {}ms away, {} ops)",
+            self.deadline_ms,
+            self.ops.len()
+        );
+        let timeline = Timeline::start(title);
+        timeline.expect("first_within", ms(0), ms(ends_at));
+        for (index, op) in self.ops.iter().enumerate() {
+            let end = op.takes.map_or(ends_at, |takes| takes.min(ends_at));
+            timeline.expect(format!("op {index}"), ms(0), ms(end));
+        }
+        timeline
+    }
+
     /// The ops, each starting with a few seeded yields (which reorder how
-    /// the ops are first polled, without moving the clock), and tracked
-    /// for drop.
+    /// the ops are first polled, without moving the clock), tracked for
+    /// drop, and drawn on the timeline as `op <index>`.
     fn futures(&self, jitter: &Jitter) -> (Vec<DropFlag>, Vec<BoxFuture<'static, u32>>) {
         self.ops
             .iter()
-            .map(|op| {
+            .enumerate()
+            .map(|(index, op)| {
                 let jitter = jitter.clone();
                 let inner = work(op.takes, op.value);
-                let (flag, tracked) = track_drop(async move {
+                let op = async move {
                     jitter.pause().await;
                     inner.await
-                });
+                };
+                let (flag, tracked) =
+                    track_drop(Timeline::current().span(format!("op {index}"), op));
                 (flag, Box::pin(tracked) as BoxFuture<'static, u32>)
             })
             .unzip()
@@ -503,10 +583,15 @@ async fn first_within_returns_at_the_shared_deadline() {
         let late = rng.range(1, n as u64 - 1) as usize;
         let batch = Batch::random(&mut rng, deadline_ms, n, late);
         let call = batch.describe();
+        let timeline = batch.timeline(deadline_ms);
         let (_flags, ops) = batch.futures(&Jitter::new(rng.next_u64()));
         let deadline = deadline_in(deadline_ms);
         let watch = Stopwatch::start();
-        let results = no_hang(&call, first_within(deadline, ops)).await;
+        let results = no_hang(
+            &call,
+            timeline.span("first_within", first_within(deadline, ops)),
+        )
+        .await;
         watch.assert_elapsed(
             ms(deadline_ms),
             &call,
@@ -536,9 +621,14 @@ async fn first_within_returns_early_when_every_op_is_done() {
         let n = rng.range(1, 8) as usize;
         let batch = Batch::random(&mut rng, deadline_ms, n, 0);
         let call = batch.describe();
+        let timeline = batch.timeline(batch.returns_at());
         let (_flags, ops) = batch.futures(&Jitter::new(rng.next_u64()));
         let watch = Stopwatch::start();
-        let results = no_hang(&call, first_within(deadline_in(deadline_ms), ops)).await;
+        let results = no_hang(
+            &call,
+            timeline.span("first_within", first_within(deadline_in(deadline_ms), ops)),
+        )
+        .await;
         assert_eq!(
             results,
             batch.expected(),
@@ -663,9 +753,14 @@ async fn an_op_finishing_exactly_at_the_deadline_counts() {
         rng.shuffle(&mut ops);
         let batch = Batch { deadline_ms, ops };
         let call = batch.describe();
+        let timeline = batch.timeline(deadline_ms);
         let (_flags, ops) = batch.futures(&Jitter::new(rng.next_u64()));
         let watch = Stopwatch::start();
-        let results = no_hang(&call, first_within(deadline_in(deadline_ms), ops)).await;
+        let results = no_hang(
+            &call,
+            timeline.span("first_within", first_within(deadline_in(deadline_ms), ops)),
+        )
+        .await;
         assert_eq!(
             results,
             batch.expected(),
@@ -688,8 +783,15 @@ async fn first_within_drops_the_ops_that_miss_the_deadline() {
         let late = rng.range(1, n as u64) as usize;
         let batch = Batch::random(&mut rng, deadline_ms, n, late);
         let call = batch.describe();
+        // The late ops are cut off at the deadline: one left running shows
+        // as a bar that goes on past it.
+        let timeline = batch.timeline(deadline_ms);
         let (flags, ops) = batch.futures(&Jitter::new(rng.next_u64()));
-        let results = no_hang(&call, first_within(deadline_in(deadline_ms), ops)).await;
+        let results = no_hang(
+            &call,
+            timeline.span("first_within", first_within(deadline_in(deadline_ms), ops)),
+        )
+        .await;
         assert_eq!(results, batch.expected(), "{call} returned {results:?}.");
         // Checked the moment first_within returns: the losers are already
         // gone (finished ops are dropped too, having done their work).
@@ -752,10 +854,16 @@ async fn a_deadline_already_reached_still_polls_every_op_once() {
                 })
                 .collect::<Vec<_>>()
         );
+        // Each op is polled once, then cut off at once.
+        let timeline = batch.timeline(0);
         let (flags, ops) = batch.futures(&Jitter::none());
         let deadline = Instant::now() - ms(ago);
         let watch = Stopwatch::start();
-        let results = no_hang(&call, first_within(deadline, ops)).await;
+        let results = no_hang(
+            &call,
+            timeline.span("first_within", first_within(deadline, ops)),
+        )
+        .await;
         assert_eq!(
             results, expected,
             "{call} returned {results:?}, expected {expected:?}. Even when the deadline has \
@@ -796,8 +904,14 @@ async fn dropping_first_within_cancels_every_op() {
         rng.shuffle(&mut ops);
         let batch = Batch { deadline_ms, ops };
         let call = batch.describe();
+        // Every op is cut off when the caller gives up.
+        let timeline = batch.timeline(gives_up);
         let (flags, ops) = batch.futures(&Jitter::new(rng.next_u64()));
-        let output = cancel_after(ms(gives_up), first_within(deadline_in(deadline_ms), ops)).await;
+        let output = cancel_after(
+            ms(gives_up),
+            timeline.span("first_within", first_within(deadline_in(deadline_ms), ops)),
+        )
+        .await;
         assert!(
             output.is_none(),
             "{call} returned {output:?} after {gives_up}ms, before any op finished and \
@@ -840,9 +954,14 @@ async fn first_within_waits_without_waking_up() {
         rng.shuffle(&mut ops);
         let batch = Batch { deadline_ms, ops };
         let call = batch.describe();
+        let timeline = batch.timeline(deadline_ms);
         let (_flags, ops) = batch.futures(&Jitter::none());
         let wakeups = Wakeups::start();
-        let results = no_hang(&call, first_within(deadline_in(deadline_ms), ops)).await;
+        let results = no_hang(
+            &call,
+            timeline.span("first_within", first_within(deadline_in(deadline_ms), ops)),
+        )
+        .await;
         assert_eq!(results, batch.expected(), "{call} returned {results:?}.");
         // Two timers fire in that time (the op that finishes, the
         // deadline), each costing a few wake-ups on its way down tokio's

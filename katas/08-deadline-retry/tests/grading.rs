@@ -38,7 +38,7 @@ use futures::future::BoxFuture;
 use kata_08_deadline_retry::{retry_until, RetryError};
 use kata_support::{
     assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, within,
-    EventLog, Rng, Stopwatch, Wakeups, HANG_LIMIT, ONE_TIMER,
+    EventLog, Rng, Stopwatch, Timeline, Wakeups, HANG_LIMIT, ONE_TIMER,
 };
 use tokio::time::{sleep, Instant};
 
@@ -72,7 +72,8 @@ impl Drop for CancelRecorder {
 
 /// An op whose attempt number `n` (from 1) does `steps[n - 1]` (attempts
 /// past the end of the script fail at once), logging when it starts, ends
-/// or is cancelled.
+/// or is cancelled, and drawn on the timeline as a bar `attempt N` (so the
+/// log itself is not drawn: its ticks would say the same again).
 struct Script {
     steps: Vec<Step>,
     log: EventLog,
@@ -87,7 +88,7 @@ impl Script {
     fn new(steps: Vec<Step>) -> Script {
         Script {
             steps,
-            log: EventLog::new(),
+            log: EventLog::undrawn(),
             calls: Arc::default(),
         }
     }
@@ -107,7 +108,7 @@ impl Script {
             let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
             let step = steps.get(n as usize - 1).copied().unwrap_or(Step::Fail(0));
             let log = log.clone();
-            Box::pin(async move {
+            let attempt = async move {
                 let mut recorder = CancelRecorder {
                     log: log.clone(),
                     n,
@@ -132,7 +133,8 @@ impl Script {
                 };
                 recorder.ended = true;
                 result
-            })
+            };
+            Box::pin(Timeline::current().span(format!("attempt {n}"), attempt))
         }
     }
 
@@ -249,6 +251,45 @@ fn expected(script: &Script, deadline_ms: i64) -> Expected {
     }
 }
 
+/// Starts the timeline a failing test shows: what retry_until should do
+/// with `script` against a deadline `deadline_ms` from now, up to `until`
+/// (when it returns, or when its caller gives up): each attempt from its
+/// start until it ends or is cut off, and the backoff after each failure.
+fn schedule_timeline(script: &Script, deadline_ms: i64, until: u64) -> Timeline {
+    let want = expected(script, deadline_ms);
+    let deadline = match deadline_ms {
+        0 => "a deadline that is exactly now".to_string(),
+        d if d < 0 => format!("a deadline {}ms in the past", -d),
+        d => format!("a deadline {d}ms away"),
+    };
+    let timeline = Timeline::start(format!("retry_until({deadline}, a scripted op)"));
+    timeline.expect("retry_until", ms(0), ms(until));
+    for (index, &start) in want.starts.iter().enumerate() {
+        if start > until {
+            break;
+        }
+        let n = index as u32 + 1;
+        let ends = match script.step(n) {
+            Step::Fail(t) | Step::Succeed(t, _) => start + t,
+            Step::Hang => u64::MAX,
+        };
+        let end = ends.min(want.returns_at).min(until);
+        timeline.expect(format!("attempt {n}"), ms(start), ms(end));
+        // After a failure (not a cut), wait until the next attempt starts,
+        // or until retry_until gives up at the deadline.
+        let failed = matches!(script.step(n), Step::Fail(_)) && want.cut_off != Some(n);
+        let next = want
+            .starts
+            .get(index + 1)
+            .copied()
+            .unwrap_or(want.returns_at);
+        if failed && next.min(until) > end {
+            timeline.expect("backoff", ms(end), ms(next.min(until)));
+        }
+    }
+    timeline
+}
+
 /// Runs retry_until on `script` against a deadline `deadline_ms` from now
 /// and checks everything against the README's loop: the result, when it
 /// returned, when each attempt started, and that an attempt still running
@@ -257,6 +298,7 @@ fn expected(script: &Script, deadline_ms: i64) -> Expected {
 async fn check(script: Script, deadline_ms: i64, why: &str) -> Script {
     let call = script.describe(deadline_ms);
     let want = expected(&script, deadline_ms);
+    let timeline = schedule_timeline(&script, deadline_ms, want.returns_at);
     let deadline = if deadline_ms >= 0 {
         Instant::now() + ms(deadline_ms as u64)
     } else {
@@ -268,7 +310,10 @@ async fn check(script: Script, deadline_ms: i64, why: &str) -> Script {
     let result: Outcome = within(
         hang_limit,
         &call,
-        no_spin(&call, retry_until(deadline, script.op())),
+        no_spin(
+            &call,
+            timeline.span("retry_until", retry_until(deadline, script.op())),
+        ),
     )
     .await;
     let returned_at = watch.elapsed_ms();
@@ -404,10 +449,11 @@ async fn attempts_start_on_the_backoff_schedule() {
     // Every attempt takes 37ms and fails; the deadline is 2311ms away.
     let deadline = Instant::now() + ms(2311);
     let script = Script::new(vec![Step::Fail(37); 8]);
+    let timeline = schedule_timeline(&script, 2311, 2311);
     let watch = Stopwatch::start();
     let result: Outcome = no_hang(
         "retry_until(an op that always fails after 37ms, deadline 2311ms)",
-        retry_until(deadline, script.op()),
+        timeline.span("retry_until", retry_until(deadline, script.op())),
     )
     .await;
     let report = format!(
@@ -665,10 +711,14 @@ async fn retry_until_waits_without_waking_up() {
         let script = Script::new(steps);
         let want = expected(&script, deadline_ms);
         let call = script.describe(deadline_ms);
+        let timeline = schedule_timeline(&script, deadline_ms, want.returns_at);
         let wakeups = Wakeups::start();
         let result: Outcome = no_hang(
             &call,
-            retry_until(Instant::now() + ms(deadline_ms as u64), script.op()),
+            timeline.span(
+                "retry_until",
+                retry_until(Instant::now() + ms(deadline_ms as u64), script.op()),
+            ),
         )
         .await;
         assert_eq!(result, want.outcome, "{call} returned {result:?}.");
@@ -695,9 +745,14 @@ async fn dropping_retry_until_stops_retrying() {
         let attempt_start = want.starts[rng.range(0, 3) as usize];
         let gives_up = attempt_start + rng.range(1, takes - 1);
         let call = script.describe(deadline_ms as i64);
+        // Everything stops when the caller gives up.
+        let timeline = schedule_timeline(&script, deadline_ms as i64, gives_up);
         let output = cancel_after(
             ms(gives_up),
-            retry_until(Instant::now() + ms(deadline_ms), script.op()),
+            timeline.span(
+                "retry_until",
+                retry_until(Instant::now() + ms(deadline_ms), script.op()),
+            ),
         )
         .await;
         assert!(

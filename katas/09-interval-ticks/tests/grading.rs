@@ -37,7 +37,7 @@ use std::time::Duration;
 use kata_09_interval_ticks::tick_times;
 use kata_support::{
     assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, Rng, Stopwatch,
-    Wakeups, ONE_TIMER,
+    Timeline, Wakeups, ONE_TIMER,
 };
 use tokio::time::MissedTickBehavior;
 
@@ -80,15 +80,47 @@ fn describe(period: u64, n: usize, behavior: MissedTickBehavior, stall: u64) -> 
     format!("tick_times({period}ms, {n}, MissedTickBehavior::{behavior:?}, stall {stall}ms)")
 }
 
+/// Starts the timeline a failing test shows: the ticks tokio's Interval
+/// delivers at `expected` (ms), the stall after the first one, and when
+/// tick_times returns. The test adds the call as it ran
+/// (`timeline.span("tick_times", ..)`) and, once it returned, the tick
+/// times it reported ([`draw_reported`]).
+fn ticks_timeline(call: &str, expected: &[u64], stall: Duration, returns_at: Duration) -> Timeline {
+    let timeline = Timeline::start(call);
+    timeline.expect("tick_times", ms(0), returns_at);
+    for (index, &at) in expected.iter().enumerate() {
+        timeline.expect(format!("tick {}", index + 1), ms(at), ms(at));
+        if index == 0 && !stall.is_zero() {
+            timeline.expect("stall", ms(at), ms(at) + stall);
+        }
+    }
+    timeline
+}
+
+/// The tick times tick_times reported, drawn as ticks of its own: the
+/// test cannot see the ticks happen, only what the code says of them.
+fn draw_reported(timeline: &Timeline, times: &[u64]) {
+    for (index, &at) in times.iter().enumerate() {
+        timeline.saw(format!("tick {}", index + 1), ms(at), ms(at));
+    }
+}
+
 /// Runs `tick_times` and checks it returned right after its last tick.
 async fn run(period: u64, n: usize, behavior: MissedTickBehavior, stall: u64) -> Vec<u64> {
     let call = describe(period, n, behavior, stall);
+    let expected = schedule(period, n, behavior, stall);
+    let ends = returns_at(n, stall, expected.last().copied().unwrap_or(0));
+    let timeline = ticks_timeline(&call, &expected, ms(stall), ms(ends));
     let watch = Stopwatch::start();
     let times = no_hang(
         &call,
-        no_spin(&call, tick_times(ms(period), n, behavior, ms(stall))),
+        no_spin(
+            &call,
+            timeline.span("tick_times", tick_times(ms(period), n, behavior, ms(stall))),
+        ),
     )
     .await;
+    draw_reported(&timeline, &times);
     assert_eq!(
         times.len(),
         n,
@@ -363,12 +395,17 @@ async fn periods_and_stalls_that_are_not_whole_milliseconds() {
             "tick_times({period:?}, {n}, MissedTickBehavior::{behavior:?}, stall {stall:?})"
         );
         let (expected, expected_end) = interval_itself(period, n, behavior, stall).await;
+        let timeline = ticks_timeline(&call, &expected, stall, expected_end);
         let watch = Stopwatch::start();
         let times = no_hang(
             &call,
-            no_spin(&call, tick_times(period, n, behavior, stall)),
+            no_spin(
+                &call,
+                timeline.span("tick_times", tick_times(period, n, behavior, stall)),
+            ),
         )
         .await;
+        draw_reported(&timeline, &times);
         let end = watch.elapsed();
         assert_eq!(
             times, expected,

@@ -47,7 +47,7 @@ use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    ms, no_hang, Jitter, Rng, Stopwatch, Timeline, Wakeups, ONE_TIMER,
 };
 use tokio::sync::mpsc;
 use tokio::time::{sleep, sleep_until, Instant};
@@ -78,9 +78,19 @@ async fn prefilled(
 /// (a pool of `workers`, first come first served). `accepted` holds
 /// (accepted at ms, work ms) in the order the jobs were accepted.
 fn last_end(accepted: &[(u64, u64)], workers: usize) -> u64 {
+    job_starts(accepted, workers)
+        .iter()
+        .zip(accepted)
+        .map(|(start, (_, work))| start + work)
+        .max()
+        .unwrap_or(0)
+}
+
+/// When each of the `accepted` jobs starts, in [`last_end`]'s schedule.
+fn job_starts(accepted: &[(u64, u64)], workers: usize) -> Vec<u64> {
     let mut ends: BinaryHeap<Reverse<u64>> = BinaryHeap::new();
     let mut previous_start = 0;
-    let mut last = 0;
+    let mut starts = Vec::with_capacity(accepted.len());
     for &(at, work) in accepted {
         let free_at = if ends.len() < workers {
             0
@@ -90,9 +100,47 @@ fn last_end(accepted: &[(u64, u64)], workers: usize) -> u64 {
         let start = at.max(free_at).max(previous_start);
         previous_start = start;
         ends.push(Reverse(start + work));
-        last = last.max(start + work);
+        starts.push(start);
     }
-    last
+    starts
+}
+
+/// A shutdown signal that fires `at` ms from now, drawn on the timeline as
+/// `shutdown` from when run first waits on it. (An async fn around the
+/// drawn sleep: like the sleep itself, the signal is not `Unpin`, so run
+/// is graded on the same kind of future as without the drawing.)
+async fn signal_at(timeline: Timeline, at: u64) {
+    timeline.span("shutdown", sleep(ms(at))).await
+}
+
+/// Starts the timeline a failing test shows: the `jobs` ((id, work ms),
+/// all accepted before run starts) as `workers` workers should run them,
+/// the shutdown signal pending until `shutdown_at` (if it ever fires), and
+/// run returning when the last job ends (or when the signal fires, if
+/// there is no job). The test draws its own side with
+/// `timeline.span("run", ..)` and a `shutdown` span around the signal
+/// ([`signal_at`]): a signal that run never waits on has no bar.
+fn shutdown_timeline(
+    what: &str,
+    jobs: &[(u32, u64)],
+    workers: usize,
+    shutdown_at: Option<u64>,
+) -> Timeline {
+    let timeline = Timeline::start(what);
+    let accepted: Vec<(u64, u64)> = jobs.iter().map(|(_, work)| (0, *work)).collect();
+    let ends = if jobs.is_empty() {
+        shutdown_at.unwrap_or(0)
+    } else {
+        last_end(&accepted, workers)
+    };
+    timeline.expect("run", ms(0), ms(ends));
+    if let Some(at) = shutdown_at {
+        timeline.expect("shutdown", ms(0), ms(at));
+    }
+    for ((id, work), start) in jobs.iter().zip(job_starts(&accepted, workers)) {
+        timeline.expect(format!("job {id}"), ms(start), ms(start + work));
+    }
+    timeline
 }
 
 /// Checks that the report holds exactly the accepted jobs, each once, in
@@ -189,8 +237,14 @@ async fn senders_dropped_early_end_the_run() {
                 .join(", ")
         );
 
+        let timeline = shutdown_timeline(
+            &format!("run({n} jobs in the channel, every Sender dropped, {workers} workers)"),
+            &jobs,
+            workers,
+            None,
+        );
         let watch = Stopwatch::start();
-        let report = guarded(&what, run(rx, pending(), workers)).await;
+        let report = guarded(&what, timeline.span("run", run(rx, pending(), workers))).await;
 
         let ids: Vec<u32> = jobs.iter().map(|(id, _)| *id).collect();
         assert_reports_exactly(
@@ -225,8 +279,10 @@ async fn an_idle_run_returns_as_soon_as_shutdown_fires() {
             fmt_duration(ms(at))
         );
 
+        let timeline = shutdown_timeline(&what, &[], 2, Some(at));
+        let shutdown = signal_at(timeline, at);
         let watch = Stopwatch::start();
-        let report = guarded(&what, run(rx, sleep(ms(at)), 2)).await;
+        let report = guarded(&what, timeline.span("run", run(rx, shutdown, 2))).await;
 
         assert_reports_exactly(&what, &report, &[], "");
         watch.assert_elapsed(
@@ -263,8 +319,10 @@ async fn jobs_in_flight_at_shutdown_are_finished() {
     let (tx, rx) = prefilled(8, &[(41, 1013), (7, 809)]).await;
     let what = "run(jobs 41 (1013ms) and 7 (809ms), 2 workers, shutdown at 317ms)";
 
+    let timeline = shutdown_timeline(what, &[(41, 1013), (7, 809)], 2, Some(317));
+    let shutdown = signal_at(timeline, 317);
     let watch = Stopwatch::start();
-    let report = guarded(what, run(rx, sleep(ms(317)), 2)).await;
+    let report = guarded(what, timeline.span("run", run(rx, shutdown, 2))).await;
 
     assert_reports_exactly(
         what,
@@ -292,8 +350,10 @@ async fn buffered_jobs_are_finished_after_shutdown() {
     let (tx, rx) = prefilled(8, &[(5, 1013), (3, 601), (9, 211)]).await;
     let what = "run(jobs 5 (1013ms), 3 (601ms) and 9 (211ms), 1 worker, shutdown at 317ms)";
 
+    let timeline = shutdown_timeline(what, &[(5, 1013), (3, 601), (9, 211)], 1, Some(317));
+    let shutdown = signal_at(timeline, 317);
     let watch = Stopwatch::start();
-    let report = guarded(what, run(rx, sleep(ms(317)), 1)).await;
+    let report = guarded(what, timeline.span("run", run(rx, shutdown, 1))).await;
 
     assert_reports_exactly(
         what,
@@ -413,8 +473,10 @@ async fn a_shutdown_that_already_fired_still_finishes_the_buffered_jobs() {
     let what = "run(jobs 8 (113ms), 2 (307ms), 6 (191ms) in the channel, 2 workers, a shutdown \
                 signal that had already fired)";
 
+    let timeline = shutdown_timeline(what, &[(8, 113), (2, 307), (6, 191)], 2, Some(0));
+    let shutdown = timeline.span("shutdown", ready(()));
     let watch = Stopwatch::start();
-    let report = guarded(what, run(rx, ready(()), 2)).await;
+    let report = guarded(what, timeline.span("run", run(rx, shutdown, 2))).await;
 
     assert_reports_exactly(
         what,
@@ -439,8 +501,10 @@ async fn a_shutdown_that_already_fired_still_finishes_the_buffered_jobs() {
         .collect();
     let (tx, rx) = prefilled(300, &jobs).await;
     let what = "run(a full buffer of 300 short jobs, 500 workers, a signal that had already fired)";
+    let timeline = shutdown_timeline(what, &jobs, 500, Some(0));
+    let shutdown = timeline.span("shutdown", ready(()));
     let watch = Stopwatch::start();
-    let report = guarded(what, run(rx, ready(()), 500)).await;
+    let report = guarded(what, timeline.span("run", run(rx, shutdown, 500))).await;
     let ids: Vec<u32> = jobs.iter().map(|(id, _)| *id).collect();
     assert_reports_exactly(
         what,
@@ -478,8 +542,10 @@ async fn a_shutdown_that_already_fired_lets_no_waiting_send_in() {
              producer waiting for room to send job 99, 2 workers, a shutdown signal that had \
              already fired)",
         );
+        let timeline = shutdown_timeline(&what, &buffered, 2, Some(0));
+        let shutdown = timeline.span("shutdown", ready(()));
         let watch = Stopwatch::start();
-        let report = guarded(&what, run(rx, ready(()), 2)).await;
+        let report = guarded(&what, timeline.span("run", run(rx, shutdown, 2))).await;
         let accepted = waiting.await.expect("the test's producer panicked");
         assert!(
             !accepted,

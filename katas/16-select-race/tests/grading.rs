@@ -31,7 +31,8 @@ use futures::future::BoxFuture;
 use kata_16_select_race::{hedged, Source};
 use kata_support::{
     assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_blocking,
-    no_hang, no_spin, track_drop, DropFlag, EventLog, Jitter, Stopwatch, Wakeups, ONE_TIMER,
+    no_hang, no_spin, track_drop, DropFlag, EventLog, Jitter, Stopwatch, Timeline, Wakeups,
+    ONE_TIMER,
 };
 
 /// Records "<name> cancelled" if the request is dropped before it finished.
@@ -51,7 +52,9 @@ impl Drop for CancelRecorder {
 
 /// A request that answers `value` `takes` after it is first polled (`None`:
 /// never). It starts with a few seeded yields, which change the order in
-/// which the runtime polls things without moving the clock.
+/// which the runtime polls things without moving the clock. It is drawn on
+/// the timeline as `name`: from its first poll until it answers, or until
+/// it is dropped (cancelled).
 fn request(
     log: &EventLog,
     name: &'static str,
@@ -60,7 +63,7 @@ fn request(
     jitter: Jitter,
 ) -> BoxFuture<'static, u32> {
     let log = log.clone();
-    Box::pin(async move {
+    Box::pin(Timeline::current().span(name, async move {
         let mut recorder = CancelRecorder {
             log: log.clone(),
             name,
@@ -75,7 +78,7 @@ fn request(
         log.record(format!("{name} finished"));
         recorder.finished = true;
         value
-    })
+    }))
 }
 
 /// An answer, and the virtual ms at which it comes.
@@ -118,6 +121,32 @@ impl Scenario {
             fmt_duration(ms(self.hedge_after)),
             request_does(self.backup, self.backup_value)
         )
+    }
+
+    /// Starts the timeline a failing test shows: the race as it should go
+    /// until hedged returns, or until its caller gives up after
+    /// `give_up_after`: the primary from the start, the backup from the
+    /// hedge time if the primary has not answered by then, and the loser
+    /// cut off the moment the winner answers.
+    fn timeline(&self, give_up_after: Option<u64>) -> Timeline {
+        let timeline = Timeline::start(self.describe());
+        let (answer, hedges) = self.expected();
+        let end = match (answer.map(|(_, at)| at), give_up_after) {
+            (Some(at), Some(give_up)) => at.min(give_up),
+            (Some(at), None) => at,
+            (None, Some(give_up)) => give_up,
+            (None, None) => return timeline,
+        };
+        timeline.expect("hedged", ms(0), ms(end));
+        let primary = self.primary.map_or(end, |takes| takes.min(end));
+        timeline.expect("primary", ms(0), ms(primary));
+        if hedges && self.hedge_after <= end {
+            let backup = self
+                .backup
+                .map_or(end, |takes| (self.hedge_after + takes).min(end));
+            timeline.expect("backup", ms(self.hedge_after), ms(backup));
+        }
+        timeline
     }
 
     /// The answer, when it comes, and whether the backup is sent (at
@@ -166,7 +195,10 @@ impl Outcome {
 /// Runs the scenario, or gives up on it after `give_up_after` (as a caller
 /// with its own timeout would).
 async fn hedge(scenario: Scenario, jitter: Jitter, give_up_after: Option<u64>) -> Outcome {
-    let log = EventLog::new();
+    // The requests are drawn as bars on the timeline: the log's own events
+    // would only repeat their starts and ends as ticks.
+    let timeline = scenario.timeline(give_up_after);
+    let log = EventLog::undrawn();
     let (primary_flag, primary) = track_drop(request(
         &log,
         "primary",
@@ -196,7 +228,10 @@ async fn hedge(scenario: Scenario, jitter: Jitter, give_up_after: Option<u64>) -
     let watch = Stopwatch::start();
     let call = no_spin(
         &scenario.describe(),
-        hedged(Box::pin(primary), ms(scenario.hedge_after), backup),
+        timeline.span(
+            "hedged",
+            hedged(Box::pin(primary), ms(scenario.hedge_after), backup),
+        ),
     );
     let result = match give_up_after {
         Some(after) => cancel_after(ms(after), call).await,

@@ -40,7 +40,7 @@ use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, quiet_panics, track_drop, within, DropFlag, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    ms, quiet_panics, track_drop, within, DropFlag, Rng, Stopwatch, Timeline, Wakeups, ONE_TIMER,
 };
 
 type Job = BoxFuture<'static, Result<u32, String>>;
@@ -75,6 +75,16 @@ impl Spec {
             Spec::Never => "a job that never finishes".to_string(),
         }
     }
+
+    /// Its name on the timeline: job `index` and what it does.
+    fn label(&self, index: usize) -> String {
+        match *self {
+            Spec::Ok(_, value) => format!("job {index} Ok({value})"),
+            Spec::Err(_) => format!("job {index} Err"),
+            Spec::Panic(..) => format!("job {index} panics"),
+            Spec::Never => format!("job {index} never"),
+        }
+    }
 }
 
 /// A set of jobs and what they leave behind.
@@ -85,12 +95,17 @@ struct Jobs {
 }
 
 impl Jobs {
+    /// The jobs of `specs`, each drawn on the timeline as a bar from its
+    /// first poll to its end (or to when it is aborted), and the timeline
+    /// started with what first_ok should do with them.
     fn new(specs: &[Spec]) -> (Jobs, Vec<Job>) {
         let finished = Arc::new(AtomicUsize::new(0));
         let mut flags = Vec::new();
         let mut jobs = Vec::new();
-        for &spec in specs {
-            let (flag, job) = track_drop(Self::job(spec, finished.clone()));
+        for (index, &spec) in specs.iter().enumerate() {
+            let job =
+                Timeline::current().span(spec.label(index), Self::job(spec, finished.clone()));
+            let (flag, job) = track_drop(job);
             flags.push(flag);
             jobs.push(Box::pin(job) as Job);
         }
@@ -99,7 +114,25 @@ impl Jobs {
             flags,
             finished,
         };
+        set.timeline(set.expected().1);
         (set, jobs)
+    }
+
+    /// Starts the timeline a failing test shows: every job runs from the
+    /// start, until it ends or is aborted when first_ok returns at
+    /// `ends_at` (its answer, or the caller giving up). Nothing is drawn
+    /// for a search that never ends.
+    fn timeline(&self, ends_at: Option<u64>) -> Timeline {
+        let timeline = Timeline::start(format!("first_ok({} jobs)", self.specs.len()));
+        let Some(ends_at) = ends_at else {
+            return timeline;
+        };
+        timeline.expect("first_ok", ms(0), ms(ends_at));
+        for (index, spec) in self.specs.iter().enumerate() {
+            let end = spec.takes().map_or(ends_at, |takes| takes.min(ends_at));
+            timeline.expect(spec.label(index), ms(0), ms(end));
+        }
+        timeline
     }
 
     fn job(spec: Spec, finished: Arc<AtomicUsize>) -> Job {
@@ -163,7 +196,10 @@ async fn run(what: &str, jobs: Vec<Job>) -> (Option<u32>, Duration) {
     let answer = within(
         ms(DAY_MS),
         what,
-        no_blocking(what, no_spin(what, first_ok(jobs))),
+        no_blocking(
+            what,
+            no_spin(what, Timeline::current().span("first_ok", first_ok(jobs))),
+        ),
     )
     .await;
     (answer, watch.elapsed())
@@ -409,7 +445,13 @@ async fn dropping_first_ok_stops_every_job() {
             jobs.what(),
             fmt_duration(ms(cancel_at))
         );
-        let outcome = cancel_after(ms(cancel_at), no_spin(&what, first_ok(futures))).await;
+        // Every job is aborted when the caller gives up.
+        let timeline = jobs.timeline(Some(cancel_at));
+        let outcome = cancel_after(
+            ms(cancel_at),
+            no_spin(&what, timeline.span("first_ok", first_ok(futures))),
+        )
+        .await;
         assert!(
             outcome.is_none(),
             "{what}: it returned {outcome:?} before it was dropped, before any job had finished."

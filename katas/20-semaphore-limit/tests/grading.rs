@@ -47,7 +47,7 @@ use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, ConcurrencyProbe, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    ms, no_hang, ConcurrencyProbe, Jitter, Rng, Stopwatch, Timeline, Wakeups, ONE_TIMER,
 };
 use tokio::time::Instant;
 
@@ -60,6 +60,9 @@ struct Batch {
     takes: Vec<u64>,
     labels: Vec<u64>,
     limit: usize,
+    /// Put before the names of its bars on the drawn timeline ("job 3",
+    /// "run_limited"), to tell two calls apart ("A job 3").
+    tag: &'static str,
     probe: ConcurrencyProbe,
     start: Instant,
     spans: Arc<Mutex<Vec<Span>>>,
@@ -80,6 +83,7 @@ impl Batch {
             takes: takes.to_vec(),
             labels,
             limit,
+            tag: "",
             probe: ConcurrencyProbe::new(),
             start: Instant::now(),
             spans: Arc::new(Mutex::new(vec![(None, None); takes.len()])),
@@ -119,12 +123,14 @@ impl Batch {
         (0..self.takes.len()).map(|index| self.job(index)).collect()
     }
 
+    /// Job `index`, drawn on the timeline from its first poll to its end.
     fn job(&self, index: usize) -> BoxFuture<'static, u64> {
         let (probe, spans, start) = (self.probe.clone(), self.spans.clone(), self.start);
         let (takes, label) = (self.takes[index], self.labels[index]);
         let now = move || (Instant::now() - start).as_millis() as u64;
         let jitter = self.jitter.clone();
-        Box::pin(async move {
+        let bar = format!("{}job {index}", self.tag);
+        Box::pin(Timeline::current().span(bar, async move {
             // A few seeded yields (no virtual time) at the start and the end
             // of the job: jobs that start or end at the same instant do so
             // in an order that depends on the seed.
@@ -135,14 +141,50 @@ impl Batch {
             jitter.pause().await;
             spans.lock().unwrap()[index].1 = Some(now());
             label
-        })
+        }))
     }
 
-    /// Runs the batch; returns the outputs and when run_limited returned.
+    /// Starts the timeline a failing test shows, with this call's schedule
+    /// on it ([`Batch::expect_on`]).
+    fn timeline(&self) -> Timeline {
+        let timeline = Timeline::start(format!(
+            "run_limited({} jobs, limit {})",
+            self.takes.len(),
+            self.limit
+        ));
+        self.expect_on(&timeline, self.expected_end());
+        timeline
+    }
+
+    /// Draws what run_limited should do, up to `until` (when it returns,
+    /// or when its caller gives up): each job from the moment a slot is
+    /// free for it until it ends, never more than `limit` at once.
+    fn expect_on(&self, timeline: &Timeline, until: u64) {
+        timeline.expect(format!("{}run_limited", self.tag), ms(0), ms(until));
+        for (index, (start, takes)) in self.expected_starts().iter().zip(&self.takes).enumerate() {
+            if *start < until || (*start == until && *takes == 0) {
+                let end = (start + takes).min(until);
+                timeline.expect(format!("{}job {index}", self.tag), ms(*start), ms(end));
+            }
+        }
+    }
+
+    /// Runs the batch with its own timeline; returns the outputs and when
+    /// run_limited returned.
     async fn run(&self) -> (Vec<u64>, Duration) {
+        self.timeline();
+        self.call().await
+    }
+
+    /// Runs the batch, drawn on whatever timeline is being recorded.
+    async fn call(&self) -> (Vec<u64>, Duration) {
         let watch = Stopwatch::start();
         let what = self.what();
-        let call = no_blocking(&what, no_spin(&what, run_limited(self.jobs(), self.limit)));
+        let call = Timeline::current().span(
+            format!("{}run_limited", self.tag),
+            run_limited(self.jobs(), self.limit),
+        );
+        let call = no_blocking(&what, no_spin(&what, call));
         let outputs = no_hang(&what, call).await;
         (outputs, watch.elapsed())
     }
@@ -284,10 +326,22 @@ async fn two_calls_at_once_each_have_their_own_slots() {
     let mut shape = 0;
     for_each_seed(24, |mut rng| {
         shape += 1;
-        let first = Batch::seeded(&mut rng, shape);
-        let second = Batch::seeded(&mut rng, shape + 2);
+        let mut first = Batch::seeded(&mut rng, shape);
+        let mut second = Batch::seeded(&mut rng, shape + 2);
+        (first.tag, second.tag) = ("A ", "B ");
         async move {
-            let ((_, first_elapsed), (_, second_elapsed)) = tokio::join!(first.run(), second.run());
+            // Both schedules on one timeline, each call with its own slots.
+            let timeline = Timeline::start(format!(
+                "two run_limited calls at once (A: {} jobs, limit {}; B: {} jobs, limit {})",
+                first.takes.len(),
+                first.limit,
+                second.takes.len(),
+                second.limit
+            ));
+            first.expect_on(&timeline, first.expected_end());
+            second.expect_on(&timeline, second.expected_end());
+            let ((_, first_elapsed), (_, second_elapsed)) =
+                tokio::join!(first.call(), second.call());
             for (name, batch, elapsed) in [
                 ("the first", &first, first_elapsed),
                 ("the second", &second, second_elapsed),
@@ -427,9 +481,18 @@ async fn dropping_run_limited_stops_every_job() {
             batch.what(),
             fmt_duration(ms(cancel_at))
         );
+        // Every job stops when the caller gives up.
+        let timeline = Timeline::start(format!(
+            "run_limited({n} jobs, limit {limit}), dropped after {}",
+            fmt_duration(ms(cancel_at))
+        ));
+        batch.expect_on(&timeline, cancel_at);
         let outcome = cancel_after(
             ms(cancel_at),
-            no_spin(&what, run_limited(batch.jobs(), limit)),
+            no_spin(
+                &what,
+                timeline.span("run_limited", run_limited(batch.jobs(), limit)),
+            ),
         )
         .await;
         assert!(

@@ -44,7 +44,8 @@ use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, within, ConcurrencyProbe, EventLog, Jitter, Rng, Stopwatch, Wakeups, HANG_LIMIT, ONE_TIMER,
+    ms, within, ConcurrencyProbe, EventLog, Jitter, Rng, Stopwatch, Timeline, Wakeups, HANG_LIMIT,
+    ONE_TIMER,
 };
 use tokio::time::{sleep, sleep_until, Instant};
 
@@ -92,7 +93,9 @@ impl Case {
             start: Instant::now(),
             probe: ConcurrencyProbe::new(),
             spans: Arc::default(),
-            log: EventLog::new(),
+            // The fetches are drawn on the timeline as bars: ticks for
+            // their starts and ends would say it again.
+            log: EventLog::undrawn(),
             jitter,
         }
     }
@@ -211,8 +214,9 @@ impl Case {
                 spans.len() - 1
             };
             let now = move || (Instant::now() - start).as_millis() as u64;
-            // Lazy: nothing is counted or logged until the future is polled.
-            Box::pin(async move {
+            // Lazy: nothing is counted, logged or drawn until the future is
+            // polled.
+            Box::pin(Timeline::current().span(format!("fetch {id}"), async move {
                 jitter.pause().await;
                 let _in_flight = probe.enter();
                 spans.lock().unwrap()[call].0 = Some(now());
@@ -222,8 +226,41 @@ impl Case {
                 spans.lock().unwrap()[call].1 = Some(now());
                 log.record(format!("fetch {id} done"));
                 value
-            })
+            }))
         }
+    }
+
+    /// Starts the timeline a failing test shows: what `buffered(limit)`
+    /// does with these ids, up to `until` (when fetch_all returns, or when
+    /// its caller gives up). Each fetch runs from the moment its id is
+    /// there and a slot is free; a finished fetch keeps its slot until the
+    /// fetches before it are handed on.
+    fn timeline(&self, until: Option<u64>) -> Timeline {
+        let trickle = if self.trickles() {
+            ", trickling in"
+        } else {
+            ""
+        };
+        let timeline = Timeline::start(format!(
+            "fetch_all({} ids{trickle}, limit {})",
+            self.ids.len(),
+            self.limit
+        ));
+        let starts = self.latest_starts();
+        let done = (0..self.ids.len())
+            .map(|i| starts[i] + self.delay(i))
+            .chain(self.arrives.last().copied())
+            .max()
+            .unwrap_or(0);
+        let until = until.unwrap_or(done);
+        timeline.expect("fetch_all", ms(0), ms(until));
+        for (i, &start) in starts.iter().enumerate() {
+            if start < until {
+                let end = (start + self.delay(i)).min(until);
+                timeline.expect(format!("fetch {}", self.ids[i]), ms(start), ms(end));
+            }
+        }
+        timeline
     }
 
     async fn run(&self) -> (Vec<u32>, Duration) {
@@ -232,12 +269,14 @@ impl Case {
 
     /// `run`, with a hang guard of `limit` (virtual) instead of a minute.
     async fn run_within(&self, limit: Duration) -> (Vec<u32>, Duration) {
+        let timeline = self.timeline(None);
         let watch = Stopwatch::start();
         let what = self.what();
-        let call = no_blocking(
-            &what,
-            no_spin(&what, fetch_all(self.stream(), self.limit, self.fetch())),
+        let call = timeline.span(
+            "fetch_all",
+            fetch_all(self.stream(), self.limit, self.fetch()),
         );
+        let call = no_blocking(&what, no_spin(&what, call));
         let results = within(limit, &what, call).await;
         (results, watch.elapsed())
     }
@@ -534,7 +573,13 @@ async fn dropping_fetch_all_stops_every_fetch() {
             case.what(),
             fmt_duration(ms(cancel_at))
         );
-        let call = no_spin(&what, fetch_all(case.stream(), case.limit, case.fetch()));
+        // Every fetch stops when the caller gives up.
+        let timeline = case.timeline(Some(cancel_at));
+        let call = timeline.span(
+            "fetch_all",
+            fetch_all(case.stream(), case.limit, case.fetch()),
+        );
+        let call = no_spin(&what, call);
         let outcome = cancel_after(ms(cancel_at), call).await;
         assert!(
             outcome.is_none(),

@@ -37,7 +37,7 @@ use std::sync::Arc;
 use kata_22_shared_state::{handle, Command, Db, Reply};
 use kata_support::{
     assert_no_leaked_tasks, cancel_after, fmt_duration, for_each_seed, for_each_seed_sync, ms,
-    no_hang, on_multi_thread, Jitter, Rng, Stopwatch,
+    no_hang, on_multi_thread, Jitter, Rng, Stopwatch, Timeline,
 };
 use tokio::time::{sleep, Instant};
 
@@ -345,6 +345,10 @@ async fn the_command_takes_effect_before_the_reply_is_written() {
     .await;
 }
 
+/// How many of the concurrent handlers a failing test draws on its
+/// timeline: enough to see them take turns, few enough to read.
+const DRAWN: usize = 8;
+
 #[tokio::test(start_paused = true)]
 async fn concurrent_handlers_each_take_10ms() {
     for_each_seed(8, |mut rng| async move {
@@ -357,13 +361,22 @@ async fn concurrent_handlers_each_take_10ms() {
         let bursts = [0, 0, 0, 3, 7, 7, 11, 13, 17, 23];
 
         type Done = (Reply, std::time::Duration, String);
-        let run = |command: Command, arrives: u64, jitter: Jitter| {
+        // The handlers given a `bar` are drawn on the timeline under it,
+        // from the moment handle is called until it returns.
+        let run = |command: Command, arrives: u64, jitter: Jitter, bar: Option<String>| {
             let db = db.clone();
             tokio::spawn(async move {
                 sleep(ms(arrives)).await;
                 jitter.pause().await;
                 let start = Instant::now();
-                let reply = handle(&db, command.clone()).await;
+                let reply = match bar {
+                    Some(bar) => {
+                        Timeline::current()
+                            .span(bar, handle(&db, command.clone()))
+                            .await
+                    }
+                    None => handle(&db, command.clone()).await,
+                };
                 (
                     reply,
                     start.elapsed(),
@@ -388,12 +401,24 @@ async fn concurrent_handlers_each_take_10ms() {
             );
         };
 
-        // Every client SETs its own key.
+        // Every client SETs its own key. The first few are drawn: each one
+        // replies 10ms after it arrives, side by side with the others.
+        let timeline = Timeline::start(format!(
+            "{count} SET handlers spawned close together (the first {DRAWN} drawn)"
+        ));
         let values: Vec<String> = keys.iter().map(|_| value(&mut rng, 16)).collect();
         let sets: Vec<_> = keys
             .iter()
             .zip(&values)
-            .map(|(key, value)| run(set(key, value), *rng.pick(&bursts), jitter.clone()))
+            .enumerate()
+            .map(|(n, (key, value))| {
+                let arrives = *rng.pick(&bursts);
+                let bar = (n < DRAWN).then(|| format!("SET {key}"));
+                if let Some(bar) = &bar {
+                    timeline.expect(bar.clone(), ms(arrives), ms(arrives + 10));
+                }
+                run(set(key, value), arrives, jitter.clone(), bar)
+            })
             .collect();
         for task in sets {
             let done = no_hang("the spawned SET handlers", task)
@@ -406,9 +431,21 @@ async fn concurrent_handlers_each_take_10ms() {
         let mut order: Vec<usize> = rng.permutation(count);
         order.extend((0..count / 4).map(|_| rng.range(0, count as u64 - 1) as usize));
         rng.shuffle(&mut order);
+        let timeline = Timeline::start(format!(
+            "{} GET handlers spawned close together (the first {DRAWN} drawn)",
+            order.len()
+        ));
         let gets: Vec<_> = order
             .iter()
-            .map(|&n| (n, run(get(&keys[n]), *rng.pick(&bursts), jitter.clone())))
+            .enumerate()
+            .map(|(i, &n)| {
+                let arrives = *rng.pick(&bursts);
+                let bar = (i < DRAWN).then(|| format!("GET {}", keys[n]));
+                if let Some(bar) = &bar {
+                    timeline.expect(bar.clone(), ms(arrives), ms(arrives + 10));
+                }
+                (n, run(get(&keys[n]), arrives, jitter.clone(), bar))
+            })
             .collect();
         for (n, task) in gets {
             let done = no_hang("the spawned GET handlers", task)

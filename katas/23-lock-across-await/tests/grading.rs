@@ -42,7 +42,7 @@ use futures::future::join_all;
 use kata_23_lock_across_await::Cache;
 use kata_support::{
     assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, within_else,
-    Rng, Stopwatch, Wakeups, ONE_TIMER,
+    Rng, Stopwatch, Timeline, Wakeups, ONE_TIMER,
 };
 use tokio::time::{sleep, Instant};
 
@@ -105,7 +105,9 @@ impl Loads {
     }
 }
 
-/// The cache under test, with a loader that follows `plans`.
+/// The cache under test, with a loader that follows `plans`. Each load is
+/// drawn on the timeline as `load <key>`, from the loader's first poll to
+/// its end (its reads through the cache included).
 fn cache_with(plans: Plans) -> (Cache, Loads) {
     let loads = Loads {
         start: Instant::now(),
@@ -117,7 +119,7 @@ fn cache_with(plans: Plans) -> (Cache, Loads) {
         let at = record.start.elapsed().as_millis() as u64;
         record.calls.lock().unwrap().push((at, key.to_string()));
         let plans = plans.clone();
-        Box::pin(async move {
+        let load = async move {
             let plan = plans
                 .get(key)
                 .unwrap_or_else(|| panic!("the test's loader has no key {key:?}"))
@@ -141,7 +143,8 @@ fn cache_with(plans: Plans) -> (Cache, Loads) {
                 sleep(ms(plan.ms)).await;
             }
             plan.value + deps
-        })
+        };
+        Box::pin(Timeline::current().span(format!("load {key}"), load))
     });
     (cache, loads)
 }
@@ -202,6 +205,42 @@ fn duration_of(plans: &Plans, key: &str, cached: &mut BTreeSet<String>) -> u64 {
         deps.into_iter().sum()
     };
     plan.ms + deps
+}
+
+/// Draws the loads `get_or_load(key)` should make when called at `at`
+/// with the keys in `cached` cached already (and adds what it loads to
+/// `cached`), the way [`duration_of`] counts them: a key's load runs from
+/// the call until its own wait and its reads of other keys are done.
+/// Returns when it is done.
+fn expect_loads(
+    plans: &Plans,
+    key: &str,
+    at: u64,
+    cached: &mut BTreeSet<String>,
+) -> Vec<(String, u64, u64)> {
+    if cached.contains(key) {
+        return Vec::new();
+    }
+    let plan = &plans[key];
+    let mut now = at;
+    if !plan.deps_first {
+        now += plan.ms;
+    }
+    let mut bars = vec![(format!("load {key}"), at, 0)];
+    let reads_from = now;
+    for dep in &plan.deps {
+        let start = if plan.together { reads_from } else { now };
+        let dep_bars = expect_loads(plans, dep, start, cached);
+        let end = dep_bars.first().map_or(start, |(_, _, end)| *end);
+        now = now.max(end);
+        bars.extend(dep_bars);
+    }
+    if plan.deps_first {
+        now += plan.ms;
+    }
+    cached.insert(key.to_string());
+    bars[0].2 = now;
+    bars
 }
 
 /// A tree of keys under `root`: each key's loader reads its children
@@ -293,11 +332,25 @@ async fn a_loader_can_get_other_keys_through_the_cache() {
         let expected_ms = duration_of(&plans, "report", &mut cached.clone());
         let expected = value_of(&plans, "report");
 
+        // Every load of the tree, each starting when the loader that reads
+        // it asks for it, in the order they start.
+        let timeline = Timeline::start(
+            "get_or_load(\"report\"), whose loader reads other keys through the cache",
+        );
+        timeline.expect("get report", ms(0), ms(expected_ms));
+        let mut loads_expected = expect_loads(&plans, "report", 0, &mut cached.clone());
+        loads_expected.sort_by_key(|(_, start, _)| *start);
+        for (bar, start, end) in loads_expected {
+            timeline.expect(bar, ms(start), ms(end));
+        }
+
         let watch = Stopwatch::start();
+        // A load that hangs stays alive until the guard has looked at where
+        // it waits, and is drawn as still running.
         let value = within_else(
             ms(60_000),
             "get_or_load(\"report\")",
-            cache.get_or_load("report"),
+            timeline.span("get report", cache.get_or_load("report")),
             || {
                 format!(
                     "get_or_load(\"report\") never finished: still waiting after 60s of virtual \
@@ -368,6 +421,11 @@ async fn loads_of_different_keys_overlap() {
             })
             .collect();
 
+        // Each load runs from its caller's arrival, side by side.
+        let timeline = Timeline::start(format!("{count} callers loading different keys at once"));
+        for ((key, plan), arrives) in keys.iter().zip(&arrivals) {
+            timeline.expect(format!("load {key}"), ms(*arrives), ms(arrives + plan.ms));
+        }
         let watch = Stopwatch::start();
         let calls = keys.iter().zip(&arrivals).map(|((key, _), arrives)| {
             let cache = &cache;
@@ -443,15 +501,24 @@ async fn cached_keys_are_served_while_another_key_loads() {
             moments.extend((0..3).map(|_| rng.odd_ms(shortest + 1, longest - 1)));
         }
         moments.sort();
+        // The slow loads side by side; each read of a cached key answered
+        // the moment it is asked (a tick).
+        let timeline = Timeline::start("reads of cached keys while two slow keys load");
+        for (key, plan) in &slow {
+            timeline.expect(format!("load {key}"), ms(0), ms(plan.ms));
+        }
         let watch = Stopwatch::start();
         let loading = join_all(slow.iter().map(|(key, _)| cache.get_or_load(key)));
         let reading = join_all(moments.iter().map(|at| {
             let (key, plan) = rng.pick(&cached_keys).clone();
+            timeline.expect(format!("get {key}"), ms(*at), ms(*at));
             let cache = &cache;
             async move {
                 sleep(ms(*at)).await;
                 let asked = watch.elapsed_ms();
-                let value = cache.get_or_load(&key).await;
+                let value = timeline
+                    .span(format!("get {key}"), cache.get_or_load(&key))
+                    .await;
                 (key, plan.value, value, asked, watch.elapsed_ms())
             }
         }));
@@ -503,6 +570,8 @@ async fn a_cached_key_is_not_loaded_again() {
         }
 
         // Read them again: one at a time, then all at once, in another order.
+        // Nothing is loaded: a load drawn here is a key loaded again.
+        Timeline::start(format!("reading {count} cached keys again"));
         let watch = Stopwatch::start();
         let mut again: Vec<&(String, Plan)> = keys.iter().collect();
         rng.shuffle(&mut again);
@@ -556,14 +625,21 @@ async fn every_loaded_value_is_kept() {
         let keys = plain_keys(&mut rng, "", count, 11, 1499);
         let (cache, loads) = cache_with(keys.iter().cloned().collect());
 
+        // Each key loaded once, from its caller's arrival; reading them
+        // again afterwards loads nothing (a load drawn after these is a key
+        // whose value was lost).
+        let timeline = Timeline::start(format!(
+            "{count} keys loaded by overlapping callers, then read again"
+        ));
         // Callers arrive at different moments, so loads start and finish in
         // different orders.
-        let calls = keys.iter().map(|(key, _)| {
+        let calls = keys.iter().map(|(key, plan)| {
             let arrives = if rng.chance(1, 2) {
                 0
             } else {
                 rng.odd_ms(1, 699)
             };
+            timeline.expect(format!("load {key}"), ms(arrives), ms(arrives + plan.ms));
             let cache = &cache;
             async move {
                 sleep(ms(arrives)).await;
@@ -625,6 +701,8 @@ async fn hundreds_of_keys_are_all_kept() {
         .await;
         let mut order: Vec<&(String, Plan)> = keys.iter().collect();
         rng.shuffle(&mut order);
+        // Nothing is loaded: a load drawn here is a key that was evicted.
+        Timeline::start(format!("reading {count} loaded keys again"));
         let watch = Stopwatch::start();
         for (key, plan) in order {
             let value = no_hang("get_or_load of a key loaded before", cache.get_or_load(key)).await;
@@ -655,13 +733,27 @@ async fn a_caller_waiting_for_a_load_that_is_given_up_is_not_stranded() {
         // the same key before that (while the load runs).
         let gives_up = rng.odd_ms(201, plan.ms - 1);
         let waiters: Vec<u64> = (0..rng.range(1, 3)).map(|_| rng.odd_ms(1, 199)).collect();
+        // The first caller's load is cut when it gives up; a waiter is done
+        // a load's time after that at the latest.
+        let timeline = Timeline::start(format!(
+            "callers of one key, the first giving up after {gives_up}ms"
+        ));
+        timeline.expect("first caller", ms(0), ms(gives_up));
+        timeline.expect(format!("load {key}"), ms(0), ms(gives_up));
+        for (i, arrives) in waiters.iter().enumerate() {
+            timeline.expect(format!("waiter {i}"), ms(*arrives), ms(gives_up + plan.ms));
+        }
         let watch = Stopwatch::start();
-        let first = cancel_after(ms(gives_up), cache.get_or_load(&key));
-        let others = join_all(waiters.iter().map(|arrives| {
+        let first = cancel_after(
+            ms(gives_up),
+            timeline.span("first caller", cache.get_or_load(&key)),
+        );
+        let others = join_all(waiters.iter().enumerate().map(|(i, arrives)| {
             let (cache, key) = (&cache, &key);
             async move {
                 sleep(ms(*arrives)).await;
-                let value = tokio::time::timeout(ms(60_000), cache.get_or_load(key)).await;
+                let get = timeline.span(format!("waiter {i}"), cache.get_or_load(key));
+                let value = tokio::time::timeout(ms(60_000), get).await;
                 (*arrives, value, watch.elapsed_ms())
             }
         }));
@@ -729,6 +821,11 @@ async fn a_caller_that_gives_up_leaves_the_cache_usable() {
         // nested load runs.
         let gives_up = rng.odd_ms(1, plan.ms - 1);
         let nested_gives_up = rng.odd_ms(1, leaf.ms - 1);
+        // Both loads are cut when their callers give up.
+        let timeline = Timeline::start("two callers giving up in the middle of their loads");
+        timeline.expect(format!("load {key}"), ms(0), ms(gives_up));
+        timeline.expect("load wrapper", ms(0), ms(nested_gives_up));
+        timeline.expect(format!("load {nested_key}"), ms(0), ms(nested_gives_up));
         let (first, second) = tokio::join!(
             cancel_after(ms(gives_up), cache.get_or_load(&key)),
             cancel_after(ms(nested_gives_up), cache.get_or_load("wrapper")),
@@ -750,10 +847,14 @@ async fn a_caller_that_gives_up_leaves_the_cache_usable() {
                 leaf.ms,
             ),
         ] {
+            // Loaded again from scratch, by this caller.
+            let timeline = Timeline::start(format!("get_or_load({key:?}) after {what}"));
+            timeline.expect(format!("get {key}"), ms(0), ms(took));
+            timeline.expect(format!("load {key}"), ms(0), ms(took));
             let watch = Stopwatch::start();
             let again = no_spin(
                 &format!("get_or_load({key:?}) after {what}"),
-                cache.get_or_load(key),
+                timeline.span(format!("get {key}"), cache.get_or_load(key)),
             );
             let value = tokio::time::timeout(ms(60_000), again)
                 .await
@@ -795,14 +896,23 @@ async fn callers_of_the_same_key_wait_without_polling() {
         let mut arrivals: Vec<u64> = (1..callers).map(|_| rng.odd_ms(1, 97)).collect();
         arrivals.insert(0, 0);
 
+        // One load, from the first caller; the others wait for it (loading
+        // the key themselves, done a load's time after they arrive, is
+        // allowed too).
+        let timeline = Timeline::start(format!("{callers} callers of one key {key:?}"));
+        timeline.expect(format!("load {key}"), ms(0), ms(plan.ms));
+        for (i, arrives) in arrivals.iter().enumerate() {
+            timeline.expect(format!("caller {i}"), ms(*arrives), ms(plan.ms));
+        }
         let wakeups = Wakeups::start();
         let watch = Stopwatch::start();
-        let calls = arrivals.iter().map(|arrives| {
+        let calls = arrivals.iter().enumerate().map(|(i, arrives)| {
             let (cache, key) = (&cache, &key);
             async move {
                 sleep(ms(*arrives)).await;
                 let what = format!("get_or_load({key:?}) while another caller loads it");
-                let value = no_spin(&what, cache.get_or_load(key)).await;
+                let get = timeline.span(format!("caller {i}"), cache.get_or_load(key));
+                let value = no_spin(&what, get).await;
                 (*arrives, value, watch.elapsed_ms())
             }
         });

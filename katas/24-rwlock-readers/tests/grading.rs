@@ -32,7 +32,7 @@ use std::time::Duration;
 use kata_24_rwlock_readers::Registry;
 use kata_support::{
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, no_spin, EventLog, Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    ms, no_hang, no_spin, EventLog, Jitter, Rng, Stopwatch, Timeline, Wakeups, ONE_TIMER,
 };
 use tokio::time::{sleep, Instant};
 
@@ -115,6 +115,9 @@ async fn concurrent_lookups_each_take_one_check() {
         let mut asked: Vec<usize> = (0..count).collect();
         asked.extend((0..rng.range(1, 4)).map(|_| rng.range(0, count as u64 - 1) as usize));
         rng.shuffle(&mut asked);
+        // Every lookup holds the read lock for its own 1s check, side by
+        // side with the others.
+        let timeline = Timeline::start(format!("{} lookups arriving close together", asked.len()));
         let watch = Stopwatch::start();
         let lookups: Vec<_> = asked
             .iter()
@@ -126,10 +129,12 @@ async fn concurrent_lookups_each_take_one_check() {
                 };
                 let (registry, jitter) = (registry.clone(), jitter.clone());
                 let name = services[n].0.clone();
+                let bar = format!("lookup {name}");
+                timeline.expect(bar.clone(), ms(arrives), ms(arrives + CHECK));
                 let handle = tokio::spawn(async move {
                     sleep(ms(arrives)).await;
                     jitter.pause().await;
-                    let found = registry.lookup(&name).await;
+                    let found = timeline.span(bar, registry.lookup(&name)).await;
                     (found, watch.elapsed_ms())
                 });
                 (n, arrives, handle)
@@ -177,7 +182,10 @@ async fn a_writer_waits_for_the_readers_and_later_readers_wait_for_it() {
         let name = names(&mut rng, 1).remove(0);
         let (old, new) = (address(&mut rng), address(&mut rng));
         let registry = registry_with(&[(name.clone(), old.clone())]).await;
-        let log = EventLog::new();
+        // The lookups and the register are drawn on the timeline as bars,
+        // from when they ask for the lock to when they return: the log's
+        // events would repeat them as ticks.
+        let log = EventLog::undrawn();
         let jitter = Jitter::new(rng.next_u64());
 
         // Early readers arrive first; the writer arrives while all of them
@@ -196,6 +204,18 @@ async fn a_writer_waits_for_the_readers_and_later_readers_wait_for_it() {
         let writer_done = early[early.len() - 1] + CHECK;
         let after = writer_done + CHECK + rng.odd_ms(1, 99);
 
+        // The early readers check side by side; the writer waits for all of
+        // them, writes at once, and the late readers queue behind it.
+        let timeline = Timeline::start("readers and a writer on one registry");
+        for (i, at) in early.iter().enumerate() {
+            timeline.expect(format!("reader E{i}"), ms(*at), ms(at + CHECK));
+        }
+        timeline.expect("writer", ms(writer_at), ms(writer_done));
+        for (i, at) in late.iter().enumerate() {
+            timeline.expect(format!("reader L{i}"), ms(*at), ms(writer_done + CHECK));
+        }
+        timeline.expect("reader Z", ms(after), ms(after + CHECK));
+
         let reader = |label: String, at: u64| {
             let (registry, log, jitter, name) = (registry.clone(), log.clone(), jitter.clone(), name.clone());
             tokio::spawn(async move {
@@ -203,7 +223,8 @@ async fn a_writer_waits_for_the_readers_and_later_readers_wait_for_it() {
                 jitter.pause().await;
                 log.record(format!("reader {label} asks for {name}"));
                 let what = format!("reader {label}'s lookup({name:?})");
-                let found = no_spin(&what, registry.lookup(&name)).await;
+                let lookup = timeline.span(format!("reader {label}"), registry.lookup(&name));
+                let found = no_spin(&what, lookup).await;
                 log.record(format!("reader {label} gets {found:?}"));
                 found
             })
@@ -217,7 +238,8 @@ async fn a_writer_waits_for_the_readers_and_later_readers_wait_for_it() {
                 jitter.pause().await;
                 log.record(format!("writer asks to move {name} to {new}"));
                 let what = format!("the writer's register({name:?}, ..)");
-                let previous = no_spin(&what, registry.register(&name, &new)).await;
+                let register = timeline.span("writer", registry.register(&name, &new));
+                let previous = no_spin(&what, register).await;
                 log.record(format!("writer done, {name} was at {previous:?}"));
                 previous
             })
@@ -615,9 +637,17 @@ async fn a_writer_behind_a_long_queue_still_gets_in() {
         // which waited for the register before it, and so on: the last
         // one waits many seconds.
         let pairs = rng.range(8, 12);
+        // Each lookup and each register waits for the one before it: the
+        // queue moves one 1s check at a time.
+        let timeline = Timeline::start(format!(
+            "a queue of {pairs} lookups and {pairs} registers, 1ms apart"
+        ));
         let mut registers = Vec::new();
         let mut addrs = vec![first.clone()];
         for k in 0..pairs {
+            let done = 1 + (k + 1) * CHECK;
+            timeline.expect(format!("lookup {k}"), ms(2 * k + 1), ms(done));
+            timeline.expect(format!("register {k}"), ms(2 * k + 2), ms(done));
             let addr = format!("10.9.{k}.{}:80", rng.range(1, 250));
             addrs.push(addr.clone());
             let (r1, r2, n1, n2) = (
@@ -628,11 +658,13 @@ async fn a_writer_behind_a_long_queue_still_gets_in() {
             );
             tokio::spawn(async move {
                 sleep(ms(2 * k + 1)).await;
-                r1.lookup(&n1).await
+                timeline.span(format!("lookup {k}"), r1.lookup(&n1)).await
             });
             registers.push(tokio::spawn(async move {
                 sleep(ms(2 * k + 2)).await;
-                let previous = r2.register(&n2, &addr).await;
+                let previous = timeline
+                    .span(format!("register {k}"), r2.register(&n2, &addr))
+                    .await;
                 (previous, Instant::now())
             }));
         }

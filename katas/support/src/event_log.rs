@@ -18,6 +18,8 @@ use crate::ledger::{record_span, Mark};
 pub struct EventLog {
     start: Mark,
     events: Arc<Mutex<Vec<(u64, String)>>>,
+    /// Whether each event is also drawn on the test's timeline, as a tick.
+    drawn: bool,
 }
 
 impl EventLog {
@@ -26,6 +28,17 @@ impl EventLog {
         EventLog {
             start: Mark::now(),
             events: Arc::default(),
+            drawn: true,
+        }
+    }
+
+    /// A log whose events are not drawn on the timeline: for a test that
+    /// draws the same work as bars ([`Timeline::span`](crate::Timeline::span)),
+    /// where a tick for each start and end would only crowd the picture.
+    pub fn undrawn() -> Self {
+        EventLog {
+            drawn: false,
+            ..EventLog::new()
         }
     }
 
@@ -35,7 +48,9 @@ impl EventLog {
         record_span(self.start, now);
         let at = (now.virtual_at() - self.start.virtual_at()).as_millis() as u64;
         let event = event.into();
-        crate::timeline::event(&event);
+        if self.drawn {
+            crate::timeline::event(&event);
+        }
         self.events.lock().unwrap().push((at, event));
     }
 

@@ -17,6 +17,10 @@
 //! adds the wait that never ended, an [`EventLog`](crate::EventLog) adds its
 //! events as ticks, and a test adds the work its fixtures start and finish
 //! with [`Timeline::span`] and the bars it expects with [`Timeline::expect`].
+//! A span that is dropped before it finishes (cancelled: a timeout, a lost
+//! race, a caller that gave up) ends where it was dropped, so "the primary
+//! was cut at 600ms" and "the primary ran on to 1013ms" look different; one
+//! that is still alive when the test gives up stays open ("still running").
 //!
 //! There is one timeline per test process (the grader runs a failing test
 //! alone), started afresh by [`Timeline::start`] and by every seeded case.
@@ -27,6 +31,7 @@
 
 use std::future::Future;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::task::{Context, Poll};
 use std::time::Duration;
@@ -56,6 +61,14 @@ pub struct Bar {
 #[derive(Debug, Default, Serialize)]
 struct Recording {
     title: String,
+    /// Which recording this is: a span first polled in an earlier one (a
+    /// timeline restarted since) must not end a bar of this one.
+    #[serde(skip)]
+    generation: u64,
+    /// The test gave up waiting ([`crate::within`]): what it drops from now
+    /// on was still running, not cancelled, and its bar stays open.
+    #[serde(skip)]
+    gave_up: bool,
     #[serde(skip)]
     origin: Option<Instant>,
     expected: Vec<Bar>,
@@ -94,10 +107,19 @@ fn locked<R>(wait: bool, f: impl FnOnce(&mut Option<Recording>) -> R) -> Option<
 
 fn with_recording<R>(f: impl FnOnce(&mut Recording) -> R) -> R {
     crate::panics::install_hook();
-    locked(true, |rec| f(rec.get_or_insert_with(Recording::default))).expect("waited for it")
+    locked(true, |rec| f(rec.get_or_insert_with(Recording::fresh))).expect("waited for it")
 }
 
 impl Recording {
+    /// An empty recording with a generation of its own.
+    fn fresh() -> Recording {
+        static GENERATIONS: AtomicU64 = AtomicU64::new(1);
+        Recording {
+            generation: GENERATIONS.fetch_add(1, Ordering::Relaxed),
+            ..Recording::default()
+        }
+    }
+
     fn ms(&mut self, at: Instant) -> u64 {
         let origin = *self.origin.get_or_insert(at);
         at.saturating_duration_since(origin).as_millis() as u64
@@ -133,7 +155,7 @@ impl Timeline {
             *rec = Recording {
                 title,
                 origin: Some(origin),
-                ..Recording::default()
+                ..Recording::fresh()
             }
         });
         Timeline { _handle: () }
@@ -156,13 +178,28 @@ impl Timeline {
         with_recording(|rec| rec.push(true, bar));
     }
 
+    /// Says that `label` happened from `start` to `end` after the
+    /// timeline's start, for what the test learns after the fact and could
+    /// not wrap in a [`span`](Timeline::span): times the code under test
+    /// reported (the instants it says its ticks came).
+    pub fn saw(&self, label: impl Into<String>, start: Duration, end: Duration) {
+        let bar = Bar {
+            label: label.into(),
+            start_ms: start.as_millis() as u64,
+            end_ms: Some(end.as_millis() as u64),
+        };
+        with_recording(|rec| rec.push(false, bar));
+    }
+
     /// Wraps `fut` so that the timeline shows when it was first polled and
-    /// when it finished (or that it never did).
+    /// when it finished, or was dropped unfinished (or that it never did
+    /// either).
     pub fn span<F: Future>(&self, label: impl Into<String>, fut: F) -> Span<F> {
         Span {
             fut: Box::pin(fut),
             label: label.into(),
             slot: None,
+            done: false,
         }
     }
 }
@@ -211,6 +248,7 @@ pub(crate) fn still_waiting(title: &str, label: &str, start: Instant) {
         if rec.title.is_empty() {
             rec.title = title.to_string();
         }
+        rec.gave_up = true;
         let start_ms = rec.ms(start);
         let gave_up = rec.ms(now);
         rec.push(
@@ -275,8 +313,33 @@ pub(crate) fn print_for_grader() {
 pub struct Span<F> {
     fut: Pin<Box<F>>,
     label: String,
-    /// The index of its bar, once first polled.
-    slot: Option<usize>,
+    /// The recording's generation and the index of its bar, once first
+    /// polled.
+    slot: Option<(u64, usize)>,
+    /// It finished: dropping it now cancels nothing.
+    done: bool,
+}
+
+impl<F> Span<F> {
+    /// Ends its bar now, if the recording it was first polled in is still
+    /// the one being recorded and the bar is still open.
+    fn end_bar(&self) {
+        let Some((generation, slot)) = self.slot else {
+            return;
+        };
+        let now = Instant::now();
+        with_recording(|rec| {
+            if rec.generation != generation {
+                return;
+            }
+            let end = rec.ms(now);
+            if let Some(bar) = rec.observed.get_mut(slot) {
+                if bar.end_ms.is_none() {
+                    bar.end_ms = Some(end);
+                }
+            }
+        });
+    }
 }
 
 impl<F: Future> Future for Span<F> {
@@ -290,6 +353,13 @@ impl<F: Future> Future for Span<F> {
             let label = this.label.clone();
             this.slot = Some(with_recording(|rec| {
                 let start_ms = rec.ms(now);
+                // Past the cap the bar is not kept: an index past the end,
+                // where ending it finds nothing.
+                let slot = if rec.observed.len() < MAX_BARS {
+                    rec.observed.len()
+                } else {
+                    usize::MAX
+                };
                 rec.push(
                     false,
                     Bar {
@@ -298,24 +368,32 @@ impl<F: Future> Future for Span<F> {
                         end_ms: None,
                     },
                 );
-                rec.observed.len() - 1
+                (rec.generation, slot)
             }));
         }
         let poll = this.fut.as_mut().poll(cx);
-        if poll.is_ready() {
-            let now = Instant::now();
-            let (slot, label) = (this.slot.unwrap_or(usize::MAX), &this.label);
-            with_recording(|rec| {
-                let end = rec.ms(now);
-                // The slot is ours unless the timeline was restarted since.
-                if let Some(bar) = rec.observed.get_mut(slot) {
-                    if &bar.label == label && bar.end_ms.is_none() {
-                        bar.end_ms = Some(end);
-                    }
-                }
-            });
+        if poll.is_ready() && !this.done {
+            this.done = true;
+            this.end_bar();
         }
         poll
+    }
+}
+
+impl<F> Drop for Span<F> {
+    /// Dropped unfinished: cancelled (or its work panicked), and its bar
+    /// ends here. Unless the test has given up on it: then it was still
+    /// running, and its bar stays open. (A test's own panic is drawn by
+    /// the panic hook before anything unwinds, so what its unwinding drops
+    /// is never drawn as cancelled.)
+    fn drop(&mut self) {
+        if self.done || self.slot.is_none() {
+            return;
+        }
+        let gave_up = locked(true, |rec| rec.as_ref().is_some_and(|rec| rec.gave_up));
+        if gave_up != Some(true) {
+            self.end_bar();
+        }
     }
 }
 
@@ -355,6 +433,7 @@ mod tests {
         timeline.expect("b", ms(0), ms(503));
         timeline.span("a", tokio::time::sleep(ms(317))).await;
         timeline.span("b", tokio::time::sleep(ms(503))).await;
+        // Cut by a timeout after 10ms: its bar ends where it was dropped.
         let never = timeline.span("c", std::future::pending::<()>());
         let _ = tokio::time::timeout(ms(10), never).await;
         let (title, expected, observed) = snapshot();
@@ -368,9 +447,62 @@ mod tests {
             vec![
                 bar("a", 0, Some(317)),
                 bar("b", 317, Some(820)),
-                bar("c", 820, None)
+                bar("c", 820, Some(830))
             ]
         );
+    }
+
+    /// Polls `fut` once, whatever it returns.
+    async fn poll_once<F: Future>(mut fut: Pin<&mut F>) {
+        std::future::poll_fn(|cx| {
+            let _ = fut.as_mut().poll(cx);
+            Poll::Ready(())
+        })
+        .await
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn work_the_test_gave_up_on_stays_open() {
+        let timeline = Timeline::start("a hang");
+        let never = timeline.span("stuck", std::future::pending::<()>());
+        // within drops the future when it gives up, and then fails.
+        let hung = tokio::spawn(crate::quiet_panics(crate::within(
+            ms(250),
+            "the hang",
+            never,
+        )));
+        assert!(hung.await.is_err());
+        let (_, _, observed) = snapshot();
+        assert_eq!(
+            observed,
+            vec![
+                bar("stuck", 0, None),
+                bar("waiting", 0, None),
+                bar("test gave up", 250, Some(250))
+            ]
+        );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_restarted_timeline_is_not_touched_by_older_spans() {
+        let timeline = Timeline::start("first");
+        let mut old = Box::pin(timeline.span("old", tokio::time::sleep(ms(100))));
+        poll_once(old.as_mut()).await;
+        let timeline = Timeline::start("second");
+        let mut new = Box::pin(timeline.span("new", tokio::time::sleep(ms(400))));
+        poll_once(new.as_mut()).await;
+        tokio::time::sleep(ms(50)).await;
+        drop(old);
+        timeline.saw("reported", ms(10), ms(20));
+        let (title, _, observed) = snapshot();
+        assert_eq!(title, "second");
+        assert_eq!(
+            observed,
+            vec![bar("new", 0, None), bar("reported", 10, Some(20))]
+        );
+        drop(new);
+        let (_, _, observed) = snapshot();
+        assert_eq!(observed[0], bar("new", 0, Some(50)));
     }
 
     #[tokio::test(start_paused = true)]
