@@ -8,8 +8,8 @@
 
 mod common;
 
-use common::{json_of, kata, reference, repo, text, Checkout};
-use serde_json::{json, Value};
+use common::{Checkout, json_of, kata, reference, repo, text};
+use serde_json::{Value, json};
 
 /// The katas every checkout here keeps.
 const KEPT: [&str; 3] = ["01-lazy-futures", "07-timeout", "25-no-thread-sleep"];

@@ -10,7 +10,7 @@ mod common;
 use std::process::Output;
 use std::sync::{Mutex, MutexGuard};
 
-use common::{json_of, kata, reference, repo, solutions_dir, text, Checkout};
+use common::{Checkout, json_of, kata, reference, repo, solutions_dir, text};
 use serde_json::Value;
 
 fn test_names(kata: &Value) -> Vec<&str> {
@@ -284,9 +284,11 @@ fn a_pull_request_that_edits_grading_files_is_tampered_and_graded_on_the_trusted
         "{stderr}"
     );
     // The student's checkout is left as it was.
-    assert!(std::fs::read_to_string(&tests)
-        .unwrap()
-        .contains("student_wrote_this"));
+    assert!(
+        std::fs::read_to_string(&tests)
+            .unwrap()
+            .contains("student_wrote_this")
+    );
 
     // The human report's restore line names the trusted ref itself, not a
     // placeholder (issue 13).
@@ -570,11 +572,13 @@ fn new_scaffolds_a_kata_that_verify_proves_sound() {
             "katas/{id}/{file} missing"
         );
     }
-    assert!(course
-        .join("solutions")
-        .join(&id)
-        .join("src/lib.rs")
-        .is_file());
+    assert!(
+        course
+            .join("solutions")
+            .join(&id)
+            .join("src/lib.rs")
+            .is_file()
+    );
     let wrong: Vec<_> = std::fs::read_dir(course.join("solutions").join(&id).join("wrong"))
         .unwrap()
         .collect();
@@ -602,10 +606,12 @@ fn new_scaffolds_a_kata_that_verify_proves_sound() {
         "{}",
         text(&bad).1
     );
-    assert!(!course
-        .join("katas")
-        .join(format!("{:02}-Select_Loop", last + 2))
-        .exists());
+    assert!(
+        !course
+            .join("katas")
+            .join(format!("{:02}-Select_Loop", last + 2))
+            .exists()
+    );
 
     // verify on the new kata alone: the stub fails, the solution passes and
     // the wrong solution is caught by the test it names.

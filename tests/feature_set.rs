@@ -73,7 +73,13 @@ fn the_grader_and_the_katas_build_shared_dependencies_with_the_same_features() {
         drifted.join("\n")
     );
     assert!(
-        grader.contains_key(&katas.keys().find(|k| k.starts_with("tokio v")).unwrap().clone()),
+        grader.contains_key(
+            &katas
+                .keys()
+                .find(|k| k.starts_with("tokio v"))
+                .unwrap()
+                .clone()
+        ),
         "the grader and the katas no longer share tokio: is this test still looking at the right builds?"
     );
 }

@@ -20,7 +20,7 @@ use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use common::{json_of, kata, text, Checkout};
+use common::{Checkout, json_of, kata, text};
 use quick_xml::events::Event;
 use serde_json::Value;
 

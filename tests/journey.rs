@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{grader_binary, repo, Checkout};
+use common::{Checkout, grader_binary, repo};
 
 /// stdout and stderr of a finished command, as text.
 fn run(cmd: &mut assert_cmd::Command) -> (Option<i32>, String, String) {

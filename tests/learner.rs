@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use assert_cmd::Command;
 
-use common::{grader_binary, repo, Checkout};
+use common::{Checkout, grader_binary, repo};
 
 /// A kata's file in the checkout, the one the learner edits.
 fn kata_file(checkout: &Checkout, kata: &str) -> PathBuf {

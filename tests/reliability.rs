@@ -22,8 +22,8 @@ use std::process::{Child, Stdio};
 use std::time::{Duration, Instant};
 
 use common::{
-    grader_binary, inject_at_start_of, is_running, json_of, kata, reference, repo, solutions_dir,
-    Checkout,
+    Checkout, grader_binary, inject_at_start_of, is_running, json_of, kata, reference, repo,
+    solutions_dir,
 };
 use serde_json::Value;
 
@@ -1122,10 +1122,12 @@ fn assert_broken_katas_reported_beside_the_others(checkout: &Checkout) {
         let why = k["diagnostics"][0].as_str().unwrap();
         assert!(why.contains(says), "{id}: {why}");
     }
-    assert!(kata(&report, "91-malformed")["diagnostics"][0]
-        .as_str()
-        .unwrap()
-        .contains("chapter"));
+    assert!(
+        kata(&report, "91-malformed")["diagnostics"][0]
+            .as_str()
+            .unwrap()
+            .contains("chapter")
+    );
     // The real katas are graded as shipped.
     assert_eq!(kata(&report, "07-timeout")["status"], "not_started");
     let k23 = kata(&report, "23-lock-across-await");

@@ -10,7 +10,7 @@ mod common;
 
 use serde_json::Value;
 
-use common::{json_of, kata, Checkout};
+use common::{Checkout, json_of, kata};
 
 const KATA: &str = "katas/99-test-double";
 

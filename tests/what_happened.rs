@@ -132,10 +132,9 @@ fn sequential_awaits_show_both_timelines_in_the_terminal_and_in_json() {
 fn a_thread_sleep_is_named_at_the_learners_own_line() {
     // The stub's blocking sleep, moved into a helper of the learner's own,
     // further down the file: the message must follow it there.
-    let source = stub("25-no-thread-sleep").replace(
-        "    std::thread::sleep(READ_TIME);\n",
-        "    settle();\n",
-    ) + "\n/// Waits for the sensor to settle.\nfn settle() {\n    let pause = READ_TIME;\n    std::thread::sleep(pause);\n}\n";
+    let source = stub("25-no-thread-sleep")
+        .replace("    std::thread::sleep(READ_TIME);\n", "    settle();\n")
+        + "\n/// Waits for the sensor to settle.\nfn settle() {\n    let pause = READ_TIME;\n    std::thread::sleep(pause);\n}\n";
     let line = line_of(&source, "std::thread::sleep(pause)");
     let dir = solutions_dir(&[("25-no-thread-sleep", source)]);
     let output = grader(&[

@@ -58,7 +58,7 @@ fn main() {
 /// leave with the conventional status.
 fn install_interrupt_handler() {
     app::runtime().spawn(async {
-        use tokio::signal::unix::{signal, SignalKind};
+        use tokio::signal::unix::{SignalKind, signal};
         let (Ok(mut interrupt), Ok(mut terminate)) = (
             signal(SignalKind::interrupt()),
             signal(SignalKind::terminate()),

@@ -182,8 +182,7 @@ pub fn println(text: &str) -> anyhow::Result<()> {
 mod tests {
     #[test]
     fn code_spans_and_hyphenated_words_are_never_split() {
-        let hint =
-            "Race the future against a sleep with `tokio::time::timeout(limit, future)` and \
+        let hint = "Race the future against a sleep with `tokio::time::timeout(limit, future)` and \
                     a well-known pattern: `select! { biased; _ = a => 1, _ = b => 2 }`.";
         let wrapped = super::wrap(hint, 30, "  ");
         assert!(

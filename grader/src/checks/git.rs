@@ -10,10 +10,10 @@
 use std::path::Path;
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use tokio::process::Command;
 
-use crate::pipeline::process::{run_limited, Exit};
+use crate::pipeline::process::{Exit, run_limited};
 
 /// git answers from its index in milliseconds; `git archive` of a big ref
 /// takes longer. Past this, it is stuck (a lock, a network filesystem).

@@ -38,7 +38,7 @@ pub fn write_backup(root: &Path, id: &str, bytes: &[u8]) -> Result<PathBuf> {
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => continue,
             Err(e) => {
                 return Err(e)
-                    .with_context(|| format!("cannot write the backup {}", path.display()))
+                    .with_context(|| format!("cannot write the backup {}", path.display()));
             }
         }
     }

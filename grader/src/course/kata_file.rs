@@ -9,7 +9,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 
 /// Default wall-clock limit for one test process. Paused-clock tests finish
@@ -216,8 +216,12 @@ mod tests {
     #[test]
     fn a_location_is_taken_off_the_name() {
         assert_eq!(
-            without_location("src/lib.rs:24:9: replace <impl fmt::Display for TimedOut>::fmt -> fmt::Result with Ok(Default::default())"),
-            Some("replace <impl fmt::Display for TimedOut>::fmt -> fmt::Result with Ok(Default::default())")
+            without_location(
+                "src/lib.rs:24:9: replace <impl fmt::Display for TimedOut>::fmt -> fmt::Result with Ok(Default::default())"
+            ),
+            Some(
+                "replace <impl fmt::Display for TimedOut>::fmt -> fmt::Result with Ok(Default::default())"
+            )
         );
         assert_eq!(
             without_location(

@@ -45,7 +45,7 @@ fn take<'k>(state: &mut State, kata: &'k Kata, ask: &Ask) -> Result<Vec<(usize, 
                 hints.len(),
                 hints.len()
             ))
-            .into())
+            .into());
         }
     })
 }

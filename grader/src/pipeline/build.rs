@@ -12,9 +12,9 @@ use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::time::Duration;
 
-use anyhow::{bail, Context, Result};
-use cargo_metadata::diagnostic::DiagnosticLevel;
+use anyhow::{Context, Result, bail};
 use cargo_metadata::Message;
+use cargo_metadata::diagnostic::DiagnosticLevel;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 

@@ -305,7 +305,9 @@ mod tests {
     #[test]
     fn an_assertion_speaks_with_the_test_s_own_words() {
         assert_eq!(
-            plain_assertion("assertion `left == right` failed: took 800ms, expected 500ms\n  left: 800\n right: 500"),
+            plain_assertion(
+                "assertion `left == right` failed: took 800ms, expected 500ms\n  left: 800\n right: 500"
+            ),
             "took 800ms, expected 500ms\n  left: 800\n right: 500"
         );
         assert_eq!(

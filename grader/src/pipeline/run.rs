@@ -19,8 +19,8 @@
 //! start-up of a process per passing test. (That matters most to `verify`,
 //! whose known-wrong solutions each fail a few tests and pass the rest.)
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use anyhow::Result;
@@ -29,7 +29,7 @@ use tokio::sync::Semaphore;
 use super::build::Built;
 use super::outcome::{RawTest, SubjectRun};
 use super::plan::Planned;
-use super::process::{run_limited, Exit, Finished};
+use super::process::{Exit, Finished, run_limited};
 use super::test_env::TestEnv;
 use super::verdict_cache::VerdictCache;
 use crate::course::discover::Repo;

@@ -28,7 +28,7 @@ use serde::Serialize;
 use super::points::{self, Points};
 use crate::course::assignments::Assignment;
 use crate::course::discover::Kata;
-use crate::verdict::{not_required_because, KataResult, KataStatus};
+use crate::verdict::{KataResult, KataStatus, not_required_because};
 
 #[derive(Serialize)]
 struct Results {
@@ -115,13 +115,13 @@ fn message(result: &KataResult) -> String {
             return format!(
                 "tampered: grading files differ from the trusted ref ({}); no points",
                 result.tampered_files.join(", ")
-            )
+            );
         }
         KataStatus::Suspicious => {
             return format!(
                 "suspicious: the code does what no solution needs; no points ({})",
                 result.suspicious.first().map_or("", String::as_str)
-            )
+            );
         }
         KataStatus::CompileError => {
             let first = result

@@ -21,9 +21,9 @@ use std::fmt::Write as _;
 
 use crate::course::assignments::Assignment;
 use crate::course::discover::Kata;
-use crate::verdict::{KataResult, KataStatus, TestStatus, NOT_REQUIRED};
+use crate::verdict::{KataResult, KataStatus, NOT_REQUIRED, TestStatus};
 
-use super::{points, SUSPICIOUS_EXPLAINED, TAMPERED_EXPLAINED};
+use super::{SUSPICIOUS_EXPLAINED, TAMPERED_EXPLAINED, points};
 
 /// Running as a GitHub Actions step.
 pub fn in_actions() -> bool {

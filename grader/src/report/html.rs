@@ -25,8 +25,8 @@ use std::fmt::Write as _;
 use quick_xml::escape::escape;
 
 use super::publish::Run;
-use super::{points, required, SUSPICIOUS_EXPLAINED, TAMPERED_EXPLAINED};
-use crate::verdict::{KataResult, KataStatus, TestResult, TestStatus, NOT_REQUIRED};
+use super::{SUSPICIOUS_EXPLAINED, TAMPERED_EXPLAINED, points, required};
+use crate::verdict::{KataResult, KataStatus, NOT_REQUIRED, TestResult, TestStatus};
 
 mod timeline;
 
@@ -274,8 +274,8 @@ mod tests {
     use super::timeline::tests::sequential;
     use super::*;
     use crate::report::human::Guide;
-    use crate::verdict::tests::result;
     use crate::verdict::Timeline;
+    use crate::verdict::tests::result;
 
     fn page(results: &[KataResult], named: bool) -> String {
         let guide = Guide::default();
@@ -353,8 +353,11 @@ mod tests {
             page.contains("<td class=\"status\">passed</td><td>1/1</td>"),
             "{page}"
         );
-        assert!(page
-            .contains("<details class=\"kata status-in_progress\" id=\"kata-07-timeout\" open>"));
+        assert!(
+            page.contains(
+                "<details class=\"kata status-in_progress\" id=\"kata-07-timeout\" open>"
+            )
+        );
         assert!(
             !page.contains("id=\"kata-25-no-thread-sleep\""),
             "no section for a pass"

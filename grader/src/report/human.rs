@@ -5,12 +5,12 @@ use std::fmt::Write as _;
 
 use anstyle::Style;
 
-use super::table::{self, status_label, Cell, Row};
+use super::table::{self, Cell, Row, status_label};
 use crate::course::assignments::Assignment;
 use crate::course::discover::Kata;
 use crate::course::kata_file::KataKind;
 use crate::ui::{BOLD, DIM, GREEN, RED, YELLOW};
-use crate::verdict::{not_required_because, KataResult, KataStatus, TestStatus, NOT_REQUIRED};
+use crate::verdict::{KataResult, KataStatus, NOT_REQUIRED, TestStatus, not_required_because};
 
 fn test_label(status: TestStatus) -> (&'static str, Style) {
     let style = match status {
@@ -216,7 +216,10 @@ pub fn detail(kata: &Kata, result: &KataResult, guide: &Guide) -> String {
                  The compiler says:\n",
                 kata.id
             ),
-            None => writeln!(out, "\n  Your code does not compile yet. The compiler says:\n"),
+            None => writeln!(
+                out,
+                "\n  Your code does not compile yet. The compiler says:\n"
+            ),
         };
         for diagnostic in result.diagnostics.iter().take(3) {
             for line in diagnostic.lines() {
@@ -329,7 +332,11 @@ fn what_next(kata: &Kata, result: &KataResult, guide: &Guide) -> String {
             false => format!("`cargo run -p grader -- hint {number}`"),
         };
         let _ = match seen < hints {
-            true => writeln!(out, "  {DIM}Stuck? {ask} for hint {} of {hints}.{DIM:#}", seen + 1),
+            true => writeln!(
+                out,
+                "  {DIM}Stuck? {ask} for hint {} of {hints}.{DIM:#}",
+                seen + 1
+            ),
             false => writeln!(
                 out,
                 "  {DIM}You have seen all {hints} hints; the README explains the idea in full.{DIM:#}"

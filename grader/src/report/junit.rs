@@ -22,7 +22,7 @@ use quick_junit::{NonSuccessKind, Property, Report, TestCase, TestCaseStatus, Te
 use super::points;
 use crate::course::assignments::Assignment;
 use crate::course::discover::Kata;
-use crate::verdict::{not_required_because, KataResult, KataStatus, TestStatus};
+use crate::verdict::{KataResult, KataStatus, TestStatus, not_required_because};
 
 pub fn render(katas: &[&Kata], results: &[KataResult], assignment: Option<&Assignment>) -> String {
     let mut report = Report::new("tokio-katas");

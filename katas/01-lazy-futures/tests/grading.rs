@@ -28,10 +28,10 @@ use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use kata_01_lazy_futures::{make_lazy, Countdown};
+use kata_01_lazy_futures::{Countdown, make_lazy};
 use kata_support::{
-    assert_no_leaked_tasks, catch_panic, fmt_duration, for_each_seed, for_each_seed_sync, ms,
-    no_blocking, no_hang, Stopwatch, HANG_LIMIT,
+    HANG_LIMIT, Stopwatch, assert_no_leaked_tasks, catch_panic, fmt_duration, for_each_seed,
+    for_each_seed_sync, ms, no_blocking, no_hang,
 };
 use tokio_test::{assert_ready_eq, task};
 

@@ -34,7 +34,7 @@ use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use kata_02_runtime_by_hand::block_on_current;
-use kata_support::{catch_panic, fmt_duration, for_each_seed_sync, ms, DropFlag, Stopwatch};
+use kata_support::{DropFlag, Stopwatch, catch_panic, fmt_duration, for_each_seed_sync, ms};
 
 /// How long a call may take, in real time, before it counts as a hang. A
 /// correct one takes microseconds.

@@ -32,7 +32,7 @@ use std::thread;
 use std::time::Duration;
 
 use kata_03_runtime_builder::build;
-use kata_support::{catch_panic, for_each_seed_sync, ConcurrencyProbe, Rng};
+use kata_support::{ConcurrencyProbe, Rng, catch_panic, for_each_seed_sync};
 use tokio::runtime::Runtime;
 
 /// `build(..)`, or a failed test that says why there is no runtime.

@@ -27,15 +27,15 @@
 //! | handles dropped when the caller gives up: jobs keep running | `dropping_run_jobs_aborts_every_job` |
 //! | a "safety" timeout around each job (a long job reported as Cancelled) | `a_job_may_run_for_hours` |
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use kata_04_spawn_and_join::{run_jobs, Job, JobFailure};
+use kata_04_spawn_and_join::{Job, JobFailure, run_jobs};
 use kata_support::{
-    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, panic_message, quiet_panics, within, DropFlag, Rng, Stopwatch, Wakeups, HANG_LIMIT,
-    ONE_TIMER,
+    DropFlag, HANG_LIMIT, ONE_TIMER, Rng, Stopwatch, Wakeups, assert_no_leaked_tasks,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, panic_message,
+    quiet_panics, within,
 };
 use tokio::time::sleep;
 use tokio_test::{assert_pending, assert_ready};

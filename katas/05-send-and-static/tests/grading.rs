@@ -18,13 +18,13 @@
 //! | the returned handle is not `f`'s task (a supervisor task spawning `f`) | `aborting_the_handle_stops_the_task` |
 //! | a hidden fallback runtime when there is none | `outside_a_runtime_it_panics_like_tokio_spawn` |
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use kata_05_send_and_static::{current_task_name, spawn_named};
 use kata_support::{
-    assert_no_leaked_tasks, catch_panic, fmt_duration, for_each_seed, ms, no_hang, on_multi_thread,
-    DropFlag, Stopwatch,
+    DropFlag, Stopwatch, assert_no_leaked_tasks, catch_panic, fmt_duration, for_each_seed, ms,
+    no_hang, on_multi_thread,
 };
 use tokio::task::JoinHandle;
 use tokio::time::sleep;

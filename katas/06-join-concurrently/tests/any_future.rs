@@ -20,7 +20,7 @@ use std::rc::Rc;
 
 use futures::future::BoxFuture;
 use kata_06_join_concurrently::{all, both};
-use kata_support::{ms, no_hang, Stopwatch};
+use kata_support::{Stopwatch, ms, no_hang};
 use tokio::time::sleep;
 
 #[tokio::test(start_paused = true)]

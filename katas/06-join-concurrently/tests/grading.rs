@@ -37,9 +37,9 @@ use std::sync::{Arc, Mutex};
 use futures::future::BoxFuture;
 use kata_06_join_concurrently::{all, both};
 use kata_support::{
+    ConcurrencyProbe, DropFlag, HANG_LIMIT, Jitter, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups,
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, within, ConcurrencyProbe, DropFlag, Jitter, Rng, Stopwatch, Timeline, Wakeups,
-    HANG_LIMIT, ONE_TIMER,
+    ms, no_hang, within,
 };
 use tokio::time::sleep;
 
@@ -249,7 +249,7 @@ impl Fetcher {
         }
     }
 
-    fn fetch(&self) -> impl Fn(u32) -> BoxFuture<'static, u32> {
+    fn fetch(&self) -> impl Fn(u32) -> BoxFuture<'static, u32> + use<> {
         let this = self.clone();
         move |id| {
             let mut calls = this.calls.lock().unwrap();

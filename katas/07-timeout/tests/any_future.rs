@@ -18,8 +18,8 @@ use std::rc::Rc;
 
 use futures::future::BoxFuture;
 use kata_07_timeout::{first_within, with_timeout};
-use kata_support::{ms, Stopwatch};
-use tokio::time::{sleep, Instant};
+use kata_support::{Stopwatch, ms};
+use tokio::time::{Instant, sleep};
 
 /// An output that can be neither printed, cloned, compared nor sent.
 struct Plain(Rc<usize>);

@@ -40,10 +40,10 @@
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-use kata_07_timeout::{first_within, with_timeout, TimedOut};
+use kata_07_timeout::{TimedOut, first_within, with_timeout};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
-    track_drop, DropFlag, Jitter, Rng, Stopwatch, Timeline, Wakeups, ONE_TIMER,
+    DropFlag, Jitter, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups, assert_nothing_left_running,
+    cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin, track_drop,
 };
 use tokio::time::Instant;
 

@@ -17,8 +17,8 @@ use std::rc::Rc;
 
 use futures::future::BoxFuture;
 use kata_08_deadline_retry::retry_until;
-use kata_support::{ms, Stopwatch};
-use tokio::time::{sleep, Instant};
+use kata_support::{Stopwatch, ms};
+use tokio::time::{Instant, sleep};
 
 /// A value and an error that can be neither printed, cloned, compared nor
 /// sent to another thread.

@@ -31,16 +31,16 @@
 //! The snapshot `attempts_start_on_the_backoff_schedule` shows one whole
 //! schedule; every mistake above that changes a start time changes it too.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU32, Ordering};
 
 use futures::future::BoxFuture;
-use kata_08_deadline_retry::{retry_until, RetryError};
+use kata_08_deadline_retry::{RetryError, retry_until};
 use kata_support::{
+    EventLog, HANG_LIMIT, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups,
     assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, within,
-    EventLog, Rng, Stopwatch, Timeline, Wakeups, HANG_LIMIT, ONE_TIMER,
 };
-use tokio::time::{sleep, Instant};
+use tokio::time::{Instant, sleep};
 
 /// What one attempt does, counted from when it is first polled.
 #[derive(Debug, Clone, Copy)]
@@ -100,7 +100,7 @@ impl Script {
             .unwrap_or(Step::Fail(0))
     }
 
-    fn op(&self) -> impl FnMut() -> BoxFuture<'static, Result<u32, String>> {
+    fn op(&self) -> impl FnMut() -> BoxFuture<'static, Result<u32, String>> + use<> {
         let log = self.log.clone();
         let calls = self.calls.clone();
         let steps = self.steps.clone();
@@ -229,7 +229,7 @@ fn expected(script: &Script, deadline_ms: i64) -> Expected {
                             outcome: Ok(value),
                             returns_at: now as u64,
                             cut_off: None,
-                        }
+                        };
                     }
                     Err(error) => last_error = Some(error),
                 }
@@ -245,7 +245,7 @@ fn expected(script: &Script, deadline_ms: i64) -> Expected {
                     }),
                     returns_at: deadline_ms as u64,
                     cut_off: Some(attempts),
-                }
+                };
             }
         }
     }

@@ -36,8 +36,8 @@ use std::time::Duration;
 
 use kata_09_interval_ticks::tick_times;
 use kata_support::{
-    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, Rng, Stopwatch,
-    Timeline, Wakeups, ONE_TIMER,
+    ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups, assert_nothing_left_running, cancel_after,
+    for_each_seed, ms, no_hang, no_spin,
 };
 use tokio::time::MissedTickBehavior;
 

@@ -30,11 +30,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures::future::BoxFuture;
-use kata_10_fan_in::{gather, Fetcher};
+use kata_10_fan_in::{Fetcher, gather};
 use kata_support::{
-    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, no_spin, panic_message, quiet_panics, track_drop, DropFlag, Jitter, Rng,
-    Stopwatch, Wakeups,
+    DropFlag, Jitter, Rng, Stopwatch, Wakeups, assert_no_leaked_tasks, assert_nothing_left_running,
+    cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin, panic_message, quiet_panics,
+    track_drop,
 };
 use tokio::sync::oneshot;
 use tokio::time::sleep;

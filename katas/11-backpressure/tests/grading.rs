@@ -29,11 +29,11 @@ use std::sync::{Arc, Mutex};
 
 use kata_11_backpressure::{ingest_channel, lossy_send};
 use kata_support::{
-    assert_no_leaked_tasks, fmt_duration, for_each_seed, for_each_seed_sync, ms, no_hang,
-    on_multi_thread, Rng,
+    Rng, assert_no_leaked_tasks, fmt_duration, for_each_seed, for_each_seed_sync, ms, no_hang,
+    on_multi_thread,
 };
 use tokio::sync::mpsc::Receiver;
-use tokio::time::{sleep, sleep_until, Instant};
+use tokio::time::{Instant, sleep, sleep_until};
 use tokio_test::{assert_pending, assert_ready, task};
 
 /// A slow consumer: takes a value, then spends `delays[k]` ms on value k,

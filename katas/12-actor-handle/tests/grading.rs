@@ -32,13 +32,13 @@
 //! | `Rc`/`RefCell` in the handle (not `Send`/`Sync`) | `counter_handle_is_clone_send_and_sync` (tests/shareable.rs, at run time) |
 //! | a `std::sync::MutexGuard` held across `.await` in `incr`/`get` (a non-`Send` future) | `incr_and_get_can_be_awaited_in_a_spawned_task` (tests/shareable.rs, at run time) |
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use kata_12_actor_handle::CounterHandle;
 use kata_support::{
-    assert_no_leaked_tasks, count_polls, for_each_seed, ms, no_hang, on_multi_thread,
-    panic_message, quiet_panics, Jitter, Wakeups,
+    Jitter, Wakeups, assert_no_leaked_tasks, count_polls, for_each_seed, ms, no_hang,
+    on_multi_thread, panic_message, quiet_panics,
 };
 use tokio::runtime::Handle;
 use tokio::time::sleep;

@@ -23,13 +23,13 @@
 //! | receives in a spawned task: dropping `consume` leaves it running | `dropping_consume_leaves_nothing_behind` |
 //! | every error skipped (`Err(_) => continue`): `Closed` comes back at once, forever (a spin that would stop the paused clock) | `ten_values_into_capacity_four_keep_the_last_four`, `a_receiver_that_falls_behind_mid_stream_catches_up` (`no_spin`) |
 
-use kata_13_broadcast_lag::{consume, Summary};
+use kata_13_broadcast_lag::{Summary, consume};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_blocking,
-    no_hang, no_spin, Rng, Stopwatch, Wakeups,
+    Rng, Stopwatch, Wakeups, assert_nothing_left_running, cancel_after, fmt_duration,
+    for_each_seed, ms, no_blocking, no_hang, no_spin,
 };
 use tokio::sync::broadcast;
-use tokio::time::{sleep_until, Instant};
+use tokio::time::{Instant, sleep_until};
 
 #[tokio::test(start_paused = true)]
 async fn ten_values_into_capacity_four_keep_the_last_four() {

@@ -24,8 +24,8 @@
 
 use kata_14_watch_config::apply_updates;
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_blocking,
-    no_hang, no_spin, on_multi_thread, Rng, Stopwatch, Wakeups,
+    Rng, Stopwatch, Wakeups, assert_nothing_left_running, cancel_after, fmt_duration,
+    for_each_seed, ms, no_blocking, no_hang, no_spin, on_multi_thread,
 };
 use tokio::sync::watch;
 use tokio::time::sleep_until;

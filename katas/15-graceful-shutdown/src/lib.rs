@@ -19,7 +19,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::{mpsc, Semaphore};
+use tokio::sync::{Semaphore, mpsc};
 
 /// One unit of work: it takes `work` of (virtual) time to process.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,9 +10,9 @@
 
 use std::rc::Rc;
 
-use kata_15_graceful_shutdown::{run, Job};
-use kata_support::{assert_no_leaked_tasks, ms, no_hang, no_spin, Stopwatch};
-use tokio::sync::{mpsc, Notify};
+use kata_15_graceful_shutdown::{Job, run};
+use kata_support::{Stopwatch, assert_no_leaked_tasks, ms, no_hang, no_spin};
+use tokio::sync::{Notify, mpsc};
 
 #[tokio::test(start_paused = true)]
 async fn a_shutdown_future_that_is_neither_send_nor_static_is_accepted() {

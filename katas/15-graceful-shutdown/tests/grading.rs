@@ -42,15 +42,15 @@ use std::future::{pending, ready};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use kata_15_graceful_shutdown::{run, Job, Report};
+use kata_15_graceful_shutdown::{Job, Report, run};
 use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
-    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, Jitter, Rng, Stopwatch, Timeline, Wakeups, ONE_TIMER,
+    Jitter, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups, assert_no_leaked_tasks,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang,
 };
 use tokio::sync::mpsc;
-use tokio::time::{sleep, sleep_until, Instant};
+use tokio::time::{Instant, sleep, sleep_until};
 
 /// Awaits a call of `run`: a hang (a `Sender` alive somewhere) and code
 /// that never waits (a loop that keeps asking) both fail with an

@@ -17,8 +17,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use futures::future::BoxFuture;
-use kata_16_select_race::{hedged, Source};
-use kata_support::{ms, Stopwatch};
+use kata_16_select_race::{Source, hedged};
+use kata_support::{Stopwatch, ms};
 use tokio::time::sleep;
 
 /// An answer that can be neither printed, cloned, compared nor sent.

@@ -28,11 +28,11 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures::future::BoxFuture;
-use kata_16_select_race::{hedged, Source};
+use kata_16_select_race::{Source, hedged};
 use kata_support::{
+    DropFlag, EventLog, Jitter, ONE_TIMER, Stopwatch, Timeline, Wakeups,
     assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_blocking,
-    no_hang, no_spin, track_drop, DropFlag, EventLog, Jitter, Stopwatch, Timeline, Wakeups,
-    ONE_TIMER,
+    no_hang, no_spin, track_drop,
 };
 
 /// Records "<name> cancelled" if the request is dropped before it finished.

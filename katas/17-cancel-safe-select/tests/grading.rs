@@ -31,12 +31,12 @@
 use std::io;
 use std::time::Duration;
 
-use kata_17_cancel_safe_select::{frames, Received, FRAME_LEN};
+use kata_17_cancel_safe_select::{FRAME_LEN, Received, frames};
 use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
-    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    ONE_TIMER, Rng, Stopwatch, Wakeups, assert_no_leaked_tasks, assert_nothing_left_running,
+    cancel_after, fmt_duration, for_each_seed, ms, no_hang,
 };
 use tokio::io::AsyncWriteExt;
 use tokio_test::io::{Builder, Mock};
@@ -153,8 +153,7 @@ async fn run(script: &[Step], tick: u64) -> Run {
     }
 }
 
-const WHY_BYTES_GO_MISSING: &str =
-    "Missing or shifted frames mean bytes were read and then thrown \
+const WHY_BYTES_GO_MISSING: &str = "Missing or shifted frames mean bytes were read and then thrown \
      away. Every time the ticker's branch wins, select! drops the other branch's future. \
      `read_exact` keeps the bytes it has read so far inside that future (and so does an \
      `async` block of your own that loops over `read`), so they are lost with it. Keep the \

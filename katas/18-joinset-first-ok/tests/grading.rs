@@ -30,8 +30,8 @@
 //! | extra bounds on `T` or `E` (`Debug` to log a failure, `Clone`, `Sync`, `Unpin`) | the test file `outputs_need_only_send` does not compile |
 //! | jobs that need not be `'static` or `Send` (futures polled in place instead of tasks) | `compile_checks` |
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use futures::future::BoxFuture;
@@ -39,8 +39,9 @@ use kata_18_joinset_first_ok::first_ok;
 use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
-    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, quiet_panics, track_drop, within, DropFlag, Rng, Stopwatch, Timeline, Wakeups, ONE_TIMER,
+    DropFlag, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups, assert_no_leaked_tasks,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, quiet_panics,
+    track_drop, within,
 };
 
 type Job = BoxFuture<'static, Result<u32, String>>;

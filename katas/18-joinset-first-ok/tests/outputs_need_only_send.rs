@@ -15,7 +15,7 @@ use std::marker::{PhantomData, PhantomPinned};
 
 use futures::future::BoxFuture;
 use kata_18_joinset_first_ok::first_ok;
-use kata_support::{assert_no_leaked_tasks, ms, no_hang, no_spin, Stopwatch};
+use kata_support::{Stopwatch, assert_no_leaked_tasks, ms, no_hang, no_spin};
 
 /// Only `Send + 'static`.
 struct Answer {

@@ -28,10 +28,10 @@
 use std::future::Future;
 use std::time::Duration;
 
-use kata_19_cancellation_token::{item_time, supervise, Exit, FLUSH_TIME};
+use kata_19_cancellation_token::{Exit, FLUSH_TIME, item_time, supervise};
 use kata_support::{
-    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, EventLog, Rng, Stopwatch, HANG_LIMIT,
+    EventLog, HANG_LIMIT, Rng, Stopwatch, assert_no_leaked_tasks, assert_nothing_left_running,
+    cancel_after, fmt_duration, for_each_seed, ms,
 };
 use tokio::time::sleep_until;
 use tokio_util::sync::CancellationToken;

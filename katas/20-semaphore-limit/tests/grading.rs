@@ -46,8 +46,8 @@ use kata_20_semaphore_limit::run_limited;
 use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
-    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, ConcurrencyProbe, Jitter, Rng, Stopwatch, Timeline, Wakeups, ONE_TIMER,
+    ConcurrencyProbe, Jitter, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups, assert_no_leaked_tasks,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang,
 };
 use tokio::time::Instant;
 

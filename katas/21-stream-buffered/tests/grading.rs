@@ -43,11 +43,11 @@ use kata_21_stream_buffered::fetch_all;
 use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
+    ConcurrencyProbe, EventLog, HANG_LIMIT, Jitter, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups,
     assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, within, ConcurrencyProbe, EventLog, Jitter, Rng, Stopwatch, Timeline, Wakeups, HANG_LIMIT,
-    ONE_TIMER,
+    ms, within,
 };
-use tokio::time::{sleep, sleep_until, Instant};
+use tokio::time::{Instant, sleep, sleep_until};
 
 /// When one fetch started (was first polled) and ended, in virtual ms.
 type Span = (Option<u64>, Option<u64>);
@@ -197,7 +197,7 @@ impl Case {
     }
 
     /// The `fetch` function handed to `fetch_all`.
-    fn fetch(&self) -> impl FnMut(u32) -> BoxFuture<'static, u32> {
+    fn fetch(&self) -> impl FnMut(u32) -> BoxFuture<'static, u32> + use<> {
         let (delays, values) = (self.delays.clone(), self.values.clone());
         let (probe, spans, log) = (self.probe.clone(), self.spans.clone(), self.log.clone());
         let (start, jitter) = (self.start, self.jitter.clone());

@@ -34,12 +34,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use kata_22_shared_state::{handle, Command, Db, Reply};
+use kata_22_shared_state::{Command, Db, Reply, handle};
 use kata_support::{
-    assert_no_leaked_tasks, cancel_after, fmt_duration, for_each_seed, for_each_seed_sync, ms,
-    no_hang, on_multi_thread, Jitter, Rng, Stopwatch, Timeline,
+    Jitter, Rng, Stopwatch, Timeline, assert_no_leaked_tasks, cancel_after, fmt_duration,
+    for_each_seed, for_each_seed_sync, ms, no_hang, on_multi_thread,
 };
-use tokio::time::{sleep, Instant};
+use tokio::time::{Instant, sleep};
 
 fn get(key: &str) -> Command {
     Command::Get { key: key.into() }

@@ -14,7 +14,7 @@
 //! Db is built on a type that only works on one thread: use `Arc` and a
 //! `Mutex`.
 
-use kata_22_shared_state::{handle, Command, Db, Reply};
+use kata_22_shared_state::{Command, Db, Reply, handle};
 use kata_support::{assert_no_leaked_tasks, ms, no_hang};
 
 #[tokio::test(start_paused = true)]

@@ -41,10 +41,10 @@ use std::time::Duration;
 use futures::future::join_all;
 use kata_23_lock_across_await::Cache;
 use kata_support::{
-    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, no_spin, within_else,
-    Rng, Stopwatch, Timeline, Wakeups, ONE_TIMER,
+    ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups, assert_nothing_left_running, cancel_after,
+    for_each_seed, ms, no_hang, no_spin, within_else,
 };
-use tokio::time::{sleep, Instant};
+use tokio::time::{Instant, sleep};
 
 /// What the test's loader does for one key.
 #[derive(Debug, Clone)]

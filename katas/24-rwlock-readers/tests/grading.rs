@@ -31,10 +31,10 @@ use std::time::Duration;
 
 use kata_24_rwlock_readers::Registry;
 use kata_support::{
-    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, no_spin, EventLog, Jitter, Rng, Stopwatch, Timeline, Wakeups, ONE_TIMER,
+    EventLog, Jitter, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups, assert_no_leaked_tasks,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
 };
-use tokio::time::{sleep, Instant};
+use tokio::time::{Instant, sleep};
 
 /// What each call returned (what was called, the address it returned or
 /// set), in the order they returned.

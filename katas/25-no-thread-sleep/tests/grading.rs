@@ -31,10 +31,10 @@
 
 use std::time::Duration;
 
-use kata_25_no_thread_sleep::{poll_all, poll_sensor, Reading};
+use kata_25_no_thread_sleep::{Reading, poll_all, poll_sensor};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_blocking,
-    no_hang, no_spin, Heartbeat, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    Heartbeat, ONE_TIMER, Rng, Stopwatch, Wakeups, assert_nothing_left_running, cancel_after,
+    fmt_duration, for_each_seed, ms, no_blocking, no_hang, no_spin,
 };
 
 /// The sensor of each reading, in order. (The values each sensor reports

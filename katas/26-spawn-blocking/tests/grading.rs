@@ -40,7 +40,7 @@ use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 use kata_26_spawn_blocking::{hash_all, hash_all_with, slow_hash};
-use kata_support::{for_each_seed_sync, ConcurrencyProbe, Rng};
+use kata_support::{ConcurrencyProbe, Rng, for_each_seed_sync};
 use tokio::runtime::Runtime;
 
 /// How long a held hash waits for the test at most: a safety net that only
@@ -189,7 +189,7 @@ impl Bench {
         &self,
         total: usize,
         hold: Option<Vec<u8>>,
-    ) -> impl Fn(&[u8]) -> u64 + Send + Sync + 'static {
+    ) -> impl Fn(&[u8]) -> u64 + Send + Sync + 'static + use<> {
         let probe = self.probe.clone();
         let gates = self.gates.clone();
         let runtime_thread = self.runtime_thread;

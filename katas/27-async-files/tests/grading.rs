@@ -37,7 +37,7 @@ use std::io;
 use std::path::Path;
 
 use kata_27_async_files::count_lines;
-use kata_support::{assert_no_leaked_tasks, for_each_seed, Rng};
+use kata_support::{Rng, assert_no_leaked_tasks, for_each_seed};
 use tempfile::TempDir;
 
 /// A fresh temporary directory with `files` (name, contents) in it.
@@ -415,7 +415,7 @@ async fn reading_a_slow_file_does_not_block_the_runtime() {
 #[cfg(all(target_os = "linux", target_env = "gnu"))]
 mod blocking_calls {
     use std::cell::{Cell, RefCell};
-    use std::ffi::{c_char, c_int, c_uint, CStr};
+    use std::ffi::{CStr, c_char, c_int, c_uint};
     use std::sync::OnceLock;
 
     thread_local! {
@@ -457,7 +457,7 @@ mod blocking_calls {
         (found != 0).then_some(found)
     }
 
-    #[no_mangle]
+    #[unsafe(no_mangle)]
     pub unsafe extern "C" fn opendir(name: *const c_char) -> *mut libc::DIR {
         static REAL: OnceLock<usize> = OnceLock::new();
         note("std::fs::read_dir (opendir) of", name);
@@ -468,7 +468,7 @@ mod blocking_calls {
         unsafe { real(name) }
     }
 
-    #[no_mangle]
+    #[unsafe(no_mangle)]
     pub unsafe extern "C" fn statx(
         dirfd: c_int,
         path: *const c_char,
@@ -491,7 +491,7 @@ mod blocking_calls {
         unsafe { real(dirfd, path, flags, mask, buf) }
     }
 
-    #[no_mangle]
+    #[unsafe(no_mangle)]
     pub unsafe extern "C" fn open64(path: *const c_char, flags: c_int, mode: c_uint) -> c_int {
         static REAL: OnceLock<usize> = OnceLock::new();
         note("std::fs::File::open (open) of", path);

@@ -28,9 +28,9 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 #[cfg(unix)]
 use tokio::net::{TcpListener, TcpStream};
 #[cfg(unix)]
-use tokio::time::{timeout_at, Instant};
+use tokio::time::{Instant, timeout_at};
 #[cfg(unix)]
-use unix::{is_emfile, NoMoreFiles, LIMIT};
+use unix::{LIMIT, NoMoreFiles, is_emfile};
 
 #[cfg(unix)]
 mod unix {

@@ -50,14 +50,14 @@ use std::time::Duration;
 
 use kata_28_tcp_echo::{handle, serve};
 use kata_support::{
-    assert_no_leaked_tasks, assert_nothing_left_running, fmt_duration, for_each_seed, ms, no_hang,
-    scripted, Rng, Stopwatch, Wakeups,
+    Rng, Stopwatch, Wakeups, assert_no_leaked_tasks, assert_nothing_left_running, fmt_duration,
+    for_each_seed, ms, no_hang, scripted,
 };
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt, BufWriter, DuplexStream};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
-use tokio::time::{sleep, Instant};
+use tokio::time::{Instant, sleep};
 use tokio_test::io::Builder;
 
 /// How long a client waits, in virtual time, before it calls `handle` stuck.

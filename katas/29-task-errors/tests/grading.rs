@@ -35,16 +35,16 @@ use std::panic::AssertUnwindSafe;
 use std::time::Duration;
 
 use futures::FutureExt;
-use kata_29_task_errors::{try_all, BoxError, Job, JobError};
+use kata_29_task_errors::{BoxError, Job, JobError, try_all};
 use std::sync::{Arc, Mutex};
 
 use kata_support::no_blocking;
 use kata_support::{
-    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, no_spin, DropFlag, DropProbe, Jitter, Rng, Stopwatch, Wakeups,
+    DropFlag, DropProbe, Jitter, Rng, Stopwatch, Wakeups, assert_no_leaked_tasks,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
 };
 use tokio::sync::oneshot;
-use tokio::time::{sleep, Instant};
+use tokio::time::{Instant, sleep};
 
 /// A job that succeeds with `value` after `millis`.
 fn ok_after<T: Send + 'static>(name: &'static str, millis: u64, value: T) -> Job<T> {

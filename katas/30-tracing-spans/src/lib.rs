@@ -16,7 +16,7 @@ use std::time::Duration;
 #[allow(unused_imports)]
 use tokio::task::JoinSet;
 #[allow(unused_imports)]
-use tracing::{info, info_span, instrument, Instrument};
+use tracing::{Instrument, info, info_span, instrument};
 
 /// One request: who asks, and for which items.
 #[derive(Debug, Clone)]

@@ -34,9 +34,9 @@ use std::fmt;
 use std::io;
 use std::sync::{Arc, Mutex};
 
-use kata_30_tracing_spans::{handle_request, Request};
+use kata_30_tracing_spans::{Request, handle_request};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang, Jitter, Stopwatch,
+    Jitter, Stopwatch, assert_nothing_left_running, cancel_after, for_each_seed, ms, no_hang,
 };
 use tokio::time::Instant;
 use tracing::subscriber::DefaultGuard;

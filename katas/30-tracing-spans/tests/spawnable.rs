@@ -16,7 +16,7 @@
 
 use std::marker::PhantomData;
 
-use kata_30_tracing_spans::{handle_request, Request};
+use kata_30_tracing_spans::{Request, handle_request};
 use kata_support::{assert_no_leaked_tasks, no_hang};
 
 /// Stands for a value of type `T`, for the two probes below.

@@ -46,19 +46,19 @@
 
 use std::collections::VecDeque;
 use std::io;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use kata_31_mini_kv_capstone::{accept_with_backoff, handle_connection, serve, Db, Listener};
+use kata_31_mini_kv_capstone::{Db, Listener, accept_with_backoff, handle_connection, serve};
 use kata_support::{
-    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, no_hang, no_spin, on_multi_thread, scripted, EventLog, Rng, Stopwatch, Wakeups,
+    EventLog, Rng, Stopwatch, Wakeups, assert_no_leaked_tasks, assert_nothing_left_running,
+    cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin, on_multi_thread, scripted,
 };
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, BufWriter, DuplexStream};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{broadcast, mpsc, oneshot};
-use tokio::time::{sleep, Instant};
+use tokio::time::{Instant, sleep};
 use tokio_test::io::Builder;
 use tokio_test::{assert_pending, assert_ready, task};
 
@@ -638,13 +638,13 @@ fn the_db_keeps_every_write_under_contention() {
                             let _ = db.get("shared");
                             let got = db.get(key);
                             assert_eq!(
-                            got.as_deref(),
-                            Some(i.to_string().as_str()),
-                            "run {run}: task {task} set {key:?} to {i:?} and read back {got:?} \
+                                got.as_deref(),
+                                Some(i.to_string().as_str()),
+                                "run {run}: task {task} set {key:?} to {i:?} and read back {got:?} \
                              while seven other tasks used the same Db. Db::get and Db::set must \
                              wait for the lock (lock()), never give up when it is busy \
                              (try_lock)."
-                        );
+                            );
                         }
                     })
                 })

@@ -7,8 +7,8 @@
 //! cancelled) ends the operation. Works across threads too, for
 //! `spawn_blocking` work.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 #[derive(Debug, Clone, Default)]
 pub struct ConcurrencyProbe {

@@ -7,8 +7,8 @@
 //! is dropped, so a test can check that cancellation really happened.
 
 use std::future::Future;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The test's side: reads whether the probe has been dropped.
 #[derive(Debug, Clone)]

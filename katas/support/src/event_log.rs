@@ -12,7 +12,7 @@
 use std::fmt;
 use std::sync::{Arc, Mutex};
 
-use crate::ledger::{record_span, Mark};
+use crate::ledger::{Mark, record_span};
 
 #[derive(Debug, Clone)]
 pub struct EventLog {

@@ -52,28 +52,28 @@ mod tasks;
 mod timeline;
 mod waiting;
 
-pub use blocking::{no_blocking, voluntary_switches, NoBlocking, BLOCKING_ALLOWANCE};
+pub use blocking::{BLOCKING_ALLOWANCE, NoBlocking, no_blocking, voluntary_switches};
 pub use cancel::{assert_nothing_left_running, cancel_after};
-pub use clock::{fmt_duration, Stopwatch};
+pub use clock::{Stopwatch, fmt_duration};
 pub use concurrency::{ConcurrencyProbe, InFlight};
 #[cfg(unix)]
 pub use drivers::pipe_round_trip;
-pub use drop_flag::{track_drop, DropFlag, DropProbe};
+pub use drop_flag::{DropFlag, DropProbe, track_drop};
 pub use event_log::EventLog;
-pub use hang::{no_hang, within, within_else, HANG_LIMIT};
+pub use hang::{HANG_LIMIT, no_hang, within, within_else};
 pub use heartbeat::Heartbeat;
-pub use idle::{count_polls, Counted, Polls, Wakeups, ONE_TIMER};
+pub use idle::{Counted, ONE_TIMER, Polls, Wakeups, count_polls};
 pub use ledger::VIRTUAL_TIME_DIR_ENV;
 pub use panics::{catch_panic, panic_message, quiet_panics};
-pub use schedule::{on_multi_thread, Jitter, Jittered, MULTI_THREAD_LIMIT};
-pub use scripted::{scripted, Recorder, SESSION_LIMIT};
+pub use schedule::{Jitter, Jittered, MULTI_THREAD_LIMIT, on_multi_thread};
+pub use scripted::{Recorder, SESSION_LIMIT, scripted};
 pub use seeded::{
-    for_each_seed, for_each_seed_sync, replay_command, seed_for, seeds, Rng, SEED_ENV,
+    Rng, SEED_ENV, for_each_seed, for_each_seed_sync, replay_command, seed_for, seeds,
 };
-pub use spin::{no_spin, no_spin_within, NoSpin, SPIN_LIMIT};
+pub use spin::{NoSpin, SPIN_LIMIT, no_spin, no_spin_within};
 pub use stuck::{Place, SAMPLE_AFTER, SOURCE_ENV, STUCK_MARKER, WALL_LIMIT_ENV};
 pub use tasks::assert_no_leaked_tasks;
-pub use timeline::{Bar, Span, Timeline, TIMELINE_ENV, TIMELINE_MARKER};
+pub use timeline::{Bar, Span, TIMELINE_ENV, TIMELINE_MARKER, Timeline};
 
 /// Shorthand for `Duration::from_millis`, which grading tests use constantly.
 pub fn ms(millis: u64) -> std::time::Duration {

@@ -284,7 +284,7 @@ mod imp {
     //! writes return addresses into static atomics; everything else runs
     //! on the sampler's own thread.
 
-    use std::sync::atomic::{AtomicI32, AtomicU64, AtomicU8, AtomicUsize, Ordering};
+    use std::sync::atomic::{AtomicI32, AtomicU8, AtomicU64, AtomicUsize, Ordering};
     use std::sync::{Mutex, Once, OnceLock};
     use std::time::{Duration, Instant};
 

@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 
-use super::simulated::{merged_spans, reporting_tests, Simulated};
+use super::simulated::{Simulated, merged_spans, reporting_tests};
 use super::{PEAK_RSS_ENV, VIRTUAL_TIME_DIR_ENV};
 use crate::course::discover::{Kata, Repo};
 use crate::pipeline::process::GroupGuard;

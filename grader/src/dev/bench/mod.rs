@@ -28,7 +28,7 @@ use anyhow::Result;
 
 use crate::course::backup::write_backup;
 use crate::course::discover::Repo;
-use measure::{cpus, Bench, Restore};
+use measure::{Bench, Restore, cpus};
 
 /// kata-support's ledger: the folder its helpers write virtual-time spans to.
 const VIRTUAL_TIME_DIR_ENV: &str = "KATA_VIRTUAL_TIME_DIR";

@@ -27,7 +27,7 @@ use crate::pipeline::plan::Variant;
 use crate::pipeline::{self, RunOptions, Subject};
 use crate::ui::Progress;
 use crate::verdict::{KataResult, KataStatus};
-use judge::{judge, Graded};
+use judge::{Graded, judge};
 use proof::TestProof;
 use solutions::SolutionFile;
 

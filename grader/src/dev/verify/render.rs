@@ -8,8 +8,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::proof::TestProof;
 use super::KataCheck;
+use super::proof::TestProof;
 use crate::ui::{BOLD, DIM, GREEN, RED};
 use crate::verdict::KataStatus;
 

@@ -271,9 +271,11 @@ mod tests {
             "{err}"
         );
         let broken = result(KataStatus::CompileError, &[("grading", NotRun)]);
-        assert!(right_verdict(&right, &broken)
-            .unwrap_err()
-            .contains("does not build"));
+        assert!(
+            right_verdict(&right, &broken)
+                .unwrap_err()
+                .contains("does not build")
+        );
     }
 
     #[test]

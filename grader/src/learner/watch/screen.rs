@@ -4,20 +4,20 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
-use std::sync::mpsc::Sender;
 use std::sync::Arc;
+use std::sync::mpsc::Sender;
 use std::time::Duration;
 
-use super::input::is_source;
 use super::Event;
+use super::input::is_source;
 use crate::checks::integrity;
 use crate::course::discover::{self, Repo};
 use crate::learner::next::next_kata;
 use crate::learner::state::State;
 use crate::pipeline::{self, RunOptions, Subject};
-use crate::report::human::{detail, Guide};
+use crate::report::human::{Guide, detail};
 use crate::report::table::{self, Row};
-use crate::ui::{self, Progress, BOLD, DIM, YELLOW};
+use crate::ui::{self, BOLD, DIM, Progress, YELLOW};
 use crate::verdict::{KataResult, KataStatus};
 
 /// What the screen shows, rebuilt from events.

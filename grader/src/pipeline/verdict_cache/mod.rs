@@ -33,7 +33,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-pub use key::{context_key, test_key, Inputs};
+pub use key::{Inputs, context_key, test_key};
 
 use super::outcome::RawTest;
 use super::process::{Exit, Finished};

@@ -129,16 +129,18 @@ fn a_missing_input_is_uncacheable() {
     std::fs::remove_file(f.path("test-binary")).unwrap();
     let kata = f.path("katas/07-timeout");
     let binary = f.path("test-binary");
-    assert!(context_key(&Inputs {
-        binary: &binary,
-        kata_dir: &kata,
-        lib_source: None,
-        manifest_dir: &kata,
-        repo_root: f.root.path(),
-        limit: Duration::from_secs(5),
-        env: &f.env,
-    })
-    .is_none());
+    assert!(
+        context_key(&Inputs {
+            binary: &binary,
+            kata_dir: &kata,
+            lib_source: None,
+            manifest_dir: &kata,
+            repo_root: f.root.path(),
+            limit: Duration::from_secs(5),
+            env: &f.env,
+        })
+        .is_none()
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use std::fmt::Write as _;
 
 use quick_xml::escape::escape;
 
-use crate::report::timeline::{fit, fmt_ms, MAX_LABEL};
+use crate::report::timeline::{MAX_LABEL, fit, fmt_ms};
 use crate::verdict::{Bar, Timeline};
 
 /// The drawing's width in SVG units; it scales to the page.

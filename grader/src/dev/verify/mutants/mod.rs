@@ -30,7 +30,7 @@ mod outcomes;
 mod scratch;
 
 pub use outcomes::{judge, parse_outcomes};
-pub use scratch::{ensure_installed, run_kata, Places};
+pub use scratch::{Places, ensure_installed, run_kata};
 
 use std::collections::BTreeMap;
 use std::time::Duration;

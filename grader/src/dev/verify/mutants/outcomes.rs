@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Value;
 
 use super::{Mutant, Outcome, Score};
-use crate::course::kata_file::{without_location, EquivalentMutant};
+use crate::course::kata_file::{EquivalentMutant, without_location};
 
 /// The parts of `outcomes.json` this reads (cargo-mutants 27).
 #[derive(Deserialize)]
@@ -243,10 +243,26 @@ mod tests {
         assert_eq!(
             outcomes,
             [
-                ("src/lib.rs:24:9", "replace <impl fmt::Display for TimedOut>::fmt -> fmt::Result with Ok(Default::default())", Outcome::Missed),
-                ("src/lib.rs:48:5", "replace with_timeout -> Result<F::Output, TimedOut> with Ok(Default::default())", Outcome::Unviable),
-                ("src/lib.rs:61:5", "replace first_within -> Vec<Option<T>> with vec![]", Outcome::Caught),
-                ("src/lib.rs:70:9", "replace loop_forever with ()", Outcome::Timeout),
+                (
+                    "src/lib.rs:24:9",
+                    "replace <impl fmt::Display for TimedOut>::fmt -> fmt::Result with Ok(Default::default())",
+                    Outcome::Missed
+                ),
+                (
+                    "src/lib.rs:48:5",
+                    "replace with_timeout -> Result<F::Output, TimedOut> with Ok(Default::default())",
+                    Outcome::Unviable
+                ),
+                (
+                    "src/lib.rs:61:5",
+                    "replace first_within -> Vec<Option<T>> with vec![]",
+                    Outcome::Caught
+                ),
+                (
+                    "src/lib.rs:70:9",
+                    "replace loop_forever with ()",
+                    Outcome::Timeout
+                ),
             ]
         );
         assert!(parsed.mutants[0].diff.is_some() && parsed.mutants[2].diff.is_none());

@@ -4,13 +4,13 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result, bail};
 use toml::Value;
 
 use super::*;
 use crate::course::discover::{Kata, Repo};
 use crate::pipeline::overlay::{absolutize_paths, read_toml, shared_workspace, write_if_changed};
-use crate::pipeline::process::{run_limited, Exit};
+use crate::pipeline::process::{Exit, run_limited};
 
 /// Makes sure cargo-mutants can be run, installing it if it is missing.
 pub fn ensure_installed() -> Result<()> {
