@@ -191,14 +191,13 @@ fn run_measured(mut cmd: std::process::Command) -> Measured {
     let mut max_rss_kib = 0;
     let status = loop {
         // VmHWM only grows, so the last reading before exit is the peak.
-        if let Ok(text) = std::fs::read_to_string(format!("/proc/{}/status", child.id())) {
-            if let Some(kib) = text
+        if let Ok(text) = std::fs::read_to_string(format!("/proc/{}/status", child.id()))
+            && let Some(kib) = text
                 .lines()
                 .find_map(|l| l.strip_prefix("VmHWM:"))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            {
-                max_rss_kib = max_rss_kib.max(kib);
-            }
+        {
+            max_rss_kib = max_rss_kib.max(kib);
         }
         if let Some(status) = child.try_wait().unwrap() {
             break status;

@@ -159,15 +159,15 @@ pub fn prepare(root: &Path, reference: &str) -> Result<Trusted> {
     }
     // The working tree's own target/ is the student's to fill: built
     // artifacts committed there could pass for fresh ones.
-    if std::env::var_os("CARGO_TARGET_DIR").is_none_or(|dir| dir.is_empty()) {
-        if let Some(path) = changed.iter().find(|p| p.starts_with("target/")) {
-            return Err(UsageError(format!(
-                "the working tree has files under target/ that REF does not ({path}): they \
+    if std::env::var_os("CARGO_TARGET_DIR").is_none_or(|dir| dir.is_empty())
+        && let Some(path) = changed.iter().find(|p| p.starts_with("target/"))
+    {
+        return Err(UsageError(format!(
+            "the working tree has files under target/ that REF does not ({path}): they \
                  could stand in for built tests. Set CARGO_TARGET_DIR to a directory outside \
                  the checkout and grade again."
-            ))
-            .into());
-        }
+        ))
+        .into());
     }
     let tree = scratch.replace_repo(&tree)?;
     drop(staging);

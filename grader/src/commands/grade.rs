@@ -169,10 +169,10 @@ fn report_all(
 fn record_progress(repo: &Repo, results: &[KataResult]) -> State {
     let mut state = super::load_state(repo);
     state.record(results);
-    if !crate::app::interrupted() {
-        if let Err(e) = state.save(&repo.root) {
-            anstream::eprintln!("note: your progress could not be saved: {e:#}");
-        }
+    if !crate::app::interrupted()
+        && let Err(e) = state.save(&repo.root)
+    {
+        anstream::eprintln!("note: your progress could not be saved: {e:#}");
     }
     state
 }

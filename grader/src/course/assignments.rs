@@ -165,14 +165,15 @@ fn parse_checked(text: &str, katas: &[(String, u32)]) -> Result<Assignments> {
             check_assignment(&name, set, katas).with_context(|| format!("[assignment.{name}]"))?;
         sets.insert(name, assignment);
     }
-    if let Some(current) = &raw.current {
-        if current != ALL && !sets.contains_key(current) {
-            bail!(
-                "`current = \"{current}\"` names no assignment{}. The assignments are {}",
-                did_you_mean(current, sets.keys()),
-                names(sets.keys())
-            );
-        }
+    if let Some(current) = &raw.current
+        && current != ALL
+        && !sets.contains_key(current)
+    {
+        bail!(
+            "`current = \"{current}\"` names no assignment{}. The assignments are {}",
+            did_you_mean(current, sets.keys()),
+            names(sets.keys())
+        );
     }
     Ok(Assignments {
         current: raw.current.filter(|c| c != ALL),

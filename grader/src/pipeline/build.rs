@@ -283,13 +283,14 @@ fn record(line: &str, collected: &mut BTreeMap<String, Collected>, progress: &Pr
                         .map(|f| PathBuf::from(f.as_std_path())),
                 );
             }
-            if artifact.target.is_test() && artifact.profile.test {
-                if let Some(exe) = artifact.executable {
-                    let entry = collected.entry(package).or_default();
-                    entry
-                        .binaries
-                        .insert(artifact.target.name.clone(), exe.into());
-                }
+            if artifact.target.is_test()
+                && artifact.profile.test
+                && let Some(exe) = artifact.executable
+            {
+                let entry = collected.entry(package).or_default();
+                entry
+                    .binaries
+                    .insert(artifact.target.name.clone(), exe.into());
             }
         }
         Message::CompilerMessage(msg) => {

@@ -348,11 +348,11 @@ pub(crate) fn absolutize_paths(deps: &mut Value, base: &Path) {
         return;
     };
     for (_, dep) in deps.iter_mut() {
-        if let Some(Value::String(path)) = dep.as_table_mut().and_then(|t| t.get_mut("path")) {
-            if Path::new(path.as_str()).is_relative() {
-                let absolute = base.join(path.as_str()).display().to_string();
-                *path = absolute;
-            }
+        if let Some(Value::String(path)) = dep.as_table_mut().and_then(|t| t.get_mut("path"))
+            && Path::new(path.as_str()).is_relative()
+        {
+            let absolute = base.join(path.as_str()).display().to_string();
+            *path = absolute;
         }
     }
 }

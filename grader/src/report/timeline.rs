@@ -162,10 +162,10 @@ fn visible_width(text: &str) -> usize {
 /// is not a terminal (a log, a pipe).
 pub fn terminal_width() -> usize {
     use std::io::IsTerminal;
-    if std::io::stdout().is_terminal() {
-        if let Ok((columns, _)) = crossterm::terminal::size() {
-            return usize::from(columns).max(40);
-        }
+    if std::io::stdout().is_terminal()
+        && let Ok((columns, _)) = crossterm::terminal::size()
+    {
+        return usize::from(columns).max(40);
     }
     100
 }

@@ -299,10 +299,10 @@ async fn values_still_buffered_when_the_sender_is_dropped_are_received() {
         // values.
         let bursts = rng.range(1, 4) as usize;
         let mut schedule = Schedule::random(&mut rng, bursts, usize::MAX, true);
-        if let Some((_, last)) = schedule.bursts.last_mut() {
-            if last.is_empty() {
-                last.push(rng.range(0, 999) as u32);
-            }
+        if let Some((_, last)) = schedule.bursts.last_mut()
+            && last.is_empty()
+        {
+            last.push(rng.range(0, 999) as u32);
         }
         schedule
             .check("the sender dropped right after its last burst")

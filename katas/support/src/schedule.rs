@@ -222,8 +222,8 @@ mod tests {
         for task in tasks {
             task.await.unwrap();
         }
-        let log = log.lock().unwrap().clone();
-        log
+
+        log.lock().unwrap().clone()
     }
 
     #[tokio::test(start_paused = true)]
@@ -277,10 +277,10 @@ mod tests {
         let mut outputs: Vec<Option<F::Output>> = futs.iter().map(|_| None).collect();
         std::future::poll_fn(move |cx| {
             for (fut, out) in futs.iter_mut().zip(outputs.iter_mut()) {
-                if out.is_none() {
-                    if let Poll::Ready(v) = Pin::new(&mut *fut).poll(cx) {
-                        *out = Some(v);
-                    }
+                if out.is_none()
+                    && let Poll::Ready(v) = Pin::new(&mut *fut).poll(cx)
+                {
+                    *out = Some(v);
                 }
             }
             if outputs.iter().all(Option::is_some) {

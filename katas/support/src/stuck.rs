@@ -85,14 +85,14 @@ fn source_dir() -> Option<std::path::PathBuf> {
 /// A source path as the learner knows it: `src/lib.rs` (from the crate's
 /// `src/` on), or a graded solution's own file name.
 pub(crate) fn in_crate(file: &str) -> String {
-    if let Some(dir) = source_dir() {
-        if let Ok(inside) = std::path::Path::new(file).strip_prefix(&dir) {
-            let inside = inside.to_string_lossy();
-            return match dir.file_name().is_some_and(|name| name == "src") {
-                true => format!("src/{inside}"),
-                false => inside.into_owned(),
-            };
-        }
+    if let Some(dir) = source_dir()
+        && let Ok(inside) = std::path::Path::new(file).strip_prefix(&dir)
+    {
+        let inside = inside.to_string_lossy();
+        return match dir.file_name().is_some_and(|name| name == "src") {
+            true => format!("src/{inside}"),
+            false => inside.into_owned(),
+        };
     }
     match file.rfind("src/") {
         Some(at) => file[at..].to_string(),
@@ -139,10 +139,10 @@ pub(crate) fn function(name: &str) -> String {
         clean = clean.replace(private, "");
     }
     let trimmed = clean.trim_start_matches('<');
-    if is_kata_code(trimmed) {
-        if let Some((_, rest)) = trimmed.split_once("::") {
-            return rest.to_string();
-        }
+    if is_kata_code(trimmed)
+        && let Some((_, rest)) = trimmed.split_once("::")
+    {
+        return rest.to_string();
     }
     clean
 }
@@ -492,11 +492,10 @@ mod imp {
                 let tid = ARMED_TID.load(Ordering::Relaxed);
                 let frames = capture(tid);
                 // Still the same poll: the sample is of it.
-                if ARMED.load(Ordering::Acquire) == generation {
-                    if let Some(place) = frames.and_then(|f| place(thread_name(tid), &f)) {
-                        *FOUND.lock().unwrap_or_else(|e| e.into_inner()) =
-                            Some((generation, place));
-                    }
+                if ARMED.load(Ordering::Acquire) == generation
+                    && let Some(place) = frames.and_then(|f| place(thread_name(tid), &f))
+                {
+                    *FOUND.lock().unwrap_or_else(|e| e.into_inner()) = Some((generation, place));
                 }
             }
             if deadline.is_some_and(|d| origin().elapsed() >= d) {

@@ -333,10 +333,10 @@ impl<F> Span<F> {
                 return;
             }
             let end = rec.ms(now);
-            if let Some(bar) = rec.observed.get_mut(slot) {
-                if bar.end_ms.is_none() {
-                    bar.end_ms = Some(end);
-                }
+            if let Some(bar) = rec.observed.get_mut(slot)
+                && bar.end_ms.is_none()
+            {
+                bar.end_ms = Some(end);
             }
         });
     }
