@@ -748,14 +748,21 @@ async fn the_last_batch_comes_at_the_end_then_none_forever() {
                 _ => break at,
             }
         };
+        let end_meaning = if got.len() == expected.len() && got_none == none_at {
+            String::new()
+        } else {
+            "\nWhen `inner` ends (Ready(None)), the batch being filled goes out at once, \
+             however small; with no batch started, the answer is Ready(None) in that same \
+             call. A batch is never empty."
+                .to_string()
+        };
         assert!(
             got == expected && got_none == none_at,
             "{what}: expected\n{}  then None at {none_at}ms; got\n{}  then None at \
-             {got_none}ms.\nWhen `inner` ends (Ready(None)), the batch being filled goes out \
-             at once, however small; with no batch started, the answer is Ready(None) in \
-             that same call. A batch is never empty.",
+             {got_none}ms.\n{}{end_meaning}",
             show(&expected),
             show(&got),
+            diagnose(&case, &got, &expected),
         );
         // Fused: None again and again, without polling `inner`.
         for again in 1..=3 {
