@@ -45,8 +45,8 @@ use std::task::{Context, Poll};
 use futures::{Stream, StreamExt};
 use kata_37_hand_written_stream::Batches;
 use kata_support::{
-    assert_nothing_left_running, cancel_after, catch_panic, count_polls, for_each_seed, ms, no_spin, within, within_else, DropFlag, DropProbe, Rng, Timeline, Wakeups,
-    ONE_TIMER,
+    assert_nothing_left_running, cancel_after, catch_panic, count_polls, for_each_seed, ms,
+    no_spin, within, within_else, DropFlag, DropProbe, Rng, Timeline, Wakeups, ONE_TIMER,
 };
 use tokio::time::{sleep, sleep_until, Instant, Sleep};
 
@@ -396,8 +396,7 @@ fn show(batches: &[Out]) -> String {
 /// What a difference between the batches that came and those expected
 /// usually means.
 fn diagnose(case: &Case, got: &[Out], expected: &[Out]) -> String {
-    let Some(k) = (0..got.len().max(expected.len()))
-        .find(|&k| got.get(k) != expected.get(k))
+    let Some(k) = (0..got.len().max(expected.len())).find(|&k| got.get(k) != expected.get(k))
     else {
         return String::new();
     };
@@ -548,11 +547,7 @@ fn check_the_model() {
     let (out, none_at, tie) = case.expected();
     assert_eq!(
         out,
-        [
-            (vec![1, 2, 3], 100),
-            (vec![4, 5], 500),
-            (vec![6], 1_000)
-        ]
+        [(vec![1, 2, 3], 100), (vec![4, 5], 500), (vec![6], 1_000)]
     );
     assert_eq!(none_at, 1_000);
     assert!(tie);
@@ -567,11 +562,7 @@ fn check_the_model() {
     // 1000 flushes it; back at 1250: None.
     assert_eq!(
         out,
-        [
-            (vec![1, 2, 3], 100),
-            (vec![4, 5], 650),
-            (vec![6], 1_000)
-        ]
+        [(vec![1, 2, 3], 100), (vec![4, 5], 650), (vec![6], 1_000)]
     );
     assert_eq!(none_at, 1_250);
 }
@@ -814,17 +805,11 @@ async fn waiting_wakes_nothing() {
 #[tokio::test(start_paused = true)]
 async fn each_poll_has_a_reason() {
     // Bursts of items: every item of a burst is ready in one call.
-    let items: Vec<(u32, u64)> = [
-        (0, 7),
-        (211, 5),
-        (1_013, 9),
-        (1_409, 1),
-        (2_003, 6),
-    ]
-    .iter()
-    .enumerate()
-    .flat_map(|(b, &(at, count))| (0..count).map(move |i| ((b * 10 + i) as u32, at)))
-    .collect();
+    let items: Vec<(u32, u64)> = [(0, 7), (211, 5), (1_013, 9), (1_409, 1), (2_003, 6)]
+        .iter()
+        .enumerate()
+        .flat_map(|(b, &(at, count))| (0..count).map(move |i| ((b * 10 + i) as u32, at)))
+        .collect();
     let case = Case {
         items,
         end: 2_717,
@@ -976,4 +961,3 @@ async fn max_items_of_zero_is_refused() {
         "Batches::new(inner of 1 and 2, max_items 1, max_wait 317ms): batches of one item each."
     );
 }
-

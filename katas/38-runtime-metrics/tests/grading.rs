@@ -10,7 +10,7 @@
 //!
 //! Real time is noisy, so every poll is far from `threshold` on both sides:
 //! a blocking poll lasts at least twice `threshold` (`std::thread::sleep`
-//! never returns early), a "short" poll a fifth of it, a well-behaved poll
+//! never returns early), a "short" poll a tenth of it, a well-behaved poll
 //! microseconds. Upper bounds leave 40 ms of slack for a busy machine. Each
 //! fixture task counts its own polls ([`count_polls`]), so the expected
 //! poll count is exact.
@@ -159,6 +159,27 @@ impl Spec {
             done,
         )
     }
+}
+
+/// How many times a case is measured before a failure counts.
+const ATTEMPTS: u32 = 3;
+
+/// Runs `case` (one call of `diagnose` and its checks) until it passes, at
+/// most [`ATTEMPTS`] times: real time is noisy on a busy machine (a thread
+/// that sleeps 6ms may get the CPU back 40ms later), but a mistake fails
+/// every attempt the same way.
+fn measured(mut case: impl FnMut()) {
+    let mut failure = String::new();
+    for _ in 0..ATTEMPTS {
+        match catch_panic(&mut case) {
+            Ok(()) => return,
+            Err(message) => failure = message,
+        }
+    }
+    panic!(
+        "{failure}\n(Measured {ATTEMPTS} times, failed every time: a busy machine can stretch \
+         a poll now and then, but not the same way {ATTEMPTS} times in a row.)"
+    );
 }
 
 /// A paused current-thread builder, as most tests give `diagnose`.
@@ -338,7 +359,7 @@ fn quiet(rng: &mut Rng, name: &'static str, threshold: Duration) -> Spec {
             Step::Wait(rng.odd_ms(11, 900))
         });
         if rng.chance(1, 4) {
-            steps.push(Step::Block(threshold.as_millis() as u64 / 6));
+            steps.push(Step::Spin(threshold.as_millis() as u64 / 10));
         }
     }
     steps.push(Step::Wait(rng.odd_ms(11, 900)));
@@ -377,7 +398,11 @@ fn names_the_task_that_blocks() {
                 .collect();
             let at = rng.below(n as u64 + 1) as usize;
             // The first case blocks twice: longest and blocked differ.
-            let slow = if case == 1 { 2 } else { rng.range(1, 2) as usize };
+            let slow = if case == 1 {
+                2
+            } else {
+                rng.range(1, 2) as usize
+            };
             specs.insert(at, blocker(&mut rng, names[n], threshold, slow));
             // Finishing in another place than its place in the list, so
             // that completion order and given order tell apart.
@@ -394,14 +419,21 @@ fn names_the_task_that_blocks() {
             .find(|s| !s.slow_polls(threshold).is_empty())
             .unwrap()
             .name;
-        let run = run(paused(), "a paused current-thread builder", threshold, &specs);
-        check_culprits(&run, threshold, &specs, &[blocker]);
-        assert!(
-            run.finished.iter().all(|&f| f) && run.report.panicked.is_empty(),
-            "{}\nreported {}\nEvery task should have run to its end, and none panicked.",
-            run.what,
-            show(&run.report)
-        );
+        measured(|| {
+            let run = run(
+                paused(),
+                "a paused current-thread builder",
+                threshold,
+                &specs,
+            );
+            check_culprits(&run, threshold, &specs, &[blocker]);
+            assert!(
+                run.finished.iter().all(|&f| f) && run.report.panicked.is_empty(),
+                "{}\nreported {}\nEvery task should have run to its end, and none panicked.",
+                run.what,
+                show(&run.report)
+            );
+        });
     });
 }
 
@@ -414,10 +446,10 @@ fn counts_polls_and_slow_polls_as_the_runtime_saw_them() {
         let mut specs: Vec<Spec> = (0..rng.range(2, 3) as usize)
             .map(|i| quiet(&mut rng, names[i], threshold))
             .collect();
-        // Short polls of 6ms: not slow, whatever they add up to.
+        // Short polls of 3ms: not slow, whatever they add up to.
         let mut chatty = Vec::new();
         for _ in 0..rng.range(6, 9) {
-            chatty.push(Step::Block(6));
+            chatty.push(Step::Spin(3));
             chatty.push(Step::Yield);
         }
         specs.push(Spec::new(names[7], &chatty));
@@ -425,47 +457,100 @@ fn counts_polls_and_slow_polls_as_the_runtime_saw_them() {
         specs.push(blocker(&mut rng, names[8], threshold, slow));
         rng.shuffle(&mut specs);
 
-        let run = run(paused(), "a paused current-thread builder", threshold, &specs);
-        let polls: u64 = run.polls.iter().sum();
-        assert_eq!(
-            run.report.polls,
-            polls,
-            "{}\nreported {}\nThe tasks were polled {polls} times in all ({:?} per task), the \
-             report says {}. `polls` is the runtime's own count: worker_poll_count(w) summed \
-             over the workers, read once block_on has returned. 0 means the runtime polled no \
-             task: the futures must be spawned (tokio::spawn), since block_on's own future is \
-             not a task and its polls are not counted.",
-            run.what,
-            show(&run.report),
-            run.polls,
-            run.report.polls
+        measured(|| {
+            let run = run(
+                paused(),
+                "a paused current-thread builder",
+                threshold,
+                &specs,
+            );
+            let polls: u64 = run.polls.iter().sum();
+            assert_eq!(
+                run.report.polls,
+                polls,
+                "{}\nreported {}\nThe tasks were polled {polls} times in all ({:?} per task), the \
+                 report says {}. `polls` is the runtime's own count: worker_poll_count(w) summed \
+                 over the workers, read once block_on has returned. 0 means the runtime polled no \
+                 task: the futures must be spawned (tokio::spawn), since block_on's own future is \
+                 not a task and its polls are not counted.",
+                run.what,
+                show(&run.report),
+                run.polls,
+                run.report.polls
+            );
+            let slow: usize = specs.iter().map(|s| s.slow_polls(threshold).len()).sum();
+            let short = specs
+                .iter()
+                .flat_map(|s| s.blocking_polls())
+                .filter(|&d| ms(d) < threshold)
+                .count();
+            assert_eq!(
+                run.report.slow_polls,
+                slow as u64,
+                "{}\nreported {}\nThe tasks made {slow} poll(s) of threshold or more (and {short} \
+                 short ones of a few ms), the report says {} slow. `slow_polls` comes from the \
+                 runtime's poll-time histogram: switch it on with \
+                 enable_metrics_poll_time_histogram(), and give it a bucket that starts exactly \
+                 at threshold (HistogramConfiguration::linear(threshold, 2): bucket 1 holds the \
+                 polls of threshold or more). The default buckets are 100µs wide, and the last \
+                 one holds every poll from 900µs on.",
+                run.what,
+                show(&run.report),
+                run.report.slow_polls
+            );
+            let blocking = ms(specs.iter().flat_map(|s| s.blocking_polls()).sum());
+            assert!(
+                run.report.busy >= blocking && run.report.busy <= run.elapsed,
+                "{}\nreported {}\nThe tasks kept the thread busy for at least {blocking:?}, and \
+                 diagnose took {:?} in all; the report says busy {:?}. `busy` is \
+                 worker_total_busy_duration(w) summed over the workers, read after block_on.",
+                run.what,
+                show(&run.report),
+                run.elapsed,
+                run.report.busy
+            );
+        });
+    });
+}
+
+#[test]
+fn waiting_is_not_blocking() {
+    let threshold = ms(30);
+    let specs = [
+        Spec::new("fetch-prices", &[Step::Wait(97), Step::Wait(113)]),
+        Spec::new(
+            "session-gc",
+            &[Step::Wait(71), Step::Yield, Step::Wait(131)],
+        ),
+        Spec::new(
+            "resize-images",
+            &[Step::Wait(3), Step::Block(83), Step::Yield],
+        ),
+        Spec::new(
+            "heartbeat",
+            &[Step::Wait(67), Step::Wait(67), Step::Wait(67)],
+        ),
+    ];
+    measured(|| {
+        // A runtime whose clock runs: the waits are real.
+        let running = || {
+            let mut builder = Builder::new_current_thread();
+            builder.enable_time();
+            builder
+        };
+        let run = run(
+            running(),
+            "a current-thread builder whose clock runs",
+            threshold,
+            &specs,
         );
-        let slow: usize = specs.iter().map(|s| s.slow_polls(threshold).len()).sum();
-        let short = specs
-            .iter()
-            .flat_map(|s| s.blocking_polls())
-            .filter(|&d| ms(d) < threshold)
-            .count();
-        assert_eq!(
-            run.report.slow_polls,
-            slow as u64,
-            "{}\nreported {}\nThe tasks made {slow} poll(s) of threshold or more (and {short} \
-             short ones of a few ms), the report says {} slow. `slow_polls` comes from the \
-             runtime's poll-time histogram: switch it on with \
-             enable_metrics_poll_time_histogram(), and give it a bucket that starts exactly \
-             at threshold (HistogramConfiguration::linear(threshold, 2): bucket 1 holds the \
-             polls of threshold or more). The default buckets are 100µs wide, and the last \
-             one holds every poll from 900µs on.",
-            run.what,
-            show(&run.report),
-            run.report.slow_polls
-        );
-        let blocking = ms(specs.iter().flat_map(|s| s.blocking_polls()).sum());
+        check_culprits(&run, threshold, &specs, &["resize-images"]);
         assert!(
-            run.report.busy >= blocking && run.report.busy <= run.elapsed,
-            "{}\nreported {}\nThe tasks kept the thread busy for at least {blocking:?}, and \
-             diagnose took {:?} in all; the report says busy {:?}. `busy` is \
-             worker_total_busy_duration(w) summed over the workers, read after block_on.",
+            run.report.busy >= ms(83) && run.report.busy < ms(83) + SLACK,
+            "{}\nreported {}\nThe thread was busy for about 83ms (the one blocking poll) and idle \
+             the rest of the {:?} diagnose took, waiting for timers; the report says busy {:?}. \
+             `busy` is the runtime's worker_total_busy_duration: time spent running tasks, not \
+             the time block_on took.",
             run.what,
             show(&run.report),
             run.elapsed,
@@ -475,70 +560,51 @@ fn counts_polls_and_slow_polls_as_the_runtime_saw_them() {
 }
 
 #[test]
-fn waiting_is_not_blocking() {
-    // A runtime whose clock runs: the waits are real.
-    let mut builder = Builder::new_current_thread();
-    builder.enable_time();
-    let threshold = ms(30);
-    let specs = [
-        Spec::new("fetch-prices", &[Step::Wait(97), Step::Wait(113)]),
-        Spec::new("session-gc", &[Step::Wait(71), Step::Yield, Step::Wait(131)]),
-        Spec::new("resize-images", &[Step::Wait(3), Step::Block(83), Step::Yield]),
-        Spec::new("heartbeat", &[Step::Wait(67), Step::Wait(67), Step::Wait(67)]),
-    ];
-    let run = run(
-        builder,
-        "a current-thread builder whose clock runs",
-        threshold,
-        &specs,
-    );
-    check_culprits(&run, threshold, &specs, &["resize-images"]);
-    assert!(
-        run.report.busy >= ms(83) && run.report.busy < ms(83) + SLACK,
-        "{}\nreported {}\nThe thread was busy for about 83ms (the one blocking poll) and idle \
-         the rest of the {:?} diagnose took, waiting for timers; the report says busy {:?}. \
-         `busy` is the runtime's worker_total_busy_duration: time spent running tasks, not \
-         the time block_on took.",
-        run.what,
-        show(&run.report),
-        run.elapsed,
-        run.report.busy
-    );
-}
-
-#[test]
 fn many_short_polls_are_not_a_stall() {
     let threshold = ms(30);
     let mut chatty = Vec::new();
-    for _ in 0..13 {
-        chatty.push(Step::Block(6));
+    for _ in 0..14 {
+        chatty.push(Step::Spin(3));
         chatty.push(Step::Yield);
     }
     let specs = [
         Spec::new("heartbeat", &[Step::Wait(211), Step::Wait(211)]),
         Spec::new("metrics-push", &chatty),
-        Spec::new("compress", &[Step::Wait(53), Step::Block(71), Step::Wait(17)]),
+        Spec::new(
+            "compress",
+            &[Step::Wait(53), Step::Block(71), Step::Wait(17)],
+        ),
         Spec::new("warm-cache", &[Step::Yield, Step::Wait(389)]),
     ];
-    let run = run(paused(), "a paused current-thread builder", threshold, &specs);
-    check_culprits(&run, threshold, &specs, &["compress"]);
-    assert_eq!(
-        run.report.slow_polls,
-        1,
-        "{}\nreported {}\nOne poll took threshold or more; metrics-push's 13 polls of 6ms are \
-         short, though they add up to 78ms. Count the polls in the histogram's buckets that \
-         start at threshold or later (with HistogramConfiguration::linear(threshold, 2), \
-         bucket 1).",
-        run.what,
-        show(&run.report)
-    );
+    measured(|| {
+        let run = run(
+            paused(),
+            "a paused current-thread builder",
+            threshold,
+            &specs,
+        );
+        check_culprits(&run, threshold, &specs, &["compress"]);
+        assert_eq!(
+            run.report.slow_polls,
+            1,
+            "{}\nreported {}\nOne poll took threshold or more; metrics-push's 14 polls of 3ms are \
+             short, though they add up to 42ms. Count the polls in the histogram's buckets that \
+             start at threshold or later (with HistogramConfiguration::linear(threshold, 2), \
+             bucket 1).",
+            run.what,
+            show(&run.report)
+        );
+    });
 }
 
 #[test]
 fn culprits_come_worst_first() {
     let threshold = ms(30);
     let specs = [
-        Spec::new("compress", &[Step::Wait(19), Step::Block(150), Step::Wait(7)]),
+        Spec::new(
+            "compress",
+            &[Step::Wait(19), Step::Block(150), Step::Wait(7)],
+        ),
         Spec::new("heartbeat", &[Step::Wait(101), Step::Wait(101)]),
         Spec::new(
             "audit-log",
@@ -556,14 +622,21 @@ fn culprits_come_worst_first() {
             ],
         ),
     ];
-    let run = run(paused(), "a paused current-thread builder", threshold, &specs);
-    // blocked: resize-images 210ms, compress 150ms, audit-log 90ms.
-    check_culprits(
-        &run,
-        threshold,
-        &specs,
-        &["resize-images", "compress", "audit-log"],
-    );
+    measured(|| {
+        let run = run(
+            paused(),
+            "a paused current-thread builder",
+            threshold,
+            &specs,
+        );
+        // blocked: resize-images 210ms, compress 150ms, audit-log 90ms.
+        check_culprits(
+            &run,
+            threshold,
+            &specs,
+            &["resize-images", "compress", "audit-log"],
+        );
+    });
 }
 
 #[test]
@@ -574,73 +647,96 @@ fn a_panicking_task_is_reported_not_fatal() {
     let specs = [
         Spec::new("parse-config", &[Step::Wait(317), Step::Panic]),
         Spec::new("warm-cache", &[Step::Wait(907), Step::Yield]),
-        Spec::new("compress", &[Step::Wait(53), Step::Block(77), Step::Wait(17)]),
+        Spec::new(
+            "compress",
+            &[Step::Wait(53), Step::Block(77), Step::Wait(17)],
+        ),
         Spec::new("send-mail", &[Step::Wait(199), Step::Yield, Step::Wait(3)]),
     ];
-    let run = run(paused(), "a paused current-thread builder", threshold, &specs);
-    assert_eq!(
-        run.report.panicked,
-        ["parse-config"],
-        "{}\nreported {}\nparse-config panicked; the report should name it (and only it) in \
-         `panicked`. The JoinHandles are awaited in the order the tasks were given, so pair \
-         each result with its own task's name (a JoinSet hands results back in the order the \
-         tasks finish).",
-        run.what,
-        show(&run.report)
-    );
-    let unfinished: Vec<&str> = specs
-        .iter()
-        .zip(&run.finished)
-        .filter(|(spec, done)| !**done && spec.name != "parse-config")
-        .map(|(spec, _)| spec.name)
-        .collect();
-    assert!(
-        unfinished.is_empty(),
-        "{}\nreported {}\n{unfinished:?} did not run to their end: one task's panic must not \
-         stop the others. Await every handle, whatever the one before it gave.",
-        run.what,
-        show(&run.report)
-    );
-    check_culprits(&run, threshold, &specs, &["compress"]);
+    measured(|| {
+        let run = run(
+            paused(),
+            "a paused current-thread builder",
+            threshold,
+            &specs,
+        );
+        assert_eq!(
+            run.report.panicked,
+            ["parse-config"],
+            "{}\nreported {}\nparse-config panicked; the report should name it (and only it) in \
+             `panicked`. The JoinHandles are awaited in the order the tasks were given, so pair \
+             each result with its own task's name (a JoinSet hands results back in the order the \
+             tasks finish).",
+            run.what,
+            show(&run.report)
+        );
+        let unfinished: Vec<&str> = specs
+            .iter()
+            .zip(&run.finished)
+            .filter(|(spec, done)| !**done && spec.name != "parse-config")
+            .map(|(spec, _)| spec.name)
+            .collect();
+        assert!(
+            unfinished.is_empty(),
+            "{}\nreported {}\n{unfinished:?} did not run to their end: one task's panic must not \
+             stop the others. Await every handle, whatever the one before it gave.",
+            run.what,
+            show(&run.report)
+        );
+        check_culprits(&run, threshold, &specs, &["compress"]);
+    });
 }
 
 #[test]
 fn the_runtime_is_the_one_the_builder_describes() {
     let threshold = ms(30);
-    let run_empty = run(paused(), "a paused current-thread builder", threshold, &[]);
-    assert!(
-        run_empty.report.polls == 0
-            && run_empty.report.slow_polls == 0
-            && run_empty.report.culprits.is_empty()
-            && run_empty.report.panicked.is_empty(),
-        "{}\nreported {}\nNo task, nothing to report: no poll, no culprit.",
-        run_empty.what,
-        show(&run_empty.report)
-    );
+    measured(|| {
+        let run_empty = run(paused(), "a paused current-thread builder", threshold, &[]);
+        assert!(
+            run_empty.report.polls == 0
+                && run_empty.report.slow_polls == 0
+                && run_empty.report.culprits.is_empty()
+                && run_empty.report.panicked.is_empty(),
+            "{}\nreported {}\nNo task, nothing to report: no poll, no culprit.",
+            run_empty.what,
+            show(&run_empty.report)
+        );
 
-    // 1.2s of sleeping, which the paused clock skips.
-    let specs = [
-        Spec::new("heartbeat", &[Step::Wait(401), Step::Wait(401), Step::Wait(401)]),
-        Spec::new("session-gc", &[Step::Wait(607), Step::Yield, Step::Wait(593)]),
-        Spec::new("send-mail", &[Step::Wait(1_201)]),
-    ];
-    let run = run(paused(), "a paused current-thread builder", threshold, &specs);
-    assert!(
-        run.report.panicked.is_empty() && run.finished.iter().all(|&f| f),
-        "{}\nreported {}\nThe tasks sleep with tokio::time::sleep, which needs the time \
-         driver: the builder you are given has it (enable_time), so build the runtime from \
-         that builder rather than a new one.",
-        run.what,
-        show(&run.report)
-    );
-    assert!(
-        run.elapsed < ms(400),
-        "{}\nreported {}\ndiagnose took {:?} of real time, for tasks that only sleep 1.2s on \
-         the builder's paused clock (which skips the sleeping). The runtime was not built \
-         from the builder you were given: add the histogram to it (`builder.enable_metrics_\
-         poll_time_histogram()...build()`) instead of starting a new one.",
-        run.what,
-        show(&run.report),
-        run.elapsed
-    );
+        // 1.2s of sleeping, which the paused clock skips.
+        let specs = [
+            Spec::new(
+                "heartbeat",
+                &[Step::Wait(401), Step::Wait(401), Step::Wait(401)],
+            ),
+            Spec::new(
+                "session-gc",
+                &[Step::Wait(607), Step::Yield, Step::Wait(593)],
+            ),
+            Spec::new("send-mail", &[Step::Wait(1_201)]),
+        ];
+        let run = run(
+            paused(),
+            "a paused current-thread builder",
+            threshold,
+            &specs,
+        );
+        assert!(
+            run.report.panicked.is_empty() && run.finished.iter().all(|&f| f),
+            "{}\nreported {}\nThe tasks sleep with tokio::time::sleep, which needs the time \
+             driver: the builder you are given has it (enable_time), so build the runtime from \
+             that builder rather than a new one.",
+            run.what,
+            show(&run.report)
+        );
+        assert!(
+            run.elapsed < ms(400),
+            "{}\nreported {}\ndiagnose took {:?} of real time, for tasks that only sleep 1.2s on \
+             the builder's paused clock (which skips the sleeping). The runtime was not built \
+             from the builder you were given: add the histogram to it (`builder.enable_metrics_\
+             poll_time_histogram()...build()`) instead of starting a new one.",
+            run.what,
+            show(&run.report),
+            run.elapsed
+        );
+    });
 }

@@ -26,7 +26,14 @@ impl<S: Stream> Batches<S> {
         if max_items == 0 {
             panic!("max_items is 0");
         }
-        Batches { inner: Box::pin(inner), timer: None, items: vec![], max_items, max_wait, finished: false }
+        Batches {
+            inner: Box::pin(inner),
+            timer: None,
+            items: vec![],
+            max_items,
+            max_wait,
+            finished: false,
+        }
     }
 }
 

@@ -27,7 +27,15 @@ pin_project! {
 impl<S: Stream> Batches<S> {
     pub fn new(inner: S, max_items: usize, max_wait: Duration) -> Batches<S> {
         assert!(max_items >= 1, "max_items must be at least 1");
-        Batches { inner, timer: None, items: Vec::new(), started: None, max_items, max_wait, done: false }
+        Batches {
+            inner,
+            timer: None,
+            items: Vec::new(),
+            started: None,
+            max_items,
+            max_wait,
+            done: false,
+        }
     }
 }
 

@@ -57,7 +57,9 @@ pub fn diagnose(mut builder: Builder, threshold: Duration, tasks: Vec<Task>) -> 
         threshold / 2,
         8,
     ));
-    let runtime = builder.build().expect("diagnose: could not build the runtime");
+    let runtime = builder
+        .build()
+        .expect("diagnose: could not build the runtime");
 
     let names: Vec<&'static str> = tasks.iter().map(|t| t.name).collect();
     let times: Vec<Arc<Mutex<Vec<Duration>>>> = tasks.iter().map(|_| Arc::default()).collect();
@@ -111,6 +113,8 @@ pub fn diagnose(mut builder: Builder, threshold: Duration, tasks: Vec<Task>) -> 
             });
         }
     }
-    report.culprits.sort_by(|a, b| b.blocked.cmp(&a.blocked));
+    report
+        .culprits
+        .sort_by_key(|culprit| std::cmp::Reverse(culprit.blocked));
     report
 }

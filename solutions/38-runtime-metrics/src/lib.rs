@@ -140,11 +140,7 @@ pub fn diagnose(mut builder: Builder, threshold: Duration, tasks: Vec<Task>) -> 
         .sum();
     let slow_polls = workers
         .clone()
-        .flat_map(|worker| {
-            slow_buckets
-                .iter()
-                .map(move |&bucket| (worker, bucket))
-        })
+        .flat_map(|worker| slow_buckets.iter().map(move |&bucket| (worker, bucket)))
         .map(|(worker, bucket)| metrics.poll_time_histogram_bucket_count(worker, bucket))
         .sum();
     let busy = workers
@@ -164,7 +160,7 @@ pub fn diagnose(mut builder: Builder, threshold: Duration, tasks: Vec<Task>) -> 
             })
         })
         .collect();
-    culprits.sort_by(|a, b| b.blocked.cmp(&a.blocked));
+    culprits.sort_by_key(|culprit| std::cmp::Reverse(culprit.blocked));
 
     Report {
         polls,

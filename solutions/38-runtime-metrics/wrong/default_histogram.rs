@@ -63,15 +63,29 @@ impl Future for Watched {
 }
 
 pub fn diagnose(mut builder: Builder, threshold: Duration, tasks: Vec<Task>) -> Report {
-    let rt = builder.enable_metrics_poll_time_histogram().build().unwrap();
+    let rt = builder
+        .enable_metrics_poll_time_histogram()
+        .build()
+        .unwrap();
     let mut all = Vec::new();
     let mut panicked = Vec::new();
     rt.block_on(async {
         let mut handles = Vec::new();
         for task in tasks {
-            let stats = Arc::new(Mutex::new(Stats { slow: 0, longest: Duration::ZERO, blocked: Duration::ZERO }));
+            let stats = Arc::new(Mutex::new(Stats {
+                slow: 0,
+                longest: Duration::ZERO,
+                blocked: Duration::ZERO,
+            }));
             all.push((task.name, stats.clone()));
-            handles.push((task.name, tokio::spawn(Watched { inner: task.future, threshold, stats })));
+            handles.push((
+                task.name,
+                tokio::spawn(Watched {
+                    inner: task.future,
+                    threshold,
+                    stats,
+                }),
+            ));
         }
         for (name, handle) in handles {
             if handle.await.is_err() {
@@ -99,10 +113,21 @@ pub fn diagnose(mut builder: Builder, threshold: Duration, tasks: Vec<Task>) -> 
             if s.slow == 0 {
                 None
             } else {
-                Some(Culprit { name, slow_polls: s.slow, longest: s.longest, blocked: s.blocked })
+                Some(Culprit {
+                    name,
+                    slow_polls: s.slow,
+                    longest: s.longest,
+                    blocked: s.blocked,
+                })
             }
         })
         .collect();
     culprits.sort_by_key(|c| std::cmp::Reverse(c.blocked));
-    Report { polls, slow_polls, busy, culprits, panicked }
+    Report {
+        polls,
+        slow_polls,
+        busy,
+        culprits,
+        panicked,
+    }
 }

@@ -62,7 +62,10 @@ pub fn diagnose(mut builder: Builder, threshold: Duration, tasks: Vec<Task>) -> 
     for task in tasks {
         let times = Arc::new(Mutex::new(Times::default()));
         timed.push((task.name, times.clone()));
-        futures.push(Timer { fut: std::panic::AssertUnwindSafe(task.future).catch_unwind(), times });
+        futures.push(Timer {
+            fut: std::panic::AssertUnwindSafe(task.future).catch_unwind(),
+            times,
+        });
     }
     let results = rt.block_on(join_all(futures));
     let panicked = timed
@@ -78,7 +81,12 @@ pub fn diagnose(mut builder: Builder, threshold: Duration, tasks: Vec<Task>) -> 
     let mut culprits = Vec::new();
     for (name, times) in &timed {
         let times = times.lock().unwrap();
-        let slow: Vec<Duration> = times.0.iter().copied().filter(|t| *t >= threshold).collect();
+        let slow: Vec<Duration> = times
+            .0
+            .iter()
+            .copied()
+            .filter(|t| *t >= threshold)
+            .collect();
         if !slow.is_empty() {
             culprits.push(Culprit {
                 name,
@@ -89,5 +97,11 @@ pub fn diagnose(mut builder: Builder, threshold: Duration, tasks: Vec<Task>) -> 
         }
     }
     culprits.sort_by(|a, b| b.blocked.cmp(&a.blocked));
-    Report { polls, slow_polls, busy, culprits, panicked }
+    Report {
+        polls,
+        slow_polls,
+        busy,
+        culprits,
+        panicked,
+    }
 }

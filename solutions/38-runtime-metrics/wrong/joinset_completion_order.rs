@@ -50,7 +50,12 @@ impl Future for Probe {
         let res = self.fut.as_mut().poll(cx);
         let took = begin.elapsed();
         if took >= self.threshold {
-            self.slow.lock().unwrap().entry(self.name).or_default().push(took);
+            self.slow
+                .lock()
+                .unwrap()
+                .entry(self.name)
+                .or_default()
+                .push(took);
         }
         res
     }
@@ -65,7 +70,12 @@ pub fn diagnose(mut builder: Builder, threshold: Duration, tasks: Vec<Task>) -> 
     let outcomes = runtime.block_on(async {
         let mut set = JoinSet::new();
         for task in tasks {
-            set.spawn(Probe { name: task.name, fut: task.future, threshold, slow: slow.clone() });
+            set.spawn(Probe {
+                name: task.name,
+                fut: task.future,
+                threshold,
+                slow: slow.clone(),
+            });
         }
         let mut outcomes = Vec::new();
         while let Some(outcome) = set.join_next().await {
@@ -80,9 +90,15 @@ pub fn diagnose(mut builder: Builder, threshold: Duration, tasks: Vec<Task>) -> 
         .map(|(name, _)| *name)
         .collect();
     let metrics = runtime.metrics();
-    let polls = (0..metrics.num_workers()).map(|w| metrics.worker_poll_count(w)).sum();
-    let slow_polls = (0..metrics.num_workers()).map(|w| metrics.poll_time_histogram_bucket_count(w, 1)).sum();
-    let busy = (0..metrics.num_workers()).map(|w| metrics.worker_total_busy_duration(w)).sum();
+    let polls = (0..metrics.num_workers())
+        .map(|w| metrics.worker_poll_count(w))
+        .sum();
+    let slow_polls = (0..metrics.num_workers())
+        .map(|w| metrics.poll_time_histogram_bucket_count(w, 1))
+        .sum();
+    let busy = (0..metrics.num_workers())
+        .map(|w| metrics.worker_total_busy_duration(w))
+        .sum();
     let slow = slow.lock().unwrap();
     let mut culprits: Vec<Culprit> = names
         .iter()
@@ -97,5 +113,11 @@ pub fn diagnose(mut builder: Builder, threshold: Duration, tasks: Vec<Task>) -> 
         })
         .collect();
     culprits.sort_by(|a, b| b.blocked.cmp(&a.blocked));
-    Report { polls, slow_polls, busy, culprits, panicked }
+    Report {
+        polls,
+        slow_polls,
+        busy,
+        culprits,
+        panicked,
+    }
 }
