@@ -21,13 +21,16 @@
 //! | `wake_by_ref()` after every item instead of taking the next one in a loop | `each_poll_has_a_reason` |
 //! | the timer restarted by every item (a debounce), or re-armed on every call | `each_batch_goes_out_when_it_is_full_or_its_time_is_up` |
 //! | the timer not restarted after a full batch (a stale deadline) | `each_batch_goes_out_when_it_is_full_or_its_time_is_up` |
-//! | the timer started when the previous batch went out, not at the first item | `each_batch_goes_out_when_it_is_full_or_its_time_is_up` |
+//! | the timer started when the consumer asks for a batch, not at the batch's first item | `each_batch_goes_out_when_it_is_full_or_its_time_is_up` |
+//! | a `Sleep` made as a local in `poll_next` (dropped, and its wake-up with it, when the call returns) | `a_lone_item_goes_out_after_max_wait` |
+//! | `std::time::Instant` to measure the wait (it does not follow tokio's clock) | `each_batch_goes_out_when_it_is_full_or_its_time_is_up` |
 //! | whatever is ready yielded when `inner` is `Pending` (ignores `max_wait`) | `each_batch_goes_out_when_it_is_full_or_its_time_is_up` |
 //! | the timer looked at before `inner` (an item at the deadline misses its batch) | `each_batch_goes_out_when_it_is_full_or_its_time_is_up` |
 //! | any wake-up taken for the timer firing | `dropping_next_half_way_loses_nothing`, `each_batch_goes_out_when_it_is_full_or_its_time_is_up` |
 //! | a batch one over `max_items` (`>` instead of `>=`) | `every_item_comes_out_once_in_order` |
 //! | the last, partial batch dropped when `inner` ends | `every_item_comes_out_once_in_order`, `the_last_batch_comes_at_the_end_then_none_forever` |
-//! | `inner` polled again after it ended (not fused) | `the_last_batch_comes_at_the_end_then_none_forever` |
+//! | `inner` polled again after it ended (the end not remembered, or remembered only when it came with a last batch) | `the_last_batch_comes_at_the_end_then_none_forever` |
+//! | an empty batch handed on when `inner` ends between batches | `the_last_batch_comes_at_the_end_then_none_forever` |
 //! | empty batches when the timer fires with nothing in it (a timer that runs all the time) | `every_item_comes_out_once_in_order`, `waiting_wakes_nothing` |
 //! | a short timer in a loop to check the deadline (a polling loop) | `waiting_wakes_nothing` |
 //! | a task spawned to drive `inner`, left running when `Batches` is dropped | `dropping_batches_stops_everything` |
