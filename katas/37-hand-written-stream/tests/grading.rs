@@ -40,18 +40,18 @@
 use std::collections::VecDeque;
 use std::fmt::Write as _;
 use std::future::Future as _;
-use std::pin::{pin, Pin};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::pin::{Pin, pin};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::task::{Context, Poll};
 
 use futures::{Stream, StreamExt};
 use kata_37_hand_written_stream::Batches;
 use kata_support::{
-    assert_nothing_left_running, cancel_after, catch_panic, count_polls, for_each_seed, ms,
-    no_spin, within, within_else, DropFlag, DropProbe, Rng, Timeline, Wakeups, ONE_TIMER,
+    DropFlag, DropProbe, ONE_TIMER, Rng, Timeline, Wakeups, assert_nothing_left_running,
+    cancel_after, catch_panic, count_polls, for_each_seed, ms, no_spin, within, within_else,
 };
-use tokio::time::{sleep, sleep_until, Instant, Sleep};
+use tokio::time::{Instant, Sleep, sleep, sleep_until};
 
 /// What the test knows about its scripted inner stream.
 #[derive(Debug, Default)]

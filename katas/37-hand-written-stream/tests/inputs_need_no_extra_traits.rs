@@ -13,7 +13,7 @@
 
 use std::rc::Rc;
 
-use futures::{stream, StreamExt};
+use futures::{StreamExt, stream};
 use kata_37_hand_written_stream::Batches;
 use kata_support::{assert_no_leaked_tasks, ms, no_hang, no_spin};
 

@@ -32,12 +32,12 @@
 //! | a runtime of its own instead of the caller's builder (its clock, its drivers) | `the_runtime_is_the_one_the_builder_describes` |
 
 use std::fmt::Write as _;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use kata_38_runtime_metrics::{diagnose, Culprit, Report, Task};
-use kata_support::{catch_panic, count_polls, for_each_seed_sync, ms, quiet_panics, Polls, Rng};
+use kata_38_runtime_metrics::{Culprit, Report, Task, diagnose};
+use kata_support::{Polls, Rng, catch_panic, count_polls, for_each_seed_sync, ms, quiet_panics};
 use tokio::runtime::Builder;
 
 /// Room for a busy machine in every upper bound on real time.
