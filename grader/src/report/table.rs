@@ -166,6 +166,7 @@ pub fn chapter_title(chapter: u32) -> &'static str {
         5 => "Shared state",
         6 => "Blocking, files and the network",
         7 => "Errors, observability, capstone",
+        8 => "Testing async code, and modern async Rust",
         _ => "More katas",
     }
 }
