@@ -177,6 +177,7 @@ async fn a_remote_call_takes_effect_when_it_arrives() {
 /// to the previous one, on keys of its own, and checks every reply.
 async fn client(
     requests: mpsc::Sender<Request>,
+    storage: Arc<Remote<MemoryStorage>>,
     name: String,
     steps: Vec<(bool, usize, u32)>,
     jitter: Jitter,
@@ -188,6 +189,14 @@ async fn client(
         if *is_put {
             let value = format!("{value}");
             put(&requests, &key, &value).await;
+            let stored = storage.inner().get(&key).await;
+            assert_eq!(
+                stored.as_deref(),
+                Some(value.as_str()),
+                "the Put of {key:?} was answered, but the storage behind serve holds {stored:?} \
+                 there: a Put's reply means \"stored\". Reply after `put(..).await` has \
+                 finished, not before."
+            );
             model.insert(key, value);
         } else {
             let got = get(&requests, &key).await;
@@ -226,10 +235,12 @@ async fn serve_answers_every_request() {
         let clients = rng.range(1, 5) as usize;
         let (requests, incoming) = mpsc::channel(rng.range(1, 8) as usize);
         let jitter = Jitter::new(rng.next_u64());
+        let storage = remote(latency);
         let runs: Vec<_> = (0..clients)
             .map(|i| {
                 client(
                     requests.clone(),
+                    storage.clone(),
                     format!("client{i}"),
                     steps(&mut rng),
                     jitter.clone(),
@@ -240,7 +251,6 @@ async fn serve_answers_every_request() {
         let what = format!(
             "serve(a Remote with a latency of {latency}ms, requests from {clients} clients)"
         );
-        let storage = remote(latency);
         let (served, sent) = no_hang(
             &what,
             no_spin(&what, async {

@@ -53,6 +53,11 @@ impl<S> Remote<S> {
     pub fn new(inner: S, latency: Duration) -> Self {
         Remote { inner, latency }
     }
+
+    /// The storage behind the network, without the latency.
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
 }
 
 impl<S: Storage + Sync> Storage for Remote<S> {

@@ -59,6 +59,11 @@ impl<S> Remote<S> {
             latency,
         }
     }
+
+    /// The storage behind the network, without the latency.
+    pub fn inner(&self) -> &S {
+        &self.inner
+    }
 }
 
 impl<S: Storage + Send + Sync + 'static> Storage for Remote<S> {
