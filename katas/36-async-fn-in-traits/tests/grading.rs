@@ -21,6 +21,7 @@
 //! | `serve` handles each request itself, one after the other, instead of in a task of its own | `requests_are_served_at_the_same_time` |
 //! | `serve` returns when the channel closes, leaving its tasks running | `serve_returns_once_every_request_is_done`, `dropping_serve_stops_every_request` |
 //! | `serve` aborts the requests still running when the channel closes | `serve_returns_once_every_request_is_done` |
+//! | `serve` answers a `Put` before the value is stored ("so the client does not wait") | `serve_answers_every_request` |
 //! | `serve` unwraps the reply (`reply.send(..).unwrap()`): a requester that gave up makes a task, and `serve`, panic | `a_requester_that_gave_up_is_not_an_error` |
 //! | `serve` keeps `JoinHandle`s in a `Vec`: when the caller drops `serve`, its tasks run on | `dropping_serve_stops_every_request` |
 //! | `serve` polls its channel (`try_recv` and a short sleep) instead of awaiting `recv()` | `serve_waits_for_requests_without_waking_up` |
