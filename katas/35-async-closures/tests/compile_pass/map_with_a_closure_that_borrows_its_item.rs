@@ -45,19 +45,36 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         let db = Db {
-            visits: RefCell::new(HashMap::from([("ada".to_string(), 3), ("grace".to_string(), 5)])),
+            visits: RefCell::new(HashMap::from([
+                ("ada".to_string(), 3),
+                ("grace".to_string(), 5),
+            ])),
         };
-        let names: Vec<Rc<str>> = ["grace", "ada", "linus"].into_iter().map(Rc::from).collect();
+        let names: Vec<Rc<str>> = ["grace", "ada", "linus"]
+            .into_iter()
+            .map(Rc::from)
+            .collect();
 
         let rows = map_concurrently(&names, 2, async |name: &Rc<str>| db.lookup(name).await).await;
-        let rows: Vec<(String, u32)> = rows.iter().map(|row| (row.name.to_string(), row.visits)).collect();
+        let rows: Vec<(String, u32)> = rows
+            .iter()
+            .map(|row| (row.name.to_string(), row.visits))
+            .collect();
         assert_eq!(
             rows,
-            [("grace".to_string(), 5), ("ada".to_string(), 3), ("linus".to_string(), 0)],
+            [
+                ("grace".to_string(), 5),
+                ("ada".to_string(), 3),
+                ("linus".to_string(), 0)
+            ],
             "the rows, in the order of the names"
         );
 
         let loud = map_concurrently(&names, 3, shout).await;
-        assert_eq!(loud, ["GRACE", "ADA", "LINUS"], "the outputs of an async fn");
+        assert_eq!(
+            loud,
+            ["GRACE", "ADA", "LINUS"],
+            "the outputs of an async fn"
+        );
     });
 }

@@ -52,7 +52,10 @@ fn main() {
         .await;
         match page {
             Ok(page) => assert_eq!(page.body, "feeds/latest"),
-            Err(busy) => panic!("retry gave up at attempt {}, expected Ok at attempt 3", busy.attempt),
+            Err(busy) => panic!(
+                "retry gave up at attempt {}, expected Ok at attempt 3",
+                busy.attempt
+            ),
         }
         assert_eq!(seen, [1, 2, 3], "the attempts retry made");
 

@@ -59,9 +59,17 @@ fn main() {
             reply,
         };
         requests.send(get).await.unwrap();
-        assert_eq!(answer.await.unwrap().as_deref(), Some("be kind"), "the server's reply");
+        assert_eq!(
+            answer.await.unwrap().as_deref(),
+            Some("be kind"),
+            "the server's reply"
+        );
         drop(requests);
         assert_eq!(server.await.unwrap(), 2, "requests served");
-        assert_eq!(storage.get("motd").await.as_deref(), Some("be kind"), "a direct get");
+        assert_eq!(
+            storage.get("motd").await.as_deref(),
+            Some("be kind"),
+            "a direct get"
+        );
     });
 }

@@ -36,9 +36,15 @@ where
 
 async fn check<S: Storage + Send + Sync + 'static>(storage: Arc<S>) {
     storage.put("greeting", "hello".to_string()).await;
-    let copied = copy_in_background(storage.clone(), "greeting", "copy").await.unwrap();
+    let copied = copy_in_background(storage.clone(), "greeting", "copy")
+        .await
+        .unwrap();
     assert!(copied, "the greeting was there to copy");
-    assert_eq!(storage.get("copy").await.as_deref(), Some("hello"), "the copy");
+    assert_eq!(
+        storage.get("copy").await.as_deref(),
+        Some("hello"),
+        "the copy"
+    );
 
     let (requests, server) = start_server(storage);
     let (reply, answer) = oneshot::channel();
@@ -49,7 +55,11 @@ async fn check<S: Storage + Send + Sync + 'static>(storage: Arc<S>) {
         })
         .await
         .unwrap();
-    assert_eq!(answer.await.unwrap().as_deref(), Some("hello"), "the server's reply");
+    assert_eq!(
+        answer.await.unwrap().as_deref(),
+        Some("hello"),
+        "the server's reply"
+    );
     drop(requests);
     assert_eq!(server.await.unwrap(), 1, "requests served");
 }
@@ -62,6 +72,10 @@ fn main() {
         .unwrap();
     runtime.block_on(async {
         check(Arc::new(MemoryStorage::new())).await;
-        check(Arc::new(Remote::new(MemoryStorage::new(), Duration::from_millis(7)))).await;
+        check(Arc::new(Remote::new(
+            MemoryStorage::new(),
+            Duration::from_millis(7),
+        )))
+        .await;
     });
 }
