@@ -26,6 +26,24 @@
 
 #[test]
 fn callers_can_pass_async_closures_that_borrow() {
-    let cases = trybuild::TestCases::new();
-    cases.pass("tests/compile_pass/*.rs");
+    // trybuild panics when a case fails; caught here (quietly) so that the
+    // learner reads what it usually means first, then trybuild's report.
+    let outcome = kata_support::catch_panic(|| {
+        let cases = trybuild::TestCases::new();
+        cases.pass("tests/compile_pass/*.rs");
+    });
+    if let Err(trybuild_says) = outcome {
+        panic!(
+            "A caller's program (in tests/compile_pass/, named below) did not compile against \
+             your signatures, or did not run correctly ({trybuild_says}). If the compiler says \
+             \"async closure does not implement `FnMut` because it captures state from its \
+             environment\" or \"one type is more general than the other\", your bound is the \
+             old `F: FnMut(X) -> Fut, Fut: Future`: take `AsyncFnMut` / `AsyncFn` instead. \
+             \"cannot borrow .. as mutable, as it is a captured variable in a `Fn` closure\": \
+             `retry` asks for `AsyncFn`, but one attempt at a time needs only `AsyncFnMut`. \
+             \"cannot be sent / shared between threads safely\", \"does not live long \
+             enough\": drop the `Send`, `Sync` or `'static` bounds, nothing is spawned. If it \
+             compiled but failed at run time, the program's assertion says what it expected."
+        );
+    }
 }

@@ -27,6 +27,25 @@
 
 #[test]
 fn generic_code_can_spawn_calls_to_any_storage() {
-    let cases = trybuild::TestCases::new();
-    cases.pass("tests/compile_pass/*.rs");
+    // trybuild panics when a case fails; caught here (quietly) so that the
+    // learner reads what it usually means first, then trybuild's report.
+    let outcome = kata_support::catch_panic(|| {
+        let cases = trybuild::TestCases::new();
+        cases.pass("tests/compile_pass/*.rs");
+    });
+    if let Err(trybuild_says) = outcome {
+        panic!(
+            "A user's program (in tests/compile_pass/, named below) did not compile against \
+             your Storage trait, or did not run correctly ({trybuild_says}). \"future cannot \
+             be sent between threads safely\" with \"`<S as Storage>::get` is an `async fn` \
+             in trait, which does not automatically imply that its future is `Send`\": declare \
+             each method as `fn get(&self, key: &str) -> impl Future<Output = Option<String>> \
+             + Send`. The same about `serve` itself: serve's own future must be Send (no \
+             LocalSet in it). \"hidden type captures lifetime\", \"lifetime may not live long \
+             enough\" or \"method `get` has an incompatible type for trait\" about the \
+             program's own `impl Storage`: an `async fn` borrowing `&self` must be able to \
+             implement your trait, so no `+ 'static` and no boxed futures. If it compiled but \
+             failed at run time, the program's assertion says what it expected."
+        );
+    }
 }
