@@ -8,8 +8,9 @@
 //! one and runs it. When one fails, trybuild prints the compiler's error:
 //!
 //! - "async closure does not implement `FnMut` because it captures state
-//!   from its environment", or "one type is more general than the other"
-//!   (about an `async` closure body): your bound is the old
+//!   from its environment", "one type is more general than the other"
+//!   (about an `async` closure body) or "implementation of `Fn` is not
+//!   general enough": your bound is the old
 //!   `F: FnMut(X) -> Fut, Fut: Future`, which cannot describe a future that
 //!   borrows from the closure or from its argument. Use `AsyncFnMut` or
 //!   `AsyncFn`.
@@ -37,7 +38,8 @@ fn callers_can_pass_async_closures_that_borrow() {
             "A caller's program (in tests/compile_pass/, named below) did not compile against \
              your signatures, or did not run correctly ({trybuild_says}). If the compiler says \
              \"async closure does not implement `FnMut` because it captures state from its \
-             environment\" or \"one type is more general than the other\", your bound is the \
+             environment\", \"one type is more general than the other\" or \"implementation \
+             of `Fn` is not general enough\", your bound is the \
              old `F: FnMut(X) -> Fut, Fut: Future`: take `AsyncFnMut` / `AsyncFn` instead. \
              \"cannot borrow .. as mutable, as it is a captured variable in a `Fn` closure\": \
              `retry` asks for `AsyncFn`, but one attempt at a time needs only `AsyncFnMut`. \

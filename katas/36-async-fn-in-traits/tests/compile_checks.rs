@@ -15,8 +15,8 @@
 //! - `tests/compile_pass/implement_with_async_fn.rs` implements `Storage`
 //!   for a type of its own with `async fn` methods that borrow `&self` and
 //!   `key` across an `.await`, wraps it in your `Remote`, and serves it. It
-//!   fails when the trait's futures must be `'static` ("hidden type captures
-//!   lifetime", "lifetime may not live long enough": they cannot borrow
+//!   fails when the trait's futures must be `'static` ("the type `impl
+//!   Future<..>` does not fulfill the required lifetime": they cannot borrow
 //!   `&self`), when the methods return a boxed future (`Pin<Box<dyn Future>>`:
 //!   an `async fn` does not return one), or when `Remote`'s `impl` asks more
 //!   of the storage it wraps than the trait needs (`Clone`, `Default`,
@@ -41,8 +41,8 @@ fn generic_code_can_spawn_calls_to_any_storage() {
              in trait, which does not automatically imply that its future is `Send`\": declare \
              each method as `fn get(&self, key: &str) -> impl Future<Output = Option<String>> \
              + Send`. The same about `serve` itself: serve's own future must be Send (no \
-             LocalSet in it). \"hidden type captures lifetime\", \"lifetime may not live long \
-             enough\" or \"method `get` has an incompatible type for trait\" about the \
+             LocalSet in it). \"the type `impl Future<..>` does not fulfill the required lifetime\" \
+             or \"method `get` has an incompatible type for trait\" about the \
              program's own `impl Storage`: an `async fn` borrowing `&self` must be able to \
              implement your trait, so no `+ 'static` and no boxed futures. If it compiled but \
              failed at run time, the program's assertion says what it expected."
