@@ -32,7 +32,9 @@ where
     F: AsyncFnOnce(u32) -> Result<T, E>,
 {
     let _ = (attempts, first_delay, op);
-    todo!("call op(attempt).await in a loop, sleeping first_delay, 2 * first_delay, … between failures")
+    todo!(
+        "call op(attempt).await in a loop, sleeping first_delay, 2 * first_delay, … between failures"
+    )
 }
 
 /// Calls `f(item)` for every item of `items`, at most `limit` calls at the

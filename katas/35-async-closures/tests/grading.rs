@@ -40,11 +40,11 @@ use std::sync::{Arc, Mutex};
 use futures::future::BoxFuture;
 use kata_35_async_closures::{map_concurrently, retry};
 use kata_support::{
+    ConcurrencyProbe, DropFlag, HANG_LIMIT, Jitter, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups,
     assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
-    track_drop, within, ConcurrencyProbe, DropFlag, Jitter, Rng, Stopwatch, Timeline, Wakeups,
-    HANG_LIMIT, ONE_TIMER,
+    track_drop, within,
 };
-use tokio::time::{sleep, Instant};
+use tokio::time::{Instant, sleep};
 
 // ---------------------------------------------------------------- retry
 
@@ -116,11 +116,11 @@ impl Script {
     fn op(
         self: &Arc<Self>,
     ) -> impl FnMut(u32) -> BoxFuture<'static, Result<String, String>>
-           + AsyncFnMut(u32) -> Result<String, String>
-           + Clone
-           + Send
-           + Sync
-           + 'static {
+    + AsyncFnMut(u32) -> Result<String, String>
+    + Clone
+    + Send
+    + Sync
+    + 'static {
         let script = self.clone();
         move |attempt| script.attempt(attempt)
     }
@@ -522,11 +522,11 @@ impl Lab {
     fn f(
         self: &Arc<Self>,
     ) -> impl Fn(&Job) -> BoxFuture<'static, (u32, u64)>
-           + AsyncFn(&Job) -> (u32, u64)
-           + Clone
-           + Send
-           + Sync
-           + 'static {
+    + AsyncFn(&Job) -> (u32, u64)
+    + Clone
+    + Send
+    + Sync
+    + 'static {
         let lab = self.clone();
         move |job: &Job| lab.call(job.clone())
     }

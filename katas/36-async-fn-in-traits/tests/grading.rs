@@ -30,13 +30,13 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures::future::join_all;
-use kata_36_async_fn_in_traits::{serve, MemoryStorage, Remote, Request, Storage};
+use kata_36_async_fn_in_traits::{MemoryStorage, Remote, Request, Storage, serve};
 use kata_support::{
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
-    Jitter, Rng, Stopwatch, Wakeups, ONE_TIMER,
+    Jitter, ONE_TIMER, Rng, Stopwatch, Wakeups, assert_nothing_left_running, cancel_after,
+    fmt_duration, for_each_seed, ms, no_hang, no_spin,
 };
 use tokio::sync::{mpsc, oneshot};
-use tokio::time::{sleep, Instant};
+use tokio::time::{Instant, sleep};
 
 /// Sends a `Get` and waits for its reply.
 async fn get(requests: &mpsc::Sender<Request>, key: &str) -> Option<String> {
