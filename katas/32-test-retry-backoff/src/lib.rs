@@ -24,7 +24,9 @@ async fn every_attempt_fails_on_a_doubling_schedule() {
     // An op that always fails at once, 6 attempts, a first delay of 100 ms:
     // at which virtual instant does each attempt start (0, then?), which
     // error comes back, and at which instant does the call return?
-    todo!("write this test: the start time of every attempt, the error returned, the time it returns")
+    todo!(
+        "write this test: the start time of every attempt, the error returned, the time it returns"
+    )
 }
 
 #[tokio::test(start_paused = true)]

@@ -186,7 +186,11 @@ async fn a_single_attempt_is_never_retried() {
     )
     .await;
     assert_eq!(result, Err("attempt 1 failed".to_string()), "{what}");
-    assert_eq!(attempts.starts(), [0], "{what}: expected exactly one attempt");
+    assert_eq!(
+        attempts.starts(),
+        [0],
+        "{what}: expected exactly one attempt"
+    );
     assert_eq!(
         attempts.now_ms(),
         31,
