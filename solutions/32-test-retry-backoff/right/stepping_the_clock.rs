@@ -1,4 +1,4 @@
-//! Right: plain tokio and tokio-test, no helpers of its own: the retry is polled by hand (`tokio_test::task::spawn`), and the paused clock is stepped with `tokio::time::advance`, checking the attempt count just before and at each instant an attempt is due.
+//! Right: plain tokio and tokio-test, no helpers of its own: the retry is polled by hand (`tokio_test::task::spawn`), and the paused clock is stepped with `tokio::time::advance` to each instant where something happens (the retry only sees an attempt fail when it is polled), checking the attempt count just before and at each instant an attempt is due.
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -83,11 +83,27 @@ async fn waits_start_when_an_attempt_fails() {
         },
     ));
     assert_pending!(retry.poll());
-    // Fails at 333, waits 120: attempt 2 at 453; fails at 786, waits 240:
-    // attempt 3 at 1026, which fails at 1359.
-    expect_attempts_at(&mut retry, &calls, &[453, 1026]).await;
-    advance(Duration::from_millis(332)).await;
-    assert_pending!(retry.poll());
+    // The retry only sees its attempt fail when it is polled, so the clock
+    // is stepped to every instant where something happens, and polled there:
+    // attempt 1 fails at 333 and waits 120 ms, attempt 2 runs 453..786 and
+    // waits 240 ms, attempt 3 runs 1026..1359.
+    let mut now = 0;
+    for (at, expected_calls) in [
+        (332, 1),
+        (333, 1),
+        (452, 1),
+        (453, 2),
+        (785, 2),
+        (786, 2),
+        (1025, 2),
+        (1026, 3),
+        (1358, 3),
+    ] {
+        advance(Duration::from_millis(at - now)).await;
+        now = at;
+        assert_pending!(retry.poll());
+        assert_eq!(calls.get(), expected_calls, "attempts made by {at}ms");
+    }
     advance(Duration::from_millis(1)).await;
     assert_ready_eq!(retry.poll(), Err(3));
 }
