@@ -152,8 +152,9 @@ async fn a_failed_read_is_returned() {
         .write(b"OK\n")
         .read_error(io::Error::other("boom"))
         .build();
-    let error = serve(mock, &mut HashMap::new())
+    let error = timeout(Duration::from_secs(60), serve(mock, &mut HashMap::new()))
         .await
+        .expect("serve never returned: was the reply to SET flushed?")
         .expect_err("a read error must end serve with that error");
     assert_eq!(error.to_string(), "boom");
 }
