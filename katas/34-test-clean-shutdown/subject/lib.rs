@@ -67,9 +67,9 @@ pub struct Worker {
 /// - If every [`Submitter`] is dropped, the worker runs the jobs still
 ///   queued, then its task ends.
 /// - Dropping the [`Worker`] without calling [`Worker::shutdown`] stops the
-///   worker in the same way as `shutdown` (no new jobs; the running and
-///   queued jobs are finished), but nobody waits: once its last job has
-///   ended, the worker's task ends by itself.
+///   worker in the same way as `shutdown` (no new jobs as soon as its task
+///   runs; the running and queued jobs are finished), but nobody waits:
+///   once its last job has ended, the worker's task ends by itself.
 ///
 /// # Panics
 ///
@@ -84,8 +84,9 @@ pub fn start(queue: usize) -> (Submitter, Worker) {
 impl Worker {
     /// Shuts the worker down cleanly, and waits until it is gone.
     ///
-    /// - At once, the worker takes no new jobs: every `submit` from now on
-    ///   fails with `Closed`, including one already waiting for room.
+    /// - At once, the worker takes no new jobs: as soon as its task runs
+    ///   (in the same instant of virtual time), every `submit` fails with
+    ///   `Closed`, including one already waiting for room.
     /// - The job that is running is finished (never cut short), then every
     ///   job still in the queue is run, one at a time, in order.
     /// - `shutdown` returns when the last of those jobs has ended and the

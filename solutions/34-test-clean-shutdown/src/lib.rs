@@ -221,6 +221,9 @@ async fn dropping_the_worker_stops_it_once_its_jobs_are_done() {
     jobs.submit(log.job("B", 199)).await.unwrap();
     sleep(ms(50)).await;
     drop(worker);
+    // The worker closes its queue when its task next runs, in this same
+    // instant: let it run once.
+    tokio::task::yield_now().await;
     assert_eq!(
         jobs.submit(log.job("C", 1)).await,
         Err(Closed),
