@@ -168,10 +168,9 @@ async fn shutdown_refuses_new_jobs_at_once() {
         sleep(ms(50)).await;
         worker.shutdown().await;
     };
-    let (waiting, late, ()) = guarded(
-        "shutdown with submits waiting and coming",
-        async { tokio::join!(waiting, late, shutting_down) },
-    )
+    let (waiting, late, ()) = guarded("shutdown with submits waiting and coming", async {
+        tokio::join!(waiting, late, shutting_down)
+    })
     .await;
     assert_eq!(
         waiting,
@@ -185,7 +184,12 @@ async fn shutdown_refuses_new_jobs_at_once() {
     );
     assert_eq!(
         log.events(),
-        events(&[(0, "A starts"), (613, "A ends"), (613, "B starts"), (642, "B ends")]),
+        events(&[
+            (0, "A starts"),
+            (613, "A ends"),
+            (613, "B starts"),
+            (642, "B ends")
+        ]),
         "only A and B were accepted: only they may run"
     );
     assert_eq!(
@@ -232,7 +236,12 @@ async fn dropping_the_worker_stops_it_once_its_jobs_are_done() {
     sleep(ms(1000)).await;
     assert_eq!(
         log.events(),
-        events(&[(0, "A starts"), (301, "A ends"), (301, "B starts"), (500, "B ends")]),
+        events(&[
+            (0, "A starts"),
+            (301, "A ends"),
+            (301, "B starts"),
+            (500, "B ends")
+        ]),
         "a dropped Worker still finishes the jobs it accepted"
     );
     // The Submitter is still alive: the worker must have ended all the same.
