@@ -20,11 +20,22 @@ async fn submit(jobs: &Submitter, done: &Done, name: &'static str, millis: u64) 
     .unwrap();
 }
 
-/// Moves the clock to `to` ms (from `now`), letting the worker run.
+/// Lets the worker's task run until it has done what it can at this
+/// instant (a job ending, the next one starting, the task ending: a few
+/// turns of the scheduler). A spawned task only runs while the test waits
+/// or yields: without this, the first job would start only when the test
+/// first moves the clock, and late.
+async fn settle() {
+    for _ in 0..8 {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Moves the clock to `to` ms (from `now`), and lets the worker catch up.
 async fn step(now: &mut u64, to: u64) {
     advance(Duration::from_millis(to - *now)).await;
     *now = to;
-    tokio::task::yield_now().await;
+    settle().await;
 }
 
 fn alive() -> usize {
@@ -40,6 +51,7 @@ async fn shutdown_is_ready_exactly_when_the_queue_is_done() {
     submit(&jobs, &done, "one", 250).await;
     submit(&jobs, &done, "two", 63).await;
     submit(&jobs, &done, "three", 404).await;
+    settle().await; // "one" starts at 0 ms
     let mut now = 0;
     step(&mut now, 20).await;
     let mut shutdown = task::spawn(worker.shutdown());
@@ -85,6 +97,7 @@ async fn shutdown_has_no_time_limit() {
     let (jobs, worker) = start(2);
     submit(&jobs, &done, "slow", 12_345).await;
     submit(&jobs, &done, "slower", 23_456).await;
+    settle().await;
     let mut shutdown = task::spawn(worker.shutdown());
     assert_pending!(shutdown.poll());
     let mut now = 0;

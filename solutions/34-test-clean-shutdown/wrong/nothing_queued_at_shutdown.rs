@@ -74,6 +74,7 @@ async fn a_long_job_is_waited_for() {
     let (log, t0) = (Log::default(), Instant::now());
     let (jobs, worker) = start(4);
     jobs.submit(job(&log, t0, "a", 25_001)).await.unwrap();
+    sleep(Duration::from_millis(1)).await;
     guarded(worker.shutdown()).await;
     assert_eq!(t0.elapsed(), Duration::from_millis(25_001));
 }
