@@ -5,7 +5,7 @@ use std::future::Future;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use kata_34_test_clean_shutdown::{start, Closed};
+use kata_34_test_clean_shutdown::start;
 use tokio::time::{sleep, timeout, Instant};
 
 type Log = Arc<Mutex<Vec<(u64, String)>>>;
@@ -29,12 +29,6 @@ fn job(
 
 fn events(list: &[(u64, &str)]) -> Vec<(u64, String)> {
     list.iter().map(|&(t, e)| (t, e.to_string())).collect()
-}
-
-fn alive() -> usize {
-    tokio::runtime::Handle::current()
-        .metrics()
-        .num_alive_tasks()
 }
 
 async fn guarded<F: Future>(fut: F) -> F::Output {

@@ -6,7 +6,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use kata_34_test_clean_shutdown::{start, Closed};
-use tokio::time::{sleep, timeout, Instant};
+use tokio::time::{sleep, Instant};
 
 type Log = Arc<Mutex<Vec<(u64, String)>>>;
 
@@ -25,22 +25,6 @@ fn job(
         sleep(Duration::from_millis(millis)).await;
         log.lock().unwrap().push((at(t0), format!("-{name}")));
     }
-}
-
-fn events(list: &[(u64, &str)]) -> Vec<(u64, String)> {
-    list.iter().map(|&(t, e)| (t, e.to_string())).collect()
-}
-
-fn alive() -> usize {
-    tokio::runtime::Handle::current()
-        .metrics()
-        .num_alive_tasks()
-}
-
-async fn guarded<F: Future>(fut: F) -> F::Output {
-    timeout(Duration::from_secs(3600), fut)
-        .await
-        .expect("never returned")
 }
 
 #[tokio::test(start_paused = true)]

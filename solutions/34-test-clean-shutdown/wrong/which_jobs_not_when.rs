@@ -27,10 +27,6 @@ fn job(
     }
 }
 
-fn events(list: &[(u64, &str)]) -> Vec<(u64, String)> {
-    list.iter().map(|&(t, e)| (t, e.to_string())).collect()
-}
-
 fn alive() -> usize {
     tokio::runtime::Handle::current()
         .metrics()
