@@ -1,0 +1,35 @@
+//! Mutant: counts each wait from when the attempt started, not from when it failed, so an attempt slower than the wait is retried at once
+
+use std::future::Future;
+use std::time::Duration;
+
+/// Calls `op` until an attempt succeeds, at most `attempts` times, with
+/// a backoff between attempts.
+pub async fn retry_with_backoff<T, E, F, Fut>(
+    attempts: u32,
+    first_delay: Duration,
+    mut op: F,
+) -> Result<T, E>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    assert!(
+        attempts >= 1,
+        "retry_with_backoff needs at least one attempt (attempts was 0)"
+    );
+    let mut delay = first_delay;
+    let mut attempt = 1;
+    loop {
+        let started = tokio::time::Instant::now();
+        match op(attempt).await {
+            Ok(value) => return Ok(value),
+            Err(error) if attempt == attempts => return Err(error),
+            Err(_) => {
+                tokio::time::sleep_until(started + delay).await;
+                delay = delay.saturating_mul(2);
+                attempt += 1;
+            }
+        }
+    }
+}

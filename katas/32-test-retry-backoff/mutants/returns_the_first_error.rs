@@ -1,0 +1,39 @@
+//! Mutant: retries on the right schedule, but when every attempt fails it returns the first attempt's error instead of the last one's
+
+use std::future::Future;
+use std::time::Duration;
+
+/// Calls `op` until an attempt succeeds, at most `attempts` times, with
+/// a backoff between attempts.
+pub async fn retry_with_backoff<T, E, F, Fut>(
+    attempts: u32,
+    first_delay: Duration,
+    mut op: F,
+) -> Result<T, E>
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Result<T, E>>,
+{
+    assert!(
+        attempts >= 1,
+        "retry_with_backoff needs at least one attempt (attempts was 0)"
+    );
+    let mut delay = first_delay;
+    let mut attempt = 1;
+    let mut first_error = None;
+    loop {
+        match op(attempt).await {
+            Ok(value) => return Ok(value),
+            Err(error) => {
+                let first = first_error.take().unwrap_or(error);
+                if attempt == attempts {
+                    return Err(first);
+                }
+                first_error = Some(first);
+                tokio::time::sleep(delay).await;
+                delay = delay.saturating_mul(2);
+                attempt += 1;
+            }
+        }
+    }
+}

@@ -1,0 +1,48 @@
+//! Mutant: answers a bad command with `ERR unknown command`, then ends the session instead of reading the next command
+
+use std::collections::HashMap;
+use std::io;
+
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufStream};
+
+/// Serves one client's session of the key-value line protocol.
+pub async fn serve<S>(stream: S, store: &mut HashMap<String, String>) -> io::Result<()>
+where
+    S: AsyncRead + AsyncWrite + Unpin,
+{
+    let mut stream = BufStream::new(stream);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if stream.read_line(&mut line).await? == 0 {
+            return Ok(());
+        }
+        let words: Vec<&str> = line.split_whitespace().collect();
+        let reply = match words.as_slice() {
+            ["SET", key, value] => {
+                store.insert(key.to_string(), value.to_string());
+                "OK\n".to_string()
+            }
+            ["GET", key] => match store.get(*key) {
+                Some(value) => format!("VALUE {value}\n"),
+                None => "NIL\n".to_string(),
+            },
+            ["DEL", key] => match store.remove(*key) {
+                Some(_) => "DELETED\n".to_string(),
+                None => "NIL\n".to_string(),
+            },
+            ["QUIT"] => {
+                stream.write_all(b"BYE\n").await?;
+                stream.flush().await?;
+                return Ok(());
+            }
+            _ => {
+                stream.write_all(b"ERR unknown command\n").await?;
+                stream.flush().await?;
+                return Ok(());
+            }
+        };
+        stream.write_all(reply.as_bytes()).await?;
+        stream.flush().await?;
+    }
+}

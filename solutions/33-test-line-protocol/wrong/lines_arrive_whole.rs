@@ -1,0 +1,72 @@
+//! Wrong: every read of its scripts holds whole lines, so a server that takes each read as whole lines (and answers the pieces of a split line as bad commands) gets through.
+//! Caught by: mutants::each_read_is_whole_lines
+
+use std::collections::HashMap;
+use std::io;
+use std::time::Duration;
+
+use kata_33_test_line_protocol::serve;
+use tokio::time::timeout;
+use tokio_test::io::{Builder, Mock};
+
+type Store = HashMap<String, String>;
+
+/// Runs serve on the mock under a one-minute (virtual) guard.
+async fn run(mock: Mock, store: &mut Store) -> io::Result<()> {
+    timeout(Duration::from_secs(60), serve(mock, store))
+        .await
+        .expect("serve never returned")
+}
+
+#[tokio::test(start_paused = true)]
+async fn one_command_at_a_time() {
+    let mut store = Store::new();
+    let mock = Builder::new()
+        .read(b"SET a 1\n")
+        .write(b"OK\n")
+        .read(b"GET a\n")
+        .write(b"VALUE 1\n")
+        .read(b"GET b\n")
+        .write(b"NIL\n")
+        .read(b"DEL a\n")
+        .write(b"DELETED\n")
+        .read(b"GET a\n")
+        .write(b"NIL\n")
+        .build();
+    run(mock, &mut store).await.unwrap();
+    assert!(store.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn bad_commands_then_more() {
+    let mut store = Store::new();
+    let mock = Builder::new()
+        .read(b"NOPE\n")
+        .write(b"ERR unknown command\n")
+        .read(b"SET a 1\n")
+        .write(b"OK\n")
+        .build();
+    run(mock, &mut store).await.unwrap();
+    assert_eq!(store.len(), 1);
+}
+
+#[tokio::test(start_paused = true)]
+async fn quit_with_more_behind_it() {
+    let mut store = Store::new();
+    let mock = Builder::new()
+        .read(b"QUIT\nSET b 2\n")
+        .write(b"BYE\n")
+        .build();
+    run(mock, &mut store).await.unwrap();
+    assert!(store.is_empty());
+}
+
+#[tokio::test(start_paused = true)]
+async fn read_error() {
+    let mock = Builder::new()
+        .read(b"GET a\n")
+        .write(b"NIL\n")
+        .read_error(io::Error::other("reset"))
+        .build();
+    assert!(run(mock, &mut Store::new()).await.is_err());
+}
