@@ -101,11 +101,10 @@ impl Worker {
         // The worker stops when the `stop` Sender is gone: shutting down
         // and dropping the Worker are the same signal.
         drop(stop);
-        if let Err(error) = task.await {
-            if error.is_panic() {
+        if let Err(error) = task.await
+            && error.is_panic() {
                 std::panic::resume_unwind(error.into_panic());
             }
-        }
     }
 }
 
