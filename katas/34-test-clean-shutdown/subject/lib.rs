@@ -102,9 +102,10 @@ impl Worker {
         // and dropping the Worker are the same signal.
         drop(stop);
         if let Err(error) = task.await
-            && error.is_panic() {
-                std::panic::resume_unwind(error.into_panic());
-            }
+            && error.is_panic()
+        {
+            std::panic::resume_unwind(error.into_panic());
+        }
     }
 }
 

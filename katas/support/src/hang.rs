@@ -64,6 +64,24 @@ pub async fn within_else<F: Future>(
     }
 }
 
+/// For a program that runs the code under test outside the grader's test
+/// processes (a trybuild `pass` case, whose `main` trybuild runs): ends the
+/// process with a message if it is still running after `limit` of real
+/// time. Such a program finishes in milliseconds on the paused clock; code
+/// that blocks its thread (a busy loop) would otherwise keep it, and its
+/// test, running until the suite's own limit of minutes.
+pub fn exit_if_still_running_after(limit: Duration, what: &'static str) {
+    std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        eprintln!(
+            "{what} was still running after {} of real time: the code under test blocks its \
+             thread (a loop that never reaches an `.await`, a blocking call).",
+            fmt_duration(limit)
+        );
+        std::process::exit(3);
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

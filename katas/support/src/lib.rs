@@ -60,7 +60,7 @@ pub use concurrency::{ConcurrencyProbe, InFlight};
 pub use drivers::pipe_round_trip;
 pub use drop_flag::{DropFlag, DropProbe, track_drop};
 pub use event_log::EventLog;
-pub use hang::{HANG_LIMIT, no_hang, within, within_else};
+pub use hang::{HANG_LIMIT, exit_if_still_running_after, no_hang, within, within_else};
 pub use heartbeat::Heartbeat;
 pub use idle::{Counted, ONE_TIMER, Polls, Wakeups, count_polls};
 pub use ledger::VIRTUAL_TIME_DIR_ENV;
