@@ -9,7 +9,7 @@ use kata_support::{
 use tokio::time::sleep;
 
 /// A job that logs "+name" when it starts and "-name" when it ends.
-fn job(log: &EventLog, name: &'static str, millis: u64) -> impl Future<Output = ()> + Send {
+fn job(log: &EventLog, name: &'static str, millis: u64) -> impl Future<Output = ()> + Send + use<> {
     let log = log.clone();
     async move {
         log.record(format!("+{name}"));
