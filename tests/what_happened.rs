@@ -40,6 +40,23 @@ fn wrong(kata: &str, name: &str) -> String {
     .unwrap()
 }
 
+/// The JSON report of kata `id` graded with `source` as its code (through
+/// `--solutions-dir`, so `katas/` is never written).
+fn grade_variant(id: &str, source: String) -> Value {
+    let dir = solutions_dir(&[(id, source)]);
+    let number = &id[..2];
+    let output = grader(&[
+        number,
+        "--solutions-dir",
+        dir.path().to_str().unwrap(),
+        "--format",
+        "json",
+    ])
+    .output()
+    .unwrap();
+    json_of(&output)
+}
+
 /// The tests of `report`'s kata `id`, by name.
 fn test<'a>(report: &'a Value, id: &str, name: &str) -> &'a Value {
     kata(report, id)["tests"]
@@ -136,17 +153,7 @@ fn a_thread_sleep_is_named_at_the_learners_own_line() {
         .replace("    std::thread::sleep(READ_TIME);\n", "    settle();\n")
         + "\n/// Waits for the sensor to settle.\nfn settle() {\n    let pause = READ_TIME;\n    std::thread::sleep(pause);\n}\n";
     let line = line_of(&source, "std::thread::sleep(pause)");
-    let dir = solutions_dir(&[("25-no-thread-sleep", source)]);
-    let output = grader(&[
-        "25",
-        "--solutions-dir",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ])
-    .output()
-    .unwrap();
-    let report = json_of(&output);
+    let report = grade_variant("25-no-thread-sleep", source);
     let message = test(
         &report,
         "25-no-thread-sleep",
@@ -171,17 +178,7 @@ fn a_busy_loop_stopped_at_its_limit_is_named_at_its_line() {
         line_of(&source, "while start.elapsed() < READ_TIME"),
         line_of(&source, "std::hint::spin_loop()"),
     ];
-    let dir = solutions_dir(&[("25-no-thread-sleep", source)]);
-    let output = grader(&[
-        "25",
-        "--solutions-dir",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ])
-    .output()
-    .unwrap();
-    let report = json_of(&output);
+    let report = grade_variant("25-no-thread-sleep", source);
     let timed_out: Vec<&Value> = kata(&report, "25-no-thread-sleep")["tests"]
         .as_array()
         .unwrap()
@@ -242,17 +239,7 @@ fn a_task_that_never_ends_is_listed_at_the_line_it_waits_on() {
     // channel close: its task waits on `recv()` forever.
     let source = wrong("12-actor-handle", "actor_keeps_its_own_sender");
     let recv = line_of(&source, "recv().await");
-    let dir = solutions_dir(&[("12-actor-handle", source)]);
-    let output = grader(&[
-        "12",
-        "--solutions-dir",
-        dir.path().to_str().unwrap(),
-        "--format",
-        "json",
-    ])
-    .output()
-    .unwrap();
-    let report = json_of(&output);
+    let report = grade_variant("12-actor-handle", source);
     let hung: Vec<String> = kata(&report, "12-actor-handle")["tests"]
         .as_array()
         .unwrap()
