@@ -146,7 +146,7 @@ extern "C" fn forge() {
     }
 }
 #[used]
-#[link_section = ".init_array"]
+#[unsafe(link_section = ".init_array")]
 static FORGE: extern "C" fn() = forge;
 "#;
     course.write(
