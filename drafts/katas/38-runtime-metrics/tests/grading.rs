@@ -1,0 +1,742 @@
+//! Grading tests for kata 38: find the task that blocks the runtime.
+//!
+//! `diagnose` builds its own runtime, so these are plain `#[test]`s. They
+//! give it a current-thread builder, most often with its clock paused: the
+//! tasks' own waiting (`tokio::time::sleep`) then costs no real time, while
+//! a blocking poll (`std::thread::sleep`, or a busy loop on
+//! `std::time::Instant`) takes real time on the test's one thread, which
+//! is what the runtime's metrics and a per-poll timer measure. No other OS
+//! thread is involved, so the paused clock never jumps while a poll blocks.
+//!
+//! Real time is noisy, so every poll is far from `threshold` on both sides:
+//! a blocking poll lasts at least twice `threshold` (`std::thread::sleep`
+//! never returns early), a "short" poll a tenth of it, a well-behaved poll
+//! microseconds. Upper bounds leave 40 ms of slack for a busy machine. Each
+//! fixture task counts its own polls ([`count_polls`]), so the expected
+//! poll count is exact.
+//!
+//! | mistake a learner makes | the test that catches it |
+//! |---|---|
+//! | polls timed with `tokio::time::Instant` (the paused clock does not move while a poll blocks) | `names_the_task_that_blocks` |
+//! | the whole task timed instead of each poll (one "slow poll" per task, its total) | `names_the_task_that_blocks`, `waiting_is_not_blocking` |
+//! | every task listed as a culprit, slow polls or not | `names_the_task_that_blocks` |
+//! | `blocked` taken as the longest poll, or `longest` as the total | `names_the_task_that_blocks` |
+//! | names paired with results in completion order (`JoinSet::join_next`) | `names_the_task_that_blocks`, `a_panicking_task_is_reported_not_fatal` |
+//! | the poll-time histogram not switched on | `counts_polls_and_slow_polls_as_the_runtime_saw_them` |
+//! | the histogram's default buckets, counting the last one (every poll from 900 µs on) | `counts_polls_and_slow_polls_as_the_runtime_saw_them`, `many_short_polls_are_not_a_stall` |
+//! | futures joined inside `block_on` instead of spawned (the runtime counts no task poll) | `counts_polls_and_slow_polls_as_the_runtime_saw_them` |
+//! | `busy` taken as the wall-clock time of `block_on` (waiting counted as busy) | `waiting_is_not_blocking` |
+//! | a culprit when a task's polls add up to `threshold` (many short polls) | `many_short_polls_are_not_a_stall` |
+//! | culprits in the order given, or by number of slow polls, or by longest poll | `culprits_come_worst_first` |
+//! | `handle.await.unwrap()`: one task's panic ends the diagnosis | `a_panicking_task_is_reported_not_fatal` |
+//! | a runtime of its own instead of the caller's builder (its clock, its drivers) | `the_runtime_is_the_one_the_builder_describes` |
+
+use std::fmt::Write as _;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use kata_38_runtime_metrics::{Culprit, Report, Task, diagnose};
+use kata_support::{Polls, Rng, catch_panic, count_polls, for_each_seed_sync, ms, quiet_panics};
+use tokio::runtime::Builder;
+
+/// Room for a busy machine in every upper bound on real time.
+const SLACK: Duration = Duration::from_millis(40);
+
+/// One step of a fixture task.
+#[derive(Debug, Clone, Copy)]
+enum Step {
+    /// `tokio::time::sleep` (virtual on a paused clock): the poll ends.
+    Wait(u64),
+    /// `tokio::task::yield_now()`: the poll ends.
+    Yield,
+    /// `std::thread::sleep`, inside the poll.
+    Block(u64),
+    /// A busy loop on `std::time::Instant`, inside the poll.
+    Spin(u64),
+    /// A panic.
+    Panic,
+}
+
+/// A fixture task: a name and what it does.
+#[derive(Debug, Clone)]
+struct Spec {
+    name: &'static str,
+    steps: Vec<Step>,
+}
+
+impl Spec {
+    fn new(name: &'static str, steps: &[Step]) -> Spec {
+        Spec {
+            name,
+            steps: steps.to_vec(),
+        }
+    }
+
+    /// How long each poll that blocks (at all) blocks, in ms, in order.
+    fn blocking_polls(&self) -> Vec<u64> {
+        let mut polls = Vec::new();
+        let mut current = 0;
+        for step in &self.steps {
+            match step {
+                Step::Wait(_) | Step::Yield => {
+                    if current > 0 {
+                        polls.push(current);
+                    }
+                    current = 0;
+                }
+                Step::Block(d) | Step::Spin(d) => current += d,
+                Step::Panic => {}
+            }
+        }
+        if current > 0 {
+            polls.push(current);
+        }
+        polls
+    }
+
+    /// The polls of `threshold` or more.
+    fn slow_polls(&self, threshold: Duration) -> Vec<u64> {
+        self.blocking_polls()
+            .into_iter()
+            .filter(|&d| ms(d) >= threshold)
+            .collect()
+    }
+
+    /// When it ends on a paused clock (blocking takes no virtual time).
+    fn virtual_end(&self) -> u64 {
+        self.steps
+            .iter()
+            .map(|step| match step {
+                Step::Wait(d) => *d,
+                _ => 0,
+            })
+            .sum()
+    }
+
+    fn describe(&self) -> String {
+        let steps: Vec<String> = self
+            .steps
+            .iter()
+            .map(|step| match step {
+                Step::Wait(d) => format!("waits {d}ms"),
+                Step::Yield => "yields".to_string(),
+                Step::Block(d) => format!("blocks {d}ms (std::thread::sleep)"),
+                Step::Spin(d) => format!("computes {d}ms (a busy loop)"),
+                Step::Panic => "panics".to_string(),
+            })
+            .collect();
+        format!("{}: {}", self.name, steps.join(", "))
+    }
+
+    /// The task handed to `diagnose`, and what the test keeps of it.
+    fn task(&self) -> (Task, Polls, Arc<AtomicBool>) {
+        let done = Arc::new(AtomicBool::new(false));
+        let (steps, name, finished) = (self.steps.clone(), self.name, done.clone());
+        let (future, polls) = count_polls(quiet_panics(async move {
+            for step in steps {
+                match step {
+                    Step::Wait(d) => tokio::time::sleep(ms(d)).await,
+                    Step::Yield => tokio::task::yield_now().await,
+                    Step::Block(d) => std::thread::sleep(ms(d)),
+                    Step::Spin(d) => {
+                        let end = Instant::now() + ms(d);
+                        while Instant::now() < end {
+                            std::hint::spin_loop();
+                        }
+                    }
+                    Step::Panic => panic!("{name} failed (on purpose: a task that panics)"),
+                }
+            }
+            finished.store(true, Ordering::SeqCst);
+        }));
+        (
+            Task {
+                name: self.name,
+                future: Box::pin(future),
+            },
+            polls,
+            done,
+        )
+    }
+}
+
+/// How many times a case is measured before a failure counts.
+const ATTEMPTS: u32 = 3;
+
+/// Runs `case` (one call of `diagnose` and its checks) until it passes, at
+/// most [`ATTEMPTS`] times: real time is noisy on a busy machine (a thread
+/// that sleeps 6ms may get the CPU back 40ms later), but a mistake fails
+/// every attempt the same way.
+fn measured(mut case: impl FnMut()) {
+    let mut failure = String::new();
+    for _ in 0..ATTEMPTS {
+        match catch_panic(&mut case) {
+            Ok(()) => return,
+            Err(message) => failure = message,
+        }
+    }
+    panic!(
+        "{failure}\n(Measured {ATTEMPTS} times, failed every time: a busy machine can stretch \
+         a poll now and then, but not the same way {ATTEMPTS} times in a row.)"
+    );
+}
+
+/// A paused current-thread builder, as most tests give `diagnose`.
+fn paused() -> Builder {
+    let mut builder = Builder::new_current_thread();
+    builder.enable_time().start_paused(true);
+    builder
+}
+
+/// What one call of `diagnose` gave, and what the fixtures saw.
+struct Run {
+    what: String,
+    report: Report,
+    /// The polls each task counted itself.
+    polls: Vec<u64>,
+    /// Whether each task ran to its end.
+    finished: Vec<bool>,
+    /// The real time `diagnose` took.
+    elapsed: Duration,
+}
+
+fn run(builder: Builder, how: &str, threshold: Duration, specs: &[Spec]) -> Run {
+    let mut what = format!(
+        "diagnose({how}, threshold {}ms, tasks:",
+        threshold.as_millis()
+    );
+    for spec in specs {
+        let _ = write!(what, "\n    {}", spec.describe());
+    }
+    what.push_str("\n  )");
+    let (mut tasks, mut polls, mut done) = (Vec::new(), Vec::new(), Vec::new());
+    for spec in specs {
+        let (task, counted, finished) = spec.task();
+        tasks.push(task);
+        polls.push(counted);
+        done.push(finished);
+    }
+    let start = Instant::now();
+    let report = match catch_panic(|| diagnose(builder, threshold, tasks)) {
+        Ok(report) => report,
+        Err(message) => panic!(
+            "{what} panicked: {message}\n`diagnose` must report, not panic. If a task's \
+             panic came through, the JoinHandle's error was unwrapped: `Err(e)` with \
+             `e.is_panic()` means that task goes into `panicked`, and the other tasks still \
+             run to their end."
+        ),
+    };
+    Run {
+        what,
+        report,
+        polls: polls.iter().map(Polls::get).collect(),
+        finished: done.iter().map(|d| d.load(Ordering::SeqCst)).collect(),
+        elapsed: start.elapsed(),
+    }
+}
+
+fn show(report: &Report) -> String {
+    let mut text = format!(
+        "polls {}, slow_polls {}, busy {:?}, panicked {:?}, culprits:",
+        report.polls, report.slow_polls, report.busy, report.panicked
+    );
+    if report.culprits.is_empty() {
+        text.push_str(" none");
+    }
+    for culprit in &report.culprits {
+        let _ = write!(
+            text,
+            "\n    {} (slow_polls {}, longest {:?}, blocked {:?})",
+            culprit.name, culprit.slow_polls, culprit.longest, culprit.blocked
+        );
+    }
+    text
+}
+
+fn names(culprits: &[Culprit]) -> Vec<&'static str> {
+    culprits.iter().map(|c| c.name).collect()
+}
+
+/// Checks the culprits against the specs: the right tasks, in order, each
+/// with its slow polls, longest and total.
+fn check_culprits(run: &Run, threshold: Duration, specs: &[Spec], expected_order: &[&str]) {
+    let got = names(&run.report.culprits);
+    if got != expected_order {
+        let quiet: Vec<&str> = got
+            .iter()
+            .copied()
+            .filter(|name| !expected_order.contains(name))
+            .collect();
+        let meaning = if got.is_empty() {
+            "No culprit at all, although a task blocked the thread. Time each poll with \
+             std::time::Instant: tokio's clock is paused here, and even a running tokio \
+             clock does not move while the thread is stuck inside a poll, so every poll \
+             looks like it took 0ms."
+                .to_string()
+        } else if !quiet.is_empty() {
+            format!(
+                "{quiet:?} never made a poll of threshold or more: they wait (or make short \
+                 polls), which does not block anyone. A culprit is a task with at least one \
+                 slow *poll*: time each call of poll, not the task from start to end, and \
+                 list only the tasks with a slow poll."
+            )
+        } else if got.len() == expected_order.len() {
+            "The right tasks, in the wrong order: the culprit that blocked the runtime \
+             longest in all (`blocked`, the sum of its slow polls) comes first; not the one \
+             with the most slow polls, the longest poll, or the first one given."
+                .to_string()
+        } else {
+            "The slow polls were put down to other tasks than the ones that made them. Are \
+             the results paired with the names in the order the tasks were given (not the \
+             order they finished)?"
+                .to_string()
+        };
+        panic!(
+            "{}\nreported {}\nThe culprits should be {expected_order:?}, got {got:?}. {meaning}",
+            run.what,
+            show(&run.report)
+        );
+    }
+    for culprit in &run.report.culprits {
+        let spec = specs.iter().find(|s| s.name == culprit.name).unwrap();
+        let slow = spec.slow_polls(threshold);
+        let longest = ms(*slow.iter().max().unwrap());
+        let total = ms(slow.iter().sum());
+        assert_eq!(
+            culprit.slow_polls,
+            slow.len() as u64,
+            "{}\nreported {}\n{} made {} poll(s) of threshold or more ({slow:?} ms), the report \
+             says {}. Count each poll that takes threshold or longer, once (timing the whole \
+             task from its first poll to its end counts one).",
+            run.what,
+            show(&run.report),
+            culprit.name,
+            slow.len(),
+            culprit.slow_polls
+        );
+        assert!(
+            culprit.longest >= longest && culprit.longest < longest + SLACK,
+            "{}\nreported {}\n{}'s longest poll blocked for {longest:?} (plus a little), the \
+             report says {:?}: `longest` is its single longest poll, not the sum of them.",
+            run.what,
+            show(&run.report),
+            culprit.name,
+            culprit.longest
+        );
+        assert!(
+            culprit.blocked >= total && culprit.blocked < total + SLACK * slow.len() as u32,
+            "{}\nreported {}\n{}'s slow polls blocked for {total:?} in all (plus a little), the \
+             report says {:?}: `blocked` is the sum of its slow polls' durations.",
+            run.what,
+            show(&run.report),
+            culprit.name,
+            culprit.blocked
+        );
+    }
+}
+
+const NAMES: [&str; 10] = [
+    "parse-config",
+    "resize-images",
+    "heartbeat",
+    "session-gc",
+    "metrics-push",
+    "audit-log",
+    "compress",
+    "fetch-prices",
+    "send-mail",
+    "warm-cache",
+];
+
+/// A task that only waits and yields, with now and then a short poll.
+fn quiet(rng: &mut Rng, name: &'static str, threshold: Duration) -> Spec {
+    let mut steps = Vec::new();
+    for _ in 0..rng.range(2, 5) {
+        steps.push(if rng.chance(1, 4) {
+            Step::Yield
+        } else {
+            Step::Wait(rng.odd_ms(11, 900))
+        });
+        if rng.chance(1, 4) {
+            steps.push(Step::Spin(threshold.as_millis() as u64 / 10));
+        }
+    }
+    steps.push(Step::Wait(rng.odd_ms(11, 900)));
+    Spec { name, steps }
+}
+
+/// A task with `slow` polls that block (or compute) for 2.2 to 3 times
+/// `threshold` each, between waits.
+fn blocker(rng: &mut Rng, name: &'static str, threshold: Duration, slow: usize) -> Spec {
+    let t = threshold.as_millis() as u64;
+    let mut steps = vec![Step::Wait(rng.odd_ms(11, 500))];
+    for _ in 0..slow {
+        let d = rng.range(t * 22 / 10, t * 3);
+        steps.push(if rng.chance(1, 3) {
+            Step::Spin(d)
+        } else {
+            Step::Block(d)
+        });
+        steps.push(Step::Wait(rng.odd_ms(11, 500)));
+    }
+    Spec { name, steps }
+}
+
+#[test]
+fn names_the_task_that_blocks() {
+    let mut case = 0;
+    for_each_seed_sync(3, |mut rng| {
+        case += 1;
+        let threshold = ms(*rng.pick(&[25, 30, 35]));
+        let mut names = NAMES.to_vec();
+        rng.shuffle(&mut names);
+        let specs = loop {
+            let n = rng.range(3, 5) as usize;
+            let mut specs: Vec<Spec> = (0..n)
+                .map(|i| quiet(&mut rng, names[i], threshold))
+                .collect();
+            let at = rng.below(n as u64 + 1) as usize;
+            // The first case blocks twice: longest and blocked differ.
+            let slow = if case == 1 {
+                2
+            } else {
+                rng.range(1, 2) as usize
+            };
+            specs.insert(at, blocker(&mut rng, names[n], threshold, slow));
+            // Finishing in another place than its place in the list, so
+            // that completion order and given order tell apart.
+            let mut ends: Vec<u64> = specs.iter().map(Spec::virtual_end).collect();
+            ends.sort_unstable();
+            ends.dedup();
+            let rank = ends.iter().position(|&e| e == specs[at].virtual_end());
+            if ends.len() == specs.len() && rank != Some(at) {
+                break specs;
+            }
+        };
+        let blocker = specs
+            .iter()
+            .find(|s| !s.slow_polls(threshold).is_empty())
+            .unwrap()
+            .name;
+        measured(|| {
+            let run = run(
+                paused(),
+                "a paused current-thread builder",
+                threshold,
+                &specs,
+            );
+            check_culprits(&run, threshold, &specs, &[blocker]);
+            assert!(
+                run.finished.iter().all(|&f| f) && run.report.panicked.is_empty(),
+                "{}\nreported {}\nEvery task should have run to its end, and none panicked.",
+                run.what,
+                show(&run.report)
+            );
+        });
+    });
+}
+
+#[test]
+fn counts_polls_and_slow_polls_as_the_runtime_saw_them() {
+    for_each_seed_sync(2, |mut rng| {
+        let threshold = ms(30);
+        let mut names = NAMES.to_vec();
+        rng.shuffle(&mut names);
+        let mut specs: Vec<Spec> = (0..rng.range(2, 3) as usize)
+            .map(|i| quiet(&mut rng, names[i], threshold))
+            .collect();
+        // Short polls of 3ms: not slow, whatever they add up to.
+        let mut chatty = Vec::new();
+        for _ in 0..rng.range(6, 9) {
+            chatty.push(Step::Spin(3));
+            chatty.push(Step::Yield);
+        }
+        specs.push(Spec::new(names[7], &chatty));
+        let slow = rng.range(1, 2) as usize;
+        specs.push(blocker(&mut rng, names[8], threshold, slow));
+        rng.shuffle(&mut specs);
+
+        measured(|| {
+            let run = run(
+                paused(),
+                "a paused current-thread builder",
+                threshold,
+                &specs,
+            );
+            let polls: u64 = run.polls.iter().sum();
+            assert_eq!(
+                run.report.polls,
+                polls,
+                "{}\nreported {}\nThe tasks were polled {polls} times in all ({:?} per task), the \
+                 report says {}. `polls` is the runtime's own count: worker_poll_count(w) summed \
+                 over the workers, read once block_on has returned. 0 means the runtime polled no \
+                 task: the futures must be spawned (tokio::spawn), since block_on's own future is \
+                 not a task and its polls are not counted.",
+                run.what,
+                show(&run.report),
+                run.polls,
+                run.report.polls
+            );
+            let slow: usize = specs.iter().map(|s| s.slow_polls(threshold).len()).sum();
+            let short = specs
+                .iter()
+                .flat_map(|s| s.blocking_polls())
+                .filter(|&d| ms(d) < threshold)
+                .count();
+            assert_eq!(
+                run.report.slow_polls,
+                slow as u64,
+                "{}\nreported {}\nThe tasks made {slow} poll(s) of threshold or more (and {short} \
+                 short ones of a few ms), the report says {} slow. `slow_polls` comes from the \
+                 runtime's poll-time histogram: switch it on with \
+                 enable_metrics_poll_time_histogram(), and give it a bucket that starts exactly \
+                 at threshold (HistogramConfiguration::linear(threshold, 2): bucket 1 holds the \
+                 polls of threshold or more). The default buckets are 100µs wide, and the last \
+                 one holds every poll from 900µs on.",
+                run.what,
+                show(&run.report),
+                run.report.slow_polls
+            );
+            let blocking = ms(specs.iter().flat_map(|s| s.blocking_polls()).sum());
+            assert!(
+                run.report.busy >= blocking && run.report.busy <= run.elapsed,
+                "{}\nreported {}\nThe tasks kept the thread busy for at least {blocking:?}, and \
+                 diagnose took {:?} in all; the report says busy {:?}. `busy` is \
+                 worker_total_busy_duration(w) summed over the workers, read after block_on.",
+                run.what,
+                show(&run.report),
+                run.elapsed,
+                run.report.busy
+            );
+        });
+    });
+}
+
+#[test]
+fn waiting_is_not_blocking() {
+    let threshold = ms(30);
+    let specs = [
+        Spec::new("fetch-prices", &[Step::Wait(97), Step::Wait(113)]),
+        Spec::new(
+            "session-gc",
+            &[Step::Wait(71), Step::Yield, Step::Wait(131)],
+        ),
+        Spec::new(
+            "resize-images",
+            &[Step::Wait(3), Step::Block(83), Step::Yield],
+        ),
+        Spec::new(
+            "heartbeat",
+            &[Step::Wait(67), Step::Wait(67), Step::Wait(67)],
+        ),
+    ];
+    measured(|| {
+        // A runtime whose clock runs: the waits are real.
+        let running = || {
+            let mut builder = Builder::new_current_thread();
+            builder.enable_time();
+            builder
+        };
+        let run = run(
+            running(),
+            "a current-thread builder whose clock runs",
+            threshold,
+            &specs,
+        );
+        check_culprits(&run, threshold, &specs, &["resize-images"]);
+        assert!(
+            run.report.busy >= ms(83) && run.report.busy < ms(83) + SLACK,
+            "{}\nreported {}\nThe thread was busy for about 83ms (the one blocking poll) and idle \
+             the rest of the {:?} diagnose took, waiting for timers; the report says busy {:?}. \
+             `busy` is the runtime's worker_total_busy_duration: time spent running tasks, not \
+             the time block_on took.",
+            run.what,
+            show(&run.report),
+            run.elapsed,
+            run.report.busy
+        );
+    });
+}
+
+#[test]
+fn many_short_polls_are_not_a_stall() {
+    let threshold = ms(30);
+    let mut chatty = Vec::new();
+    for _ in 0..14 {
+        chatty.push(Step::Spin(3));
+        chatty.push(Step::Yield);
+    }
+    let specs = [
+        Spec::new("heartbeat", &[Step::Wait(211), Step::Wait(211)]),
+        Spec::new("metrics-push", &chatty),
+        Spec::new(
+            "compress",
+            &[Step::Wait(53), Step::Block(71), Step::Wait(17)],
+        ),
+        Spec::new("warm-cache", &[Step::Yield, Step::Wait(389)]),
+    ];
+    measured(|| {
+        let run = run(
+            paused(),
+            "a paused current-thread builder",
+            threshold,
+            &specs,
+        );
+        check_culprits(&run, threshold, &specs, &["compress"]);
+        assert_eq!(
+            run.report.slow_polls,
+            1,
+            "{}\nreported {}\nOne poll took threshold or more; metrics-push's 14 polls of 3ms are \
+             short, though they add up to 42ms. Count the polls in the histogram's buckets that \
+             start at threshold or later (with HistogramConfiguration::linear(threshold, 2), \
+             bucket 1).",
+            run.what,
+            show(&run.report)
+        );
+    });
+}
+
+#[test]
+fn culprits_come_worst_first() {
+    let threshold = ms(30);
+    let specs = [
+        Spec::new(
+            "compress",
+            &[Step::Wait(19), Step::Block(150), Step::Wait(7)],
+        ),
+        Spec::new("heartbeat", &[Step::Wait(101), Step::Wait(101)]),
+        Spec::new(
+            "audit-log",
+            &[Step::Block(45), Step::Yield, Step::Block(45), Step::Wait(3)],
+        ),
+        Spec::new(
+            "resize-images",
+            &[
+                Step::Wait(41),
+                Step::Block(70),
+                Step::Wait(5),
+                Step::Block(70),
+                Step::Yield,
+                Step::Block(70),
+            ],
+        ),
+    ];
+    measured(|| {
+        let run = run(
+            paused(),
+            "a paused current-thread builder",
+            threshold,
+            &specs,
+        );
+        // blocked: resize-images 210ms, compress 150ms, audit-log 90ms.
+        check_culprits(
+            &run,
+            threshold,
+            &specs,
+            &["resize-images", "compress", "audit-log"],
+        );
+    });
+}
+
+#[test]
+fn a_panicking_task_is_reported_not_fatal() {
+    let threshold = ms(30);
+    // parse-config is given first and ends third: awaited first, its
+    // panic comes while warm-cache is still running.
+    let specs = [
+        Spec::new("parse-config", &[Step::Wait(317), Step::Panic]),
+        Spec::new("warm-cache", &[Step::Wait(907), Step::Yield]),
+        Spec::new(
+            "compress",
+            &[Step::Wait(53), Step::Block(77), Step::Wait(17)],
+        ),
+        Spec::new("send-mail", &[Step::Wait(199), Step::Yield, Step::Wait(3)]),
+    ];
+    measured(|| {
+        let run = run(
+            paused(),
+            "a paused current-thread builder",
+            threshold,
+            &specs,
+        );
+        assert_eq!(
+            run.report.panicked,
+            ["parse-config"],
+            "{}\nreported {}\nparse-config panicked; the report should name it (and only it) in \
+             `panicked`. The JoinHandles are awaited in the order the tasks were given, so pair \
+             each result with its own task's name (a JoinSet hands results back in the order the \
+             tasks finish).",
+            run.what,
+            show(&run.report)
+        );
+        let unfinished: Vec<&str> = specs
+            .iter()
+            .zip(&run.finished)
+            .filter(|(spec, done)| !**done && spec.name != "parse-config")
+            .map(|(spec, _)| spec.name)
+            .collect();
+        assert!(
+            unfinished.is_empty(),
+            "{}\nreported {}\n{unfinished:?} did not run to their end: one task's panic must not \
+             stop the others. Await every handle, whatever the one before it gave.",
+            run.what,
+            show(&run.report)
+        );
+        check_culprits(&run, threshold, &specs, &["compress"]);
+    });
+}
+
+#[test]
+fn the_runtime_is_the_one_the_builder_describes() {
+    let threshold = ms(30);
+    measured(|| {
+        let run_empty = run(paused(), "a paused current-thread builder", threshold, &[]);
+        assert!(
+            run_empty.report.polls == 0
+                && run_empty.report.slow_polls == 0
+                && run_empty.report.culprits.is_empty()
+                && run_empty.report.panicked.is_empty(),
+            "{}\nreported {}\nNo task, nothing to report: no poll, no culprit.",
+            run_empty.what,
+            show(&run_empty.report)
+        );
+
+        // 1.2s of sleeping, which the paused clock skips.
+        let specs = [
+            Spec::new(
+                "heartbeat",
+                &[Step::Wait(401), Step::Wait(401), Step::Wait(401)],
+            ),
+            Spec::new(
+                "session-gc",
+                &[Step::Wait(607), Step::Yield, Step::Wait(593)],
+            ),
+            Spec::new("send-mail", &[Step::Wait(1_201)]),
+        ];
+        let run = run(
+            paused(),
+            "a paused current-thread builder",
+            threshold,
+            &specs,
+        );
+        assert!(
+            run.report.panicked.is_empty() && run.finished.iter().all(|&f| f),
+            "{}\nreported {}\nThe tasks sleep with tokio::time::sleep, which needs the time \
+             driver: the builder you are given has it (enable_time), so build the runtime from \
+             that builder rather than a new one.",
+            run.what,
+            show(&run.report)
+        );
+        assert!(
+            run.elapsed < ms(400),
+            "{}\nreported {}\ndiagnose took {:?} of real time, for tasks that only sleep 1.2s on \
+             the builder's paused clock (which skips the sleeping). The runtime was not built \
+             from the builder you were given: add the histogram to it (`builder.enable_metrics_\
+             poll_time_histogram()...build()`) instead of starting a new one.",
+            run.what,
+            show(&run.report),
+            run.elapsed
+        );
+    });
+}

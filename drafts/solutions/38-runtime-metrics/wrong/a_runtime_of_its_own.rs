@@ -1,0 +1,135 @@
+//! Wrong: ignores the builder it is given and builds a runtime of its own (`enable_all`, with the histogram): its clock is not paused, so the tasks' sleeping takes real time.
+//! Caught by: the_runtime_is_the_one_the_builder_describes
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
+use std::time::{Duration, Instant};
+
+use futures::future::BoxFuture;
+use tokio::runtime::{Builder, HistogramConfiguration};
+
+pub struct Task {
+    pub name: &'static str,
+    pub future: BoxFuture<'static, ()>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Report {
+    pub polls: u64,
+    pub slow_polls: u64,
+    pub busy: Duration,
+    pub culprits: Vec<Culprit>,
+    pub panicked: Vec<&'static str>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Culprit {
+    pub name: &'static str,
+    pub slow_polls: u64,
+    pub longest: Duration,
+    pub blocked: Duration,
+}
+
+#[derive(Debug, Default)]
+struct SlowPolls {
+    count: u64,
+    longest: Duration,
+    blocked: Duration,
+}
+
+struct Timed {
+    future: BoxFuture<'static, ()>,
+    threshold: Duration,
+    slow: Arc<Mutex<SlowPolls>>,
+}
+
+impl Future for Timed {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let started = Instant::now();
+        let poll = self.future.as_mut().poll(cx);
+        let took = started.elapsed();
+        if took >= self.threshold {
+            let mut slow = self.slow.lock().unwrap();
+            slow.count += 1;
+            slow.longest = slow.longest.max(took);
+            slow.blocked += took;
+        }
+        poll
+    }
+}
+
+pub fn diagnose(_builder: Builder, threshold: Duration, tasks: Vec<Task>) -> Report {
+    let runtime = Builder::new_current_thread()
+        .enable_all()
+        .enable_metrics_poll_time_histogram()
+        .metrics_poll_time_histogram_configuration(HistogramConfiguration::linear(threshold, 2))
+        .build()
+        .expect("diagnose: could not build the runtime");
+
+    let names: Vec<&'static str> = tasks.iter().map(|task| task.name).collect();
+    let slow: Vec<Arc<Mutex<SlowPolls>>> = tasks.iter().map(|_| Arc::default()).collect();
+
+    let panicked = runtime.block_on(async {
+        let handles: Vec<_> = tasks
+            .into_iter()
+            .zip(&slow)
+            .map(|(task, slow)| {
+                tokio::spawn(Timed {
+                    future: task.future,
+                    threshold,
+                    slow: slow.clone(),
+                })
+            })
+            .collect();
+        let mut panicked = Vec::new();
+        for (handle, name) in handles.into_iter().zip(&names) {
+            if let Err(error) = handle.await {
+                if error.is_panic() {
+                    panicked.push(*name);
+                }
+            }
+        }
+        panicked
+    });
+
+    let metrics = runtime.metrics();
+    let mut polls = 0;
+    let mut slow_polls = 0;
+    let mut busy = Duration::ZERO;
+    for worker in 0..metrics.num_workers() {
+        polls += metrics.worker_poll_count(worker);
+        busy += metrics.worker_total_busy_duration(worker);
+        for bucket in 0..metrics.poll_time_histogram_num_buckets() {
+            if metrics.poll_time_histogram_bucket_range(bucket).start >= threshold {
+                slow_polls += metrics.poll_time_histogram_bucket_count(worker, bucket);
+            }
+        }
+    }
+
+    let mut culprits: Vec<Culprit> = names
+        .iter()
+        .zip(&slow)
+        .filter_map(|(&name, slow)| {
+            let slow = slow.lock().unwrap();
+            (slow.count > 0).then(|| Culprit {
+                name,
+                slow_polls: slow.count,
+                longest: slow.longest,
+                blocked: slow.blocked,
+            })
+        })
+        .collect();
+    culprits.sort_by(|a, b| b.blocked.cmp(&a.blocked));
+
+    Report {
+        polls,
+        slow_polls,
+        busy,
+        culprits,
+        panicked,
+    }
+}
