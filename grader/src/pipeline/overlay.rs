@@ -139,6 +139,31 @@ pub fn discard(repo: &Repo, subject: &Subject<'_>) {
     let dir = overlay_root(repo).join(&member);
     remove_outputs(repo, &dir, &format!("{PACKAGE_PREFIX}{member}"));
     let _ = std::fs::remove_dir_all(&dir);
+    // A tests kata's test file was also built against each mutant.
+    if let Source::File(tests) = &subject.source
+        && subject.kata.is_tests_kata()
+    {
+        for mutant in &subject.kata.mutants {
+            let name = mutant
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            discard(
+                repo,
+                &Subject {
+                    kata: subject.kata,
+                    source: Source::Mutant {
+                        lib: mutant.clone(),
+                        tests: Some(tests.clone()),
+                    },
+                    variant: crate::pipeline::plan::Variant::Mutant(
+                        Box::new(subject.variant.clone()),
+                        name,
+                    ),
+                },
+            );
+        }
+    }
 }
 
 /// Each member records which file is its library; a member whose file is
