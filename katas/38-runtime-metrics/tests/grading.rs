@@ -8,12 +8,17 @@
 //! is what the runtime's metrics and a per-poll timer measure. No other OS
 //! thread is involved, so the paused clock never jumps while a poll blocks.
 //!
-//! Real time is noisy, so every poll is far from `threshold` on both sides:
-//! a blocking poll lasts at least twice `threshold` (`std::thread::sleep`
-//! never returns early), a "short" poll a tenth of it, a well-behaved poll
-//! microseconds. Upper bounds leave 40 ms of slack for a busy machine. Each
-//! fixture task counts its own polls ([`count_polls`]), so the expected
-//! poll count is exact.
+//! Real time is noisy, and these tests must not depend on how busy the
+//! machine is. So they judge each run against what happened in *that* run,
+//! not against nominal durations: every fixture task times each of its own
+//! polls ([`Watched`], the innermost wrapper, so any timer the solution or
+//! the runtime puts around a poll sees at least as long), and the expected
+//! `longest`, `blocked`, `busy` and poll counts come from those timings. A
+//! blocking poll lasts at least twice `threshold` (`std::thread::sleep` and
+//! the busy loops never end early); a "short" poll a few ms. A run where the
+//! machine stretched a short poll to half of `threshold` or more cannot tell
+//! a right answer from a wrong one: it is measured again, not judged
+//! ([`measured`]). A wrong answer fails every run the same way.
 //!
 //! | mistake a learner makes | the test that catches it |
 //! |---|---|
@@ -32,16 +37,74 @@
 //! | a runtime of its own instead of the caller's builder (its clock, its drivers) | `the_runtime_is_the_one_the_builder_describes` |
 
 use std::fmt::Write as _;
-use std::sync::Arc;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
 
 use kata_38_runtime_metrics::{Culprit, Report, Task, diagnose};
-use kata_support::{Polls, Rng, catch_panic, count_polls, for_each_seed_sync, ms, quiet_panics};
+use kata_support::{Rng, catch_panic, for_each_seed_sync, ms, quiet_panics};
 use tokio::runtime::Builder;
 
-/// Room for a busy machine in every upper bound on real time.
-const SLACK: Duration = Duration::from_millis(40);
+/// The threshold of the tests with fixed workloads.
+const THRESHOLD: Duration = Duration::from_millis(50);
+
+/// How much longer than a fixture saw a poll, a solution's timer may see it:
+/// its own clock reads around the fixture's. Far less than any mistake
+/// changes (a whole blocking poll, at least twice `threshold`).
+fn tolerance(threshold: Duration) -> Duration {
+    threshold / 2
+}
+
+/// One poll of a fixture task, timed from just around its own future.
+#[derive(Debug, Clone, Copy)]
+struct Seen {
+    /// Real time the poll took.
+    took: Duration,
+    /// How long the task meant to block in it (its `Block` and `Spin`
+    /// steps), in ms: 0 for a poll that only starts a wait.
+    meant: u64,
+}
+
+/// What a fixture task did, poll by poll.
+#[derive(Debug, Default)]
+struct Trace {
+    /// The blocking the current poll has done so far, in ms.
+    meant: u64,
+    polls: Vec<Seen>,
+}
+
+/// The innermost wrapper of a fixture task: times each poll with
+/// `std::time::Instant`, and records it before polling, so that a poll that
+/// panics is counted too (the runtime counts it).
+struct Watched<F> {
+    future: Pin<Box<F>>,
+    trace: Arc<Mutex<Trace>>,
+}
+
+impl<F: Future<Output = ()>> Future for Watched<F> {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let at = {
+            let mut trace = self.trace.lock().unwrap();
+            trace.polls.push(Seen {
+                took: Duration::ZERO,
+                meant: 0,
+            });
+            trace.polls.len() - 1
+        };
+        let started = Instant::now();
+        let poll = self.future.as_mut().poll(cx);
+        let took = started.elapsed();
+        let mut trace = self.trace.lock().unwrap();
+        let meant = std::mem::take(&mut trace.meant);
+        trace.polls[at] = Seen { took, meant };
+        poll
+    }
+}
 
 /// One step of a fixture task.
 #[derive(Debug, Clone, Copy)]
@@ -130,16 +193,23 @@ impl Spec {
     }
 
     /// The task handed to `diagnose`, and what the test keeps of it.
-    fn task(&self) -> (Task, Polls, Arc<AtomicBool>) {
+    fn task(&self) -> (Task, Arc<Mutex<Trace>>, Arc<AtomicBool>) {
         let done = Arc::new(AtomicBool::new(false));
-        let (steps, name, finished) = (self.steps.clone(), self.name, done.clone());
-        let (future, polls) = count_polls(quiet_panics(async move {
+        let trace = Arc::new(Mutex::new(Trace::default()));
+        let (steps, name, finished, meant) =
+            (self.steps.clone(), self.name, done.clone(), trace.clone());
+        let block = move |d: u64| meant.lock().unwrap().meant += d;
+        let future = quiet_panics(async move {
             for step in steps {
                 match step {
                     Step::Wait(d) => tokio::time::sleep(ms(d)).await,
                     Step::Yield => tokio::task::yield_now().await,
-                    Step::Block(d) => std::thread::sleep(ms(d)),
+                    Step::Block(d) => {
+                        block(d);
+                        std::thread::sleep(ms(d));
+                    }
                     Step::Spin(d) => {
+                        block(d);
                         let end = Instant::now() + ms(d);
                         while Instant::now() < end {
                             std::hint::spin_loop();
@@ -149,36 +219,63 @@ impl Spec {
                 }
             }
             finished.store(true, Ordering::SeqCst);
-        }));
+        });
+        let watched = Watched {
+            future: Box::pin(future),
+            trace: trace.clone(),
+        };
         (
             Task {
                 name: self.name,
-                future: Box::pin(future),
+                future: Box::pin(watched),
             },
-            polls,
+            trace,
             done,
         )
     }
 }
 
-/// How many times a case is measured before a failure counts.
+/// How many runs of a case may fail before the failure counts.
 const ATTEMPTS: u32 = 3;
+/// How many runs a case may take in all, judged or not.
+const RUNS: u32 = 12;
 
-/// Runs `case` (one call of `diagnose` and its checks) until it passes, at
-/// most [`ATTEMPTS`] times: real time is noisy on a busy machine (a thread
-/// that sleeps 6ms may get the CPU back 40ms later), but a mistake fails
-/// every attempt the same way.
-fn measured(mut case: impl FnMut()) {
-    let mut failure = String::new();
-    for _ in 0..ATTEMPTS {
+/// Runs `case` (one call of `diagnose` and its checks) until a run passes.
+/// A run that cannot be judged (`case` returns why: the machine stretched a
+/// short poll) does not count; a failing run counts, and [`ATTEMPTS`] of
+/// them fail the test: a busy machine can delay a thread now and then, but
+/// a mistake fails every run the same way.
+fn measured(mut case: impl FnMut() -> Option<String>) {
+    let (mut failures, mut failure, mut unclear) = (0, String::new(), Vec::new());
+    for _ in 0..RUNS {
         match catch_panic(&mut case) {
-            Ok(()) => return,
-            Err(message) => failure = message,
+            Ok(None) => return,
+            Ok(Some(why)) => unclear.push(why),
+            Err(message) => {
+                failures += 1;
+                failure = message;
+                if failures == ATTEMPTS {
+                    panic!(
+                        "{failure}\n(Measured {ATTEMPTS} times, failed every time: a busy machine \
+                         can stretch a poll now and then, but not the same way {ATTEMPTS} times \
+                         in a row.)"
+                    );
+                }
+            }
         }
     }
+    if failures > 0 {
+        panic!(
+            "{failure}\n(This failed {failures} of the runs that could be judged; in {} runs the \
+             machine was too busy to judge at all.)",
+            unclear.len()
+        );
+    }
     panic!(
-        "{failure}\n(Measured {ATTEMPTS} times, failed every time: a busy machine can stretch \
-         a poll now and then, but not the same way {ATTEMPTS} times in a row.)"
+        "This machine was too busy to measure anything: in each of {RUNS} runs it stopped the \
+         test's thread in the middle of a short poll for a long time ({}). That says nothing \
+         about your code: run the grader again when the machine is quieter.",
+        unclear.join("; ")
     );
 }
 
@@ -193,8 +290,8 @@ fn paused() -> Builder {
 struct Run {
     what: String,
     report: Report,
-    /// The polls each task counted itself.
-    polls: Vec<u64>,
+    /// Each task's polls, as it timed them itself.
+    seen: Vec<Vec<Seen>>,
     /// Whether each task ran to its end.
     finished: Vec<bool>,
     /// The real time `diagnose` took.
@@ -210,11 +307,11 @@ fn run(builder: Builder, how: &str, threshold: Duration, specs: &[Spec]) -> Run 
         let _ = write!(what, "\n    {}", spec.describe());
     }
     what.push_str("\n  )");
-    let (mut tasks, mut polls, mut done) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut tasks, mut traces, mut done) = (Vec::new(), Vec::new(), Vec::new());
     for spec in specs {
-        let (task, counted, finished) = spec.task();
+        let (task, trace, finished) = spec.task();
         tasks.push(task);
-        polls.push(counted);
+        traces.push(trace);
         done.push(finished);
     }
     let start = Instant::now();
@@ -230,7 +327,10 @@ fn run(builder: Builder, how: &str, threshold: Duration, specs: &[Spec]) -> Run 
     Run {
         what,
         report,
-        polls: polls.iter().map(Polls::get).collect(),
+        seen: traces
+            .iter()
+            .map(|trace| trace.lock().unwrap().polls.clone())
+            .collect(),
         finished: done.iter().map(|d| d.load(Ordering::SeqCst)).collect(),
         elapsed: start.elapsed(),
     }
@@ -258,8 +358,64 @@ fn names(culprits: &[Culprit]) -> Vec<&'static str> {
     culprits.iter().map(|c| c.name).collect()
 }
 
-/// Checks the culprits against the specs: the right tasks, in order, each
-/// with its slow polls, longest and total.
+impl Run {
+    /// The slow polls (meant to block `threshold` or more) of the task at
+    /// `index`, as long as it saw them.
+    fn slow(&self, index: usize, threshold: Duration) -> Vec<Duration> {
+        self.seen[index]
+            .iter()
+            .filter(|poll| ms(poll.meant) >= threshold)
+            .map(|poll| poll.took)
+            .collect()
+    }
+
+    /// Every poll's real time, as the tasks saw them.
+    fn time_in_polls(&self) -> Duration {
+        self.seen.iter().flatten().map(|poll| poll.took).sum()
+    }
+
+    /// Why this run cannot be judged, if it cannot: the machine kept the
+    /// thread from a short poll for half of `threshold` or more (any timer
+    /// around it might then see it slow), or the culprits' totals came out
+    /// so close that a timer's clock reads could swap them.
+    fn unclear(
+        &self,
+        threshold: Duration,
+        specs: &[Spec],
+        expected_order: &[&str],
+    ) -> Option<String> {
+        for (spec, polls) in specs.iter().zip(&self.seen) {
+            if let Some(poll) = polls
+                .iter()
+                .find(|poll| ms(poll.meant) < threshold && poll.took >= threshold / 2)
+            {
+                return Some(format!(
+                    "a poll of {} meant to take {}ms took {:?}",
+                    spec.name, poll.meant, poll.took
+                ));
+            }
+        }
+        let mut totals: Vec<(Duration, Duration, &str)> = specs
+            .iter()
+            .enumerate()
+            .filter_map(|(index, spec)| {
+                let slow = self.slow(index, threshold);
+                let room = tolerance(threshold) * slow.len() as u32;
+                (!slow.is_empty()).then(|| (slow.iter().sum(), room, spec.name))
+            })
+            .collect();
+        totals.sort_by_key(|&(total, _, _)| std::cmp::Reverse(total));
+        let order: Vec<&str> = totals.iter().map(|&(_, _, name)| name).collect();
+        let close = totals
+            .windows(2)
+            .any(|pair| pair[1].0 + pair[1].1 >= pair[0].0);
+        (close || order != expected_order)
+            .then(|| format!("the culprits' slow polls added up to {totals:?}, too close to order"))
+    }
+}
+
+/// Checks the culprits against what the tasks saw: the right tasks, worst
+/// first, each with its slow polls, longest and total.
 fn check_culprits(run: &Run, threshold: Duration, specs: &[Spec], expected_order: &[&str]) {
     let got = names(&run.report.culprits);
     if got != expected_order {
@@ -298,17 +454,18 @@ fn check_culprits(run: &Run, threshold: Duration, specs: &[Spec], expected_order
             show(&run.report)
         );
     }
+    let room = tolerance(threshold);
     for culprit in &run.report.culprits {
-        let spec = specs.iter().find(|s| s.name == culprit.name).unwrap();
-        let slow = spec.slow_polls(threshold);
-        let longest = ms(*slow.iter().max().unwrap());
-        let total = ms(slow.iter().sum());
+        let index = specs.iter().position(|s| s.name == culprit.name).unwrap();
+        let slow = run.slow(index, threshold);
+        let longest = *slow.iter().max().unwrap();
+        let total: Duration = slow.iter().sum();
         assert_eq!(
             culprit.slow_polls,
             slow.len() as u64,
-            "{}\nreported {}\n{} made {} poll(s) of threshold or more ({slow:?} ms), the report \
-             says {}. Count each poll that takes threshold or longer, once (timing the whole \
-             task from its first poll to its end counts one).",
+            "{}\nreported {}\n{} made {} poll(s) of threshold or more (they took {slow:?}), the \
+             report says {}. Count each poll that takes threshold or longer, once (timing the \
+             whole task from its first poll to its end counts one).",
             run.what,
             show(&run.report),
             culprit.name,
@@ -316,18 +473,20 @@ fn check_culprits(run: &Run, threshold: Duration, specs: &[Spec], expected_order
             culprit.slow_polls
         );
         assert!(
-            culprit.longest >= longest && culprit.longest < longest + SLACK,
-            "{}\nreported {}\n{}'s longest poll blocked for {longest:?} (plus a little), the \
-             report says {:?}: `longest` is its single longest poll, not the sum of them.",
+            culprit.longest >= longest && culprit.longest <= longest + room,
+            "{}\nreported {}\n{}'s longest poll took {longest:?} (timed from inside it; your \
+             timer, around it, may see up to {room:?} more), the report says {:?}: `longest` is \
+             its single longest poll, not the sum of them.",
             run.what,
             show(&run.report),
             culprit.name,
             culprit.longest
         );
         assert!(
-            culprit.blocked >= total && culprit.blocked < total + SLACK * slow.len() as u32,
-            "{}\nreported {}\n{}'s slow polls blocked for {total:?} in all (plus a little), the \
-             report says {:?}: `blocked` is the sum of its slow polls' durations.",
+            culprit.blocked >= total && culprit.blocked <= total + room * slow.len() as u32,
+            "{}\nreported {}\n{}'s slow polls took {total:?} in all (timed from inside them; \
+             your timer may see up to {room:?} more per poll), the report says {:?}: `blocked` \
+             is the sum of its slow polls' durations.",
             run.what,
             show(&run.report),
             culprit.name,
@@ -350,7 +509,7 @@ const NAMES: [&str; 10] = [
 ];
 
 /// A task that only waits and yields, with now and then a short poll.
-fn quiet(rng: &mut Rng, name: &'static str, threshold: Duration) -> Spec {
+fn quiet(rng: &mut Rng, name: &'static str) -> Spec {
     let mut steps = Vec::new();
     for _ in 0..rng.range(2, 5) {
         steps.push(if rng.chance(1, 4) {
@@ -359,7 +518,7 @@ fn quiet(rng: &mut Rng, name: &'static str, threshold: Duration) -> Spec {
             Step::Wait(rng.odd_ms(11, 900))
         });
         if rng.chance(1, 4) {
-            steps.push(Step::Spin(threshold.as_millis() as u64 / 10));
+            steps.push(Step::Block(2));
         }
     }
     steps.push(Step::Wait(rng.odd_ms(11, 900)));
@@ -388,14 +547,12 @@ fn names_the_task_that_blocks() {
     let mut case = 0;
     for_each_seed_sync(3, |mut rng| {
         case += 1;
-        let threshold = ms(*rng.pick(&[25, 30, 35]));
+        let threshold = ms(*rng.pick(&[43, 47, 52]));
         let mut names = NAMES.to_vec();
         rng.shuffle(&mut names);
         let specs = loop {
             let n = rng.range(3, 5) as usize;
-            let mut specs: Vec<Spec> = (0..n)
-                .map(|i| quiet(&mut rng, names[i], threshold))
-                .collect();
+            let mut specs: Vec<Spec> = (0..n).map(|i| quiet(&mut rng, names[i])).collect();
             let at = rng.below(n as u64 + 1) as usize;
             // The first case blocks twice: longest and blocked differ.
             let slow = if case == 1 {
@@ -426,6 +583,9 @@ fn names_the_task_that_blocks() {
                 threshold,
                 &specs,
             );
+            if let Some(why) = run.unclear(threshold, &specs, &[blocker]) {
+                return Some(why);
+            }
             check_culprits(&run, threshold, &specs, &[blocker]);
             assert!(
                 run.finished.iter().all(|&f| f) && run.report.panicked.is_empty(),
@@ -433,6 +593,7 @@ fn names_the_task_that_blocks() {
                 run.what,
                 show(&run.report)
             );
+            None
         });
     });
 }
@@ -440,22 +601,23 @@ fn names_the_task_that_blocks() {
 #[test]
 fn counts_polls_and_slow_polls_as_the_runtime_saw_them() {
     for_each_seed_sync(2, |mut rng| {
-        let threshold = ms(30);
+        let threshold = THRESHOLD;
         let mut names = NAMES.to_vec();
         rng.shuffle(&mut names);
         let mut specs: Vec<Spec> = (0..rng.range(2, 3) as usize)
-            .map(|i| quiet(&mut rng, names[i], threshold))
+            .map(|i| quiet(&mut rng, names[i]))
             .collect();
         // Short polls of 3ms: not slow, whatever they add up to.
         let mut chatty = Vec::new();
         for _ in 0..rng.range(6, 9) {
-            chatty.push(Step::Spin(3));
+            chatty.push(Step::Block(3));
             chatty.push(Step::Yield);
         }
         specs.push(Spec::new(names[7], &chatty));
         let slow = rng.range(1, 2) as usize;
         specs.push(blocker(&mut rng, names[8], threshold, slow));
         rng.shuffle(&mut specs);
+        let culprit = [names[8]];
 
         measured(|| {
             let run = run(
@@ -464,7 +626,11 @@ fn counts_polls_and_slow_polls_as_the_runtime_saw_them() {
                 threshold,
                 &specs,
             );
-            let polls: u64 = run.polls.iter().sum();
+            if let Some(why) = run.unclear(threshold, &specs, &culprit) {
+                return Some(why);
+            }
+            let per_task: Vec<usize> = run.seen.iter().map(Vec::len).collect();
+            let polls = per_task.iter().sum::<usize>() as u64;
             assert_eq!(
                 run.report.polls,
                 polls,
@@ -475,10 +641,10 @@ fn counts_polls_and_slow_polls_as_the_runtime_saw_them() {
                  not a task and its polls are not counted.",
                 run.what,
                 show(&run.report),
-                run.polls,
+                per_task,
                 run.report.polls
             );
-            let slow: usize = specs.iter().map(|s| s.slow_polls(threshold).len()).sum();
+            let slow: usize = (0..specs.len()).map(|i| run.slow(i, threshold).len()).sum();
             let short = specs
                 .iter()
                 .flat_map(|s| s.blocking_polls())
@@ -498,37 +664,39 @@ fn counts_polls_and_slow_polls_as_the_runtime_saw_them() {
                 show(&run.report),
                 run.report.slow_polls
             );
-            let blocking = ms(specs.iter().flat_map(|s| s.blocking_polls()).sum());
+            let blocking = run.time_in_polls();
             assert!(
                 run.report.busy >= blocking && run.report.busy <= run.elapsed,
-                "{}\nreported {}\nThe tasks kept the thread busy for at least {blocking:?}, and \
-                 diagnose took {:?} in all; the report says busy {:?}. `busy` is \
-                 worker_total_busy_duration(w) summed over the workers, read after block_on.",
+                "{}\nreported {}\nThe tasks' polls kept the thread busy for {blocking:?} (timed \
+                 from inside them), and diagnose took {:?} in all; the report says busy {:?}. \
+                 `busy` is worker_total_busy_duration(w) summed over the workers, read after \
+                 block_on.",
                 run.what,
                 show(&run.report),
                 run.elapsed,
                 run.report.busy
             );
+            None
         });
     });
 }
 
 #[test]
 fn waiting_is_not_blocking() {
-    let threshold = ms(30);
+    let threshold = THRESHOLD;
     let specs = [
-        Spec::new("fetch-prices", &[Step::Wait(97), Step::Wait(113)]),
+        Spec::new("fetch-prices", &[Step::Wait(197), Step::Wait(213)]),
         Spec::new(
             "session-gc",
-            &[Step::Wait(71), Step::Yield, Step::Wait(131)],
+            &[Step::Wait(171), Step::Yield, Step::Wait(231)],
         ),
         Spec::new(
             "resize-images",
-            &[Step::Wait(3), Step::Block(83), Step::Yield],
+            &[Step::Wait(3), Step::Block(137), Step::Yield],
         ),
         Spec::new(
             "heartbeat",
-            &[Step::Wait(67), Step::Wait(67), Step::Wait(67)],
+            &[Step::Wait(137), Step::Wait(137), Step::Wait(137)],
         ),
     ];
     measured(|| {
@@ -544,27 +712,36 @@ fn waiting_is_not_blocking() {
             threshold,
             &specs,
         );
+        if let Some(why) = run.unclear(threshold, &specs, &["resize-images"]) {
+            return Some(why);
+        }
         check_culprits(&run, threshold, &specs, &["resize-images"]);
+        // Busy is the time in polls (plus a little bookkeeping); the rest of
+        // the run the thread was idle, waiting for timers. Closer to the
+        // first than to the whole run, whatever the machine's load.
+        let in_polls = run.time_in_polls();
+        let idle = run.elapsed.saturating_sub(in_polls);
         assert!(
-            run.report.busy >= ms(83) && run.report.busy < ms(83) + SLACK,
-            "{}\nreported {}\nThe thread was busy for about 83ms (the one blocking poll) and idle \
-             the rest of the {:?} diagnose took, waiting for timers; the report says busy {:?}. \
-             `busy` is the runtime's worker_total_busy_duration: time spent running tasks, not \
-             the time block_on took.",
+            run.report.busy >= in_polls && run.report.busy <= in_polls + idle / 2,
+            "{}\nreported {}\nThe thread was busy for {in_polls:?} (the tasks' polls, mostly the \
+             one blocking poll) and idle the rest of the {:?} diagnose took, waiting for timers; \
+             the report says busy {:?}. `busy` is the runtime's worker_total_busy_duration: time \
+             spent running tasks, not the time block_on took.",
             run.what,
             show(&run.report),
             run.elapsed,
             run.report.busy
         );
+        None
     });
 }
 
 #[test]
 fn many_short_polls_are_not_a_stall() {
-    let threshold = ms(30);
+    let threshold = THRESHOLD;
     let mut chatty = Vec::new();
-    for _ in 0..14 {
-        chatty.push(Step::Spin(3));
+    for _ in 0..23 {
+        chatty.push(Step::Block(3));
         chatty.push(Step::Yield);
     }
     let specs = [
@@ -572,7 +749,7 @@ fn many_short_polls_are_not_a_stall() {
         Spec::new("metrics-push", &chatty),
         Spec::new(
             "compress",
-            &[Step::Wait(53), Step::Block(71), Step::Wait(17)],
+            &[Step::Wait(53), Step::Block(113), Step::Wait(17)],
         ),
         Spec::new("warm-cache", &[Step::Yield, Step::Wait(389)]),
     ];
@@ -583,45 +760,52 @@ fn many_short_polls_are_not_a_stall() {
             threshold,
             &specs,
         );
+        if let Some(why) = run.unclear(threshold, &specs, &["compress"]) {
+            return Some(why);
+        }
         check_culprits(&run, threshold, &specs, &["compress"]);
         assert_eq!(
             run.report.slow_polls,
             1,
-            "{}\nreported {}\nOne poll took threshold or more; metrics-push's 14 polls of 3ms are \
-             short, though they add up to 42ms. Count the polls in the histogram's buckets that \
+            "{}\nreported {}\nOne poll took threshold or more; metrics-push's 23 polls of 3ms are \
+             short, though they add up to more than 69ms. Count the polls in the histogram's buckets that \
              start at threshold or later (with HistogramConfiguration::linear(threshold, 2), \
              bucket 1).",
             run.what,
             show(&run.report)
         );
+        None
     });
 }
 
 #[test]
 fn culprits_come_worst_first() {
-    let threshold = ms(30);
+    let threshold = THRESHOLD;
     let specs = [
         Spec::new(
             "compress",
-            &[Step::Wait(19), Step::Block(150), Step::Wait(7)],
+            &[Step::Wait(19), Step::Block(251), Step::Wait(7)],
         ),
         Spec::new("heartbeat", &[Step::Wait(101), Step::Wait(101)]),
         Spec::new(
             "audit-log",
-            &[Step::Block(45), Step::Yield, Step::Block(45), Step::Wait(3)],
+            &[Step::Block(73), Step::Yield, Step::Block(77), Step::Wait(3)],
         ),
         Spec::new(
             "resize-images",
             &[
                 Step::Wait(41),
-                Step::Block(70),
+                Step::Block(117),
                 Step::Wait(5),
-                Step::Block(70),
+                Step::Block(113),
                 Step::Yield,
-                Step::Block(70),
+                Step::Block(119),
             ],
         ),
     ];
+    // blocked: resize-images 349ms (3 polls), compress 251ms (1), audit-log
+    // 150ms (2): neither the most slow polls nor the longest poll first.
+    let order = ["resize-images", "compress", "audit-log"];
     measured(|| {
         let run = run(
             paused(),
@@ -629,19 +813,17 @@ fn culprits_come_worst_first() {
             threshold,
             &specs,
         );
-        // blocked: resize-images 210ms, compress 150ms, audit-log 90ms.
-        check_culprits(
-            &run,
-            threshold,
-            &specs,
-            &["resize-images", "compress", "audit-log"],
-        );
+        if let Some(why) = run.unclear(threshold, &specs, &order) {
+            return Some(why);
+        }
+        check_culprits(&run, threshold, &specs, &order);
+        None
     });
 }
 
 #[test]
 fn a_panicking_task_is_reported_not_fatal() {
-    let threshold = ms(30);
+    let threshold = THRESHOLD;
     // parse-config is given first and ends third: awaited first, its
     // panic comes while warm-cache is still running.
     let specs = [
@@ -649,7 +831,7 @@ fn a_panicking_task_is_reported_not_fatal() {
         Spec::new("warm-cache", &[Step::Wait(907), Step::Yield]),
         Spec::new(
             "compress",
-            &[Step::Wait(53), Step::Block(77), Step::Wait(17)],
+            &[Step::Wait(53), Step::Block(127), Step::Wait(17)],
         ),
         Spec::new("send-mail", &[Step::Wait(199), Step::Yield, Step::Wait(3)]),
     ];
@@ -660,6 +842,9 @@ fn a_panicking_task_is_reported_not_fatal() {
             threshold,
             &specs,
         );
+        if let Some(why) = run.unclear(threshold, &specs, &["compress"]) {
+            return Some(why);
+        }
         assert_eq!(
             run.report.panicked,
             ["parse-config"],
@@ -684,12 +869,13 @@ fn a_panicking_task_is_reported_not_fatal() {
             show(&run.report)
         );
         check_culprits(&run, threshold, &specs, &["compress"]);
+        None
     });
 }
 
 #[test]
 fn the_runtime_is_the_one_the_builder_describes() {
-    let threshold = ms(30);
+    let threshold = THRESHOLD;
     measured(|| {
         let run_empty = run(paused(), "a paused current-thread builder", threshold, &[]);
         assert!(
@@ -728,8 +914,10 @@ fn the_runtime_is_the_one_the_builder_describes() {
             run.what,
             show(&run.report)
         );
+        // A clock that runs cannot get through 1.201s of sleeping sooner;
+        // the paused one skips it in a few ms, however busy the machine.
         assert!(
-            run.elapsed < ms(400),
+            run.elapsed < ms(1_201),
             "{}\nreported {}\ndiagnose took {:?} of real time, for tasks that only sleep 1.2s on \
              the builder's paused clock (which skips the sleeping). The runtime was not built \
              from the builder you were given: add the histogram to it (`builder.enable_metrics_\
@@ -738,5 +926,6 @@ fn the_runtime_is_the_one_the_builder_describes() {
             show(&run.report),
             run.elapsed
         );
+        None
     });
 }
