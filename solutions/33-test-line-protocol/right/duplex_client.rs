@@ -1,4 +1,4 @@
-//! Right: plain tokio and tokio-test: the test plays the client in code over `tokio::io::duplex` (send a command, wait for its reply under a timeout, pause between the pieces of a line), with `serve` and the client run together by `tokio::join!`; only the read error uses a `Builder` script.
+//! Right: plain tokio and tokio-test: the test plays the client in code over `tokio::io::duplex` (send a command, wait for its reply under a timeout, pause between the pieces of a line), with `serve` and the client run together by `tokio::join!`; only the read and write errors use a `Builder` script.
 
 use std::collections::HashMap;
 use std::future::Future;
@@ -157,4 +157,43 @@ async fn a_failed_read_is_returned() {
         .expect("serve never returned: was the reply to SET flushed?")
         .expect_err("a read error must end serve with that error");
     assert_eq!(error.to_string(), "boom");
+}
+
+#[tokio::test(start_paused = true)]
+async fn any_whitespace_separates_words() {
+    let mut store = HashMap::new();
+    let result = session(&mut store, |mut c| async move {
+        assert_eq!(c.ask("SET\ta  1\r\n").await, "OK\n");
+        assert_eq!(c.ask(" GET a\t\r\n").await, "VALUE 1\n");
+        None
+    })
+    .await;
+    assert!(result.is_ok());
+    assert_eq!(store, HashMap::from([("a".to_string(), "1".to_string())]));
+}
+
+#[tokio::test(start_paused = true)]
+async fn bytes_that_are_not_utf8_are_invalid_data() {
+    let mut store = HashMap::new();
+    let result = session(&mut store, |mut c| async move {
+        c.writer.write_all(b"SET a \xc3\x28\n").await.unwrap();
+        // Stay connected: serve must end the session by itself.
+        Some(c)
+    })
+    .await;
+    assert_eq!(result.map_err(|e| e.kind()), Err(io::ErrorKind::InvalidData));
+    assert!(store.is_empty(), "{store:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_failed_write_is_returned() {
+    let mock = Builder::new()
+        .read(b"GET a\n")
+        .write_error(io::Error::other("cable cut"))
+        .build();
+    let error = timeout(Duration::from_secs(60), serve(mock, &mut HashMap::new()))
+        .await
+        .expect("serve never returned")
+        .expect_err("a write error must end serve with that error");
+    assert_eq!(error.to_string(), "cable cut");
 }

@@ -147,3 +147,47 @@ async fn read_error_propagates() {
         "serve must return the read error"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn write_error_propagates() {
+    let mock = Builder::new()
+        .read(b"SET a 1\n")
+        .write_error(io::Error::new(io::ErrorKind::ConnectionAborted, "aborted"))
+        .build();
+    let result = run("a write error", mock, "", &mut HashMap::new()).await;
+    assert_eq!(
+        result.map_err(|e| e.kind()),
+        Err(io::ErrorKind::ConnectionAborted),
+        "serve must return the write error"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn not_utf8_is_invalid_data() {
+    let mut store = HashMap::new();
+    let mock = Builder::new()
+        .read(b"SET a 1\n")
+        .write(b"OK\n")
+        .read(b"GET \x80\n")
+        .build();
+    let result = run("a GET of bytes that are not UTF-8", mock, "OK\n", &mut store).await;
+    assert_eq!(
+        result.map_err(|e| e.kind()),
+        Err(io::ErrorKind::InvalidData),
+        "serve must end with InvalidData"
+    );
+}
+
+#[tokio::test(start_paused = true)]
+async fn tabs_double_spaces_and_crlf() {
+    let mut store = HashMap::new();
+    let mock = Builder::new()
+        .read(b"SET  x\t42\r\n")
+        .write(b"OK\n")
+        .read(b"GET\tx\r\n")
+        .write(b"VALUE 42\n")
+        .build();
+    let result = run("CRLF lines, tabs and double spaces", mock, "OK\nVALUE 42\n", &mut store).await;
+    assert!(result.is_ok(), "{result:?}");
+    assert_eq!(store.get("x").map(String::as_str), Some("42"));
+}

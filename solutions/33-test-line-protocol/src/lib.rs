@@ -18,6 +18,9 @@
 //! | QUIT answered but the session goes on | `quit_says_bye_and_reads_no_further`, `quit_does_not_wait_for_the_client_to_hang_up` |
 //! | a read taken as whole lines | `a_command_split_across_reads_is_one_command` |
 //! | a read error taken for the end of the session | `a_read_error_ends_the_session_with_that_error` |
+//! | a write error ignored | `a_write_error_ends_the_session_with_that_error` |
+//! | a line that is not UTF-8 decoded lossily and answered | `a_line_that_is_not_utf8_ends_the_session` |
+//! | words split on single spaces (tabs, `\r` taken as part of a word) | `tabs_runs_of_spaces_and_crlf_separate_words` |
 
 use std::collections::HashMap;
 use std::io;
@@ -211,4 +214,76 @@ async fn a_read_error_ends_the_session_with_that_error() {
              client hanging up"
         ),
     }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_write_error_ends_the_session_with_that_error() {
+    // Nothing after the failed write in the script: the correct server
+    // reads no further.
+    let what = "a client that sends `SET a 1`, then whose connection breaks as the reply is sent";
+    let result = session(
+        what,
+        Builder::new()
+            .read(b"SET a 1\n")
+            .write_error(io::Error::new(io::ErrorKind::BrokenPipe, "broken pipe")),
+        &mut Store::new(),
+    )
+    .await;
+    match result {
+        Err(error) => assert_eq!(
+            error.kind(),
+            io::ErrorKind::BrokenPipe,
+            "{what}: serve returned the wrong error: {error}"
+        ),
+        Ok(()) => panic!(
+            "{what}: serve returned Ok(()), expected the write error: a reply that could not \
+             be sent ends the session with that error"
+        ),
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_line_that_is_not_utf8_ends_the_session() {
+    let what = "a client that sends `GET k`, then `SET k ` and two bytes that are not UTF-8";
+    let mut store = Store::new();
+    let result = session(
+        what,
+        Builder::new()
+            .read(b"GET k\n")
+            .write(b"NIL\n")
+            .read(b"SET k \xff\xfe\n"),
+        &mut store,
+    )
+    .await;
+    match result {
+        Err(error) => assert_eq!(
+            error.kind(),
+            io::ErrorKind::InvalidData,
+            "{what}: serve returned the wrong error: {error}"
+        ),
+        Ok(()) => panic!("{what}: serve returned Ok(()), expected an InvalidData error"),
+    }
+    assert_eq!(store, Store::new(), "{what}: the line that is not UTF-8 must not run");
+}
+
+#[tokio::test(start_paused = true)]
+async fn tabs_runs_of_spaces_and_crlf_separate_words() {
+    let what = "a client that sends `SET\\tk  v\\r\\n`, then `GET k\\r\\n` (CRLF line ends)";
+    let mut store = Store::new();
+    let result = session(
+        what,
+        Builder::new()
+            .read(b"SET\tk  v\r\n")
+            .write(b"OK\n")
+            .read(b"GET k\r\n")
+            .write(b"VALUE v\n"),
+        &mut store,
+    )
+    .await;
+    assert!(result.is_ok(), "{what}: serve returned {result:?}");
+    assert_eq!(
+        store,
+        store_of(&[("k", "v")]),
+        "{what}: whitespace (a tab, two spaces, the \\r) separates words and is not part of them"
+    );
 }

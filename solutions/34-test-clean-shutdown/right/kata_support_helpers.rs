@@ -115,3 +115,21 @@ async fn a_dropped_worker_finishes_and_goes_away() {
     );
     assert_nothing_left_running("dropping the Worker", ms(5_000)).await;
 }
+
+#[tokio::test(start_paused = true)]
+async fn a_submit_with_room_is_refused_while_the_last_job_runs() {
+    // The queue has room, and the job that was running when shutdown began
+    // is still running: the intake is closed all the same.
+    let log = EventLog::new();
+    let (jobs, worker) = start(3);
+    jobs.submit(job(&log, "m", 307)).await.unwrap();
+    sleep(ms(5)).await; // m runs, the queue is empty
+    let during = async {
+        sleep(ms(100)).await;
+        jobs.submit(job(&log, "n", 1)).await
+    };
+    let ((), during) = no_hang("shutdown", async { tokio::join!(worker.shutdown(), during) }).await;
+    assert_eq!(during, Err(Closed), "a submit while m still runs, after shutdown began");
+    assert_eq!(log.events(), expect(&[(0, "+m"), (307, "-m")]));
+    assert_no_leaked_tasks("shutdown").await;
+}
