@@ -28,6 +28,7 @@
 //! | an `Incr` skipped when its caller gave up after sending it (`reply.is_closed()`) | `a_caller_that_gives_up_does_not_break_the_actor` |
 //! | messages taken in batches and reordered (every `Incr` before the `Get`s) | `requests_are_answered_in_the_order_they_arrive` |
 //! | `get()` reads a count shared with the actor (an atomic) instead of asking it | `requests_are_answered_in_the_order_they_arrive` |
+//! | a task per message, even with an atomic or a lock that loses no update: the tasks do not run in the order they were spawned | `requests_are_answered_in_the_order_they_arrive_on_a_multi_thread_runtime` (one worker: its LIFO slot runs the last task spawned first, every run) |
 //! | `try_send` retried around `yield_now()` while the mailbox is full (callers spin) | `a_caller_waiting_for_room_in_the_mailbox_sleeps` |
 //! | `Rc`/`RefCell` in the handle (not `Send`/`Sync`) | `counter_handle_is_clone_send_and_sync` (tests/shareable.rs, at run time) |
 //! | a `std::sync::MutexGuard` held across `.await` in `incr`/`get` (a non-`Send` future) | `incr_and_get_can_be_awaited_in_a_spawned_task` (tests/shareable.rs, at run time) |
@@ -37,8 +38,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use kata_12_actor_handle::CounterHandle;
 use kata_support::{
-    Jitter, Wakeups, assert_no_leaked_tasks, count_polls, for_each_seed, ms, no_hang,
-    on_multi_thread, panic_message, quiet_panics,
+    Jitter, Rng, Wakeups, assert_no_leaked_tasks, count_polls, for_each_seed, for_each_seed_sync,
+    ms, no_hang, on_multi_thread, panic_message, quiet_panics,
 };
 use tokio::runtime::Handle;
 use tokio::time::sleep;
@@ -365,84 +366,122 @@ async fn a_caller_waiting_for_room_in_the_mailbox_sleeps() {
 
 #[tokio::test(start_paused = true)]
 async fn requests_are_answered_in_the_order_they_arrive() {
-    for_each_seed(16, |mut rng| async move {
-        let counter = CounterHandle::new();
-        settle().await;
-        // A sequence of requests, each sent (its future polled once) before
-        // the actor gets to run again: they wait in the mailbox together, in
-        // this order. At least one get() comes before an incr().
-        let n = rng.range(4, 40) as usize;
-        let mut plan: Vec<Option<u64>> = (0..n)
-            .map(|_| {
-                if rng.chance(1, 3) {
-                    None
-                } else {
-                    Some(rng.range(1, 1000))
-                }
-            })
-            .collect();
-        let at = rng.range(0, n as u64 - 2) as usize;
-        plan[at] = None;
-        plan[at + 1] = Some(rng.range(1, 1000));
-        let calls: Vec<String> = plan
-            .iter()
-            .map(|step| match step {
-                Some(by) => format!("incr({by})"),
-                None => "get()".to_string(),
-            })
-            .collect();
-        let mut count = 0;
-        let expected: Vec<u64> = plan
-            .iter()
-            .map(|step| {
-                count += step.unwrap_or(0);
-                count
-            })
-            .collect();
-        let mut futures: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = u64> + Send>>> =
-            plan.iter()
-                .map(|step| {
-                    let counter = counter.clone();
-                    match *step {
-                        Some(by) => Box::pin(async move { counter.incr(by).await }) as _,
-                        None => Box::pin(async move { counter.get().await }) as _,
-                    }
-                })
-                .collect();
-        let mut replies: Vec<Option<u64>> = Vec::with_capacity(n);
-        for future in futures.iter_mut() {
-            let first = std::future::poll_fn(|cx| std::task::Poll::Ready(future.as_mut().poll(cx)));
-            replies.push(match first.await {
-                std::task::Poll::Ready(value) => Some(value),
-                std::task::Poll::Pending => None,
-            });
-        }
-        let what = format!("the requests {calls:?}, sent one after the other");
-        for (reply, future) in replies.iter_mut().zip(futures) {
-            if reply.is_none() {
-                *reply = Some(no_hang(&what, future).await);
-            }
-        }
-        let replies: Vec<u64> = replies.into_iter().map(Option::unwrap).collect();
-        if let Some(i) = (0..n).find(|&i| replies[i] != expected[i]) {
-            panic!(
-                "{what} were answered {replies:?}, expected {expected:?}: request {} ({}) got \
-                 {}, expected {}. The actor answers its messages one at a time, in the order \
-                 they arrive, each seeing the count left by the ones before it (and get() is \
-                 answered by the actor, not read from a copy or a shared variable, which sees \
-                 a count the actor has not reached yet, or one it is already past). Taking \
-                 several messages at once (recv_many) is fine, as long as they are still \
-                 handled in order.",
-                i + 1,
-                calls[i],
-                replies[i],
-                expected[i]
-            );
-        }
+    for_each_seed(16, |rng| async move {
+        let counter = pipelined_requests_are_answered_in_order(rng, true).await;
         drop(counter);
         wait_for_the_actor_to_stop("every handle was dropped").await;
     })
     .await;
+}
+
+/// The same pipelined requests on a multi-thread runtime with one worker.
+///
+/// There, a task spawned from a worker goes to the front of its queue (the
+/// "LIFO slot") and runs before the tasks spawned just before it. An actor
+/// that hands each message to a task of its own ("so a slow request never
+/// holds up the mailbox") answers in the order they arrive on the
+/// current-thread runtime, whose queue is strictly first in first out, and
+/// out of order here. One worker makes that schedule the same on every run;
+/// no timer is involved, so the real clock is fine.
+#[test]
+fn requests_are_answered_in_the_order_they_arrive_on_a_multi_thread_runtime() {
+    for_each_seed_sync(8, |rng| {
+        on_multi_thread(1, 1, "requests sent one after the other", move |_| {
+            let rng = rng.clone();
+            // Quiet on the worker: the test's thread reports the failure,
+            // with the seed that replays it.
+            quiet_panics(async move {
+                drop(pipelined_requests_are_answered_in_order(rng, false).await);
+            })
+        });
+    });
+}
+
+/// Sends a seeded sequence of `incr`s and `get`s, each one before the actor
+/// gets to run again, and checks every reply. `paused`: on the paused clock,
+/// under the hang guard (elsewhere the caller's real-time limit guards).
+/// Returns the handle, for the caller to drop.
+async fn pipelined_requests_are_answered_in_order(mut rng: Rng, paused: bool) -> CounterHandle {
+    let counter = CounterHandle::new();
+    settle().await;
+    // A sequence of requests, each sent (its future polled once) before
+    // the actor gets to run again: they wait in the mailbox together, in
+    // this order. At least one get() comes before an incr().
+    let n = rng.range(4, 40) as usize;
+    let mut plan: Vec<Option<u64>> = (0..n)
+        .map(|_| {
+            if rng.chance(1, 3) {
+                None
+            } else {
+                Some(rng.range(1, 1000))
+            }
+        })
+        .collect();
+    let at = rng.range(0, n as u64 - 2) as usize;
+    plan[at] = None;
+    plan[at + 1] = Some(rng.range(1, 1000));
+    let calls: Vec<String> = plan
+        .iter()
+        .map(|step| match step {
+            Some(by) => format!("incr({by})"),
+            None => "get()".to_string(),
+        })
+        .collect();
+    let mut count = 0;
+    let expected: Vec<u64> = plan
+        .iter()
+        .map(|step| {
+            count += step.unwrap_or(0);
+            count
+        })
+        .collect();
+    let mut futures: Vec<std::pin::Pin<Box<dyn std::future::Future<Output = u64> + Send>>> = plan
+        .iter()
+        .map(|step| {
+            let counter = counter.clone();
+            match *step {
+                Some(by) => Box::pin(async move { counter.incr(by).await }) as _,
+                None => Box::pin(async move { counter.get().await }) as _,
+            }
+        })
+        .collect();
+    let mut replies: Vec<Option<u64>> = Vec::with_capacity(n);
+    for future in futures.iter_mut() {
+        let first = std::future::poll_fn(|cx| std::task::Poll::Ready(future.as_mut().poll(cx)));
+        replies.push(match first.await {
+            std::task::Poll::Ready(value) => Some(value),
+            std::task::Poll::Pending => None,
+        });
+    }
+    let what = format!("the requests {calls:?}, sent one after the other");
+    for (reply, future) in replies.iter_mut().zip(futures) {
+        if reply.is_none() {
+            *reply = Some(if paused {
+                no_hang(&what, future).await
+            } else {
+                future.await
+            });
+        }
+    }
+    let replies: Vec<u64> = replies.into_iter().map(Option::unwrap).collect();
+    if let Some(i) = (0..n).find(|&i| replies[i] != expected[i]) {
+        panic!(
+            "{what} were answered {replies:?}, expected {expected:?}: request {} ({}) got {}, \
+             expected {}. The actor answers its messages one at a time, in the order they \
+             arrive, each seeing the count left by the ones before it. get() is answered by \
+             the actor, not read from a copy or a shared variable (which sees a count the actor \
+             has not reached yet, or one it is already past), and the actor handles each \
+             message itself instead of handing it to a task of its own: spawned tasks may run \
+             in any order (on a multi-thread runtime the last one spawned often runs first). \
+             Taking several messages at once (recv_many) is fine, as long as they are still \
+             handled in order.",
+            i + 1,
+            calls[i],
+            replies[i],
+            expected[i]
+        );
+    }
+    counter
 }
 
 const RUNS: u32 = 8;

@@ -30,6 +30,7 @@
 //! | a signal that already fired taken as "stop now": buffered jobs dropped | `a_shutdown_that_already_fired_still_finishes_the_buffered_jobs` |
 //! | no limit on the workers, or jobs started late or out of order         | `senders_dropped_early_end_the_run`, `every_accepted_job_is_reported_exactly_once` |
 //! | the jobs drained after the signal spawned without waiting for a worker | `buffered_jobs_are_finished_after_shutdown` |
+//! | jobs taken off the channel before a worker is free (a task per job waiting for a permit): the channel never fills, every send succeeds | `jobs_wait_in_the_channel_while_every_worker_is_busy` |
 //! | a momentarily empty channel taken for the end of the work (`try_recv` loop) | `every_accepted_job_is_reported_exactly_once` |
 //! | the report in completion order, not sorted                            | `senders_dropped_early_end_the_run` |
 //! | waiting by polling (`try_recv` + `sleep` or `yield_now`, a `timeout` around `recv`, a flag checked on a ticker) | `an_idle_run_sleeps_until_shutdown` |
@@ -730,6 +731,72 @@ async fn with_producer(
         fmt_duration(ms(expected))
     );
     (accepted_ids, refused, report, returned_at)
+}
+
+#[tokio::test(start_paused = true)]
+async fn jobs_wait_in_the_channel_while_every_worker_is_busy() {
+    for_each_seed(16, |mut rng| async move {
+        let workers = rng.range(1, 3) as usize;
+        let capacity = rng.range(1, 4) as usize;
+        // Far more jobs than the workers and the buffer hold, all sent at
+        // 0ms by one producer that waits whenever the channel is full. Every
+        // job takes longer than the time before the signal, so the workers
+        // are all busy with their first job until after it.
+        let n = 2 * workers + capacity + rng.range(3, 9) as usize;
+        let shutdown_at = rng.odd_ms(11, 400);
+        let jobs = seeded_jobs(&mut rng, n);
+        let schedule: Vec<(u64, u32, u64)> = jobs
+            .into_iter()
+            .map(|(id, _)| (0, id, rng.odd_ms(shutdown_at + 11, 1999)))
+            .collect();
+        let (tx, rx) = mpsc::channel::<Job>(capacity);
+        let producer = tokio::spawn(produce(tx, schedule.clone(), Jitter::none()));
+        let what = format!(
+            "run({workers} workers, a channel of capacity {capacity}, shutdown at {}) with \
+             {n} jobs sent at 0ms, each taking longer than that",
+            fmt_duration(ms(shutdown_at))
+        );
+
+        let watch = Stopwatch::start();
+        let report = guarded(&what, run(rx, sleep(ms(shutdown_at)), workers)).await;
+        let returned_at = watch.elapsed();
+        let (accepted, _refused) = producer.await.expect("the test's producer task panicked");
+
+        // What the workers were busy with, the buffer, and at most one job
+        // per worker waiting inside run for its worker.
+        let most = workers + capacity + workers;
+        assert!(
+            accepted.len() <= most,
+            "{what}: {} of the {n} sends succeeded, while every worker was still busy with its \
+             first job. The workers hold {workers} job(s) and the channel \
+             {capacity}: the other sends should have waited for room, and failed at the \
+             signal. run took jobs off the channel with no worker free to start them (a task \
+             spawned per job that then waits for a permit, or a queue of its own), so the \
+             bounded channel never fills, producers are never held back, and every job taken \
+             must still be run before run can return. Wait for a free worker first, then take \
+             the job (as the starter's dispatch does).",
+            accepted.len()
+        );
+        let accepted_ids: Vec<u32> = accepted.iter().map(|(id, _, _)| *id).collect();
+        assert_reports_exactly(
+            &what,
+            &report,
+            &accepted_ids,
+            "Every job whose send succeeded must be finished.",
+        );
+        let starts: Vec<(u64, u64)> = accepted.iter().map(|(_, at, work)| (*at, *work)).collect();
+        let expected = last_end(&starts, workers).max(shutdown_at);
+        assert_eq!(
+            returned_at,
+            ms(expected),
+            "{what} returned after {}, expected exactly {}: each accepted job starts as soon as \
+             a worker is free, and run returns when the last one ends.",
+            fmt_duration(returned_at),
+            fmt_duration(ms(expected))
+        );
+        assert_no_leaked_tasks("run returned and the producer finished").await;
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]

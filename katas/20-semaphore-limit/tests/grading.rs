@@ -23,6 +23,7 @@
 //! | fixed batches of `limit` (`chunks` + `join_all`): slots idle         | `each_job_starts_as_soon_as_a_slot_is_free`, `six_jobs_at_limit_two_end_at_four_seconds` |
 //! | `buffered(limit)`: a finished job keeps its slot until the jobs before it finish | `each_job_starts_as_soon_as_a_slot_is_free`, `six_jobs_at_limit_two_end_at_four_seconds` |
 //! | jobs started out of order (a worker pool that pops from the end)     | `each_job_starts_as_soon_as_a_slot_is_free` |
+//! | a task spawned per job that waits for its permit inside: the permits go in the order the tasks are polled, which on a multi-thread runtime is not the order of `jobs` | `jobs_take_the_slots_in_input_order_on_a_multi_thread_runtime` |
 //! | one process-wide pool (a `static` counter or semaphore) shared by every call | `two_calls_at_once_each_have_their_own_slots` |
 //! | outputs in completion order                                          | `results_come_back_in_input_order` |
 //! | waiting for a free slot by polling (`try_acquire` + `sleep` or `yield_now` in a loop) | `waiting_for_a_slot_costs_no_wakeups` |
@@ -30,11 +31,11 @@
 //! | a channel or buffer sized by the number of jobs (`mpsc::channel(0)` panics) | `no_jobs_return_at_once` |
 //! | extra bounds on `T` (`Clone` for `vec![None; n]`, `Debug`, `Default`, `Sync`, `Unpin`) | the test file `outputs_need_only_send` does not compile |
 //!
-//! Not tested on a multi-thread runtime: a race in hand-made shared state
-//! (a `try_lock` on the results) needs two threads to meet in a window of
-//! nanoseconds, which no test can make happen reliably on a small machine,
-//! and everything else a pool does is decided by the semaphore, which the
-//! virtual-time tests see exactly.
+//! One test runs on a multi-thread runtime, for the order in which the
+//! slots are handed out (see its comment). Not tested there: a race in
+//! hand-made shared state (a `try_lock` on the results) needs two threads to
+//! meet in a window of nanoseconds, which no test can make happen reliably
+//! on a small machine.
 
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
@@ -47,8 +48,11 @@ use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
     ConcurrencyProbe, Jitter, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups, assert_no_leaked_tasks,
-    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang,
+    assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, for_each_seed_sync, ms,
+    no_hang, on_multi_thread, quiet_panics,
 };
+use tokio::sync::{mpsc, oneshot};
+use tokio::task::JoinHandle;
 use tokio::time::Instant;
 
 /// When one job started (was first polled) and finished, in virtual ms.
@@ -522,6 +526,144 @@ async fn dropping_run_limited_stops_every_job() {
         );
     })
     .await;
+}
+
+/// The slots go to the jobs in the order of `jobs`, on a multi-thread
+/// runtime too.
+///
+/// On the current-thread runtime, tasks run in the order they were spawned,
+/// so tasks that each wait for their own permit ask the semaphore in input
+/// order, and the virtual-time tests cannot tell them from a correct pool.
+/// On a multi-thread runtime they do not: a task spawned from a worker
+/// thread goes to the front of its queue (the "LIFO slot"), so the last one
+/// spawned asks first. With one worker that schedule is the same on every
+/// run. No timers here (tokio cannot pause this runtime's clock): each job
+/// reports its first poll and waits until the test lets it finish.
+#[test]
+fn jobs_take_the_slots_in_input_order_on_a_multi_thread_runtime() {
+    for_each_seed_sync(8, |rng| {
+        on_multi_thread(1, 1, "handing out the slots", move |_| {
+            // Quiet on the worker: the test's thread reports the failure,
+            // with the seed that replays it.
+            quiet_panics(slots_in_input_order(rng.clone()))
+        });
+    });
+}
+
+async fn slots_in_input_order(mut rng: Rng) {
+    let n = rng.range(4, 12) as usize;
+    let limit = rng.range(1, n as u64 - 1) as usize;
+    let what = format!("run_limited({n} jobs, limit {limit}) on a multi-thread runtime");
+    let (started_tx, mut started) = mpsc::unbounded_channel();
+    let mut finish = Vec::with_capacity(n);
+    let mut jobs: Vec<BoxFuture<'static, usize>> = Vec::with_capacity(n);
+    for index in 0..n {
+        let (release, released) = oneshot::channel::<()>();
+        finish.push(Some(release));
+        let started_tx = started_tx.clone();
+        jobs.push(Box::pin(async move {
+            let _ = started_tx.send(index);
+            let _ = released.await;
+            index
+        }));
+    }
+    drop(started_tx);
+    // run_limited runs as a task of its own, so that whatever it spawns is
+    // spawned from the worker thread.
+    let Some(call) = OnAWorker(run_limited(jobs, limit)).spawn() else {
+        // run_limited's future is not Send: it cannot run on a worker, and
+        // whatever it does, it does on its caller's thread.
+        return;
+    };
+
+    settle().await;
+    let first = started_now(&mut started);
+    let mut wave = first.clone();
+    wave.sort_unstable();
+    assert_eq!(
+        wave,
+        (0..limit).collect::<Vec<_>>(),
+        "{what}: the jobs that started first were {first:?} (in that order), expected jobs 0 \
+         to {} (the first {limit} in the order of `jobs`), while the others wait for a free \
+         slot. On a multi-thread runtime, spawned tasks are not polled in the order they were \
+         spawned (the last one spawned often runs first): tasks that each wait for their own \
+         permit get the permits in that order, not in input order. Take the permit before \
+         spawning a job's task (acquire_owned, then spawn), or do not spawn at all (join_all \
+         of the wrapped jobs).",
+        limit - 1
+    );
+    let mut running = first;
+    let mut next = limit;
+    while !running.is_empty() {
+        let done = running.remove(rng.below(running.len() as u64) as usize);
+        let _ = finish[done]
+            .take()
+            .expect("each job finishes once")
+            .send(());
+        settle().await;
+        let now = started_now(&mut started);
+        let expected: Vec<usize> = if next < n { vec![next] } else { vec![] };
+        assert_eq!(
+            now, expected,
+            "{what}: when job {done} finished (jobs {running:?} still running), jobs {now:?} \
+             started, expected {expected:?}: the next job in the order of `jobs` takes the slot \
+             that was freed. Tasks that each wait for their own permit ask for it in whatever \
+             order the runtime polls them; take the permit before spawning the job's task."
+        );
+        running.extend(now);
+        next += expected.len();
+    }
+    let outputs = call.await.expect("run_limited panicked");
+    assert_eq!(
+        outputs,
+        (0..n).collect::<Vec<_>>(),
+        "{what}: the outputs must come back in the order of `jobs`."
+    );
+}
+
+/// Lets every task that is ready run, without a timer.
+async fn settle() {
+    for _ in 0..16 {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// The indices of the jobs that reported their first poll since last time.
+fn started_now(started: &mut mpsc::UnboundedReceiver<usize>) -> Vec<usize> {
+    let mut now = Vec::new();
+    while let Ok(index) = started.try_recv() {
+        now.push(index);
+    }
+    now
+}
+
+/// `run_limited`'s future, to be spawned as a task of its own if it is
+/// `Send`. A correct `run_limited` need not be `Send` (it can keep an `Rc`
+/// across an `.await`): then [`NotSend::spawn`] is the method called, and
+/// returns `None`. (Method resolution prefers the inherent method, whose
+/// bounds hold only for a `Send` future.)
+struct OnAWorker<F>(F);
+
+impl<F> OnAWorker<F>
+where
+    F: std::future::Future + Send + 'static,
+    F::Output: Send + 'static,
+{
+    fn spawn(self) -> Option<JoinHandle<F::Output>> {
+        Some(tokio::spawn(self.0))
+    }
+}
+
+// Unused when run_limited's future is Send, as the reference's is.
+#[allow(dead_code)]
+trait NotSend<O> {
+    fn spawn(self) -> Option<JoinHandle<O>>;
+}
+
+impl<F: std::future::Future> NotSend<F::Output> for OnAWorker<F> {
+    fn spawn(self) -> Option<JoinHandle<F::Output>> {
+        None
+    }
 }
 
 #[tokio::test(start_paused = true)]

@@ -26,6 +26,7 @@
 //! | `tokio::sync::Mutex` + `blocking_lock()` in `get`/`set`: panics inside the runtime | `clones_share_the_same_data`, `many_threads_use_one_db_at_once` |
 //! | `tokio::sync::Mutex` + `try_lock()` in `get`/`set`, skipping the work when another thread holds it | `many_threads_use_one_db_at_once` |
 //! | the reply written before the command is applied (a SET invisible during its reply, a GET answering with a later value, a cancelled SET lost) | `the_command_takes_effect_before_the_reply_is_written` |
+//! | the command applied later than `handle`'s own first step (a SET handed to a spawned task, a `yield_now` before applying): the next client, handled right after, sees the old value | `the_next_client_sees_the_command_at_once` |
 //! | `write_reply` not awaited, spawned and left detached, or written twice | `handle_applies_the_command_and_replies` |
 //! | one reply (`Nil`) returned early without being written | `handle_applies_the_command_and_replies` |
 //! | an empty value answered as `Nil` (taken for "deleted") | `handle_applies_the_command_and_replies` |
@@ -339,6 +340,71 @@ async fn the_command_takes_effect_before_the_reply_is_written() {
             "handle(SET {other} {new:?}) was dropped {gives_up}ms in, while writing its reply \
              (the client hung up). db.get({other:?}) then returned {found:?}: the SET was \
              lost. Apply the command before writing the reply."
+        );
+        assert_no_leaked_tasks("the handlers finished").await;
+    })
+    .await;
+}
+
+/// Two clients handled one right after the other, at the same instant: the
+/// first one's `handle` has started writing its reply (its future returned
+/// `Pending` once), and the second one reads the `Db` at once. A command
+/// applied anywhere but in `handle` itself, before the reply (a SET handed
+/// to a spawned task, or done after a `yield_now`), is not there yet.
+#[tokio::test(start_paused = true)]
+async fn the_next_client_sees_the_command_at_once() {
+    use std::future::Future;
+    use std::task::Poll;
+
+    for_each_seed(16, |mut rng| async move {
+        let db = Db::new();
+        let key = keys(&mut rng, 1).remove(0);
+        let (old, new, newer) = (value(&mut rng, 8), value(&mut rng, 8), value(&mut rng, 8));
+        db.set(&key, &old);
+
+        // A SET, then straight away (no other task has run) another client's get.
+        let mut setter = std::pin::pin!(handle(&db, set(&key, &new)));
+        let first = std::future::poll_fn(|cx| Poll::Ready(setter.as_mut().poll(cx))).await;
+        assert!(
+            first.is_pending(),
+            "handle(SET {key} {new:?}) finished the first time it was polled, but writing its \
+             reply takes 10ms: was write_reply(&reply) awaited?"
+        );
+        let seen = db.get(&key);
+        assert_eq!(
+            seen.as_deref(),
+            Some(new.as_str()),
+            "handle(SET {key} {new:?}) was called and went on to write its reply; right after \
+             that, at the same instant, the next client's db.get({key:?}) returned {seen:?} \
+             (the value from before the SET). handle must apply the command itself, before it \
+             awaits write_reply: calling db.set in a spawned task (or after a yield) leaves a \
+             moment in which the SET was handled but is not in the Db."
+        );
+        let reply = no_hang("the SET handler", setter).await;
+        assert_eq!(
+            reply,
+            Reply::Ok,
+            "handle(SET {key} {new:?}) replied {reply:?}"
+        );
+
+        // A GET, then straight away another client's set: the GET's answer
+        // is the value from when it was handled.
+        let mut getter = std::pin::pin!(handle(&db, get(&key)));
+        let first = std::future::poll_fn(|cx| Poll::Ready(getter.as_mut().poll(cx))).await;
+        assert!(
+            first.is_pending(),
+            "handle(GET {key}) finished the first time it was polled, but writing its reply \
+             takes 10ms: was write_reply(&reply) awaited?"
+        );
+        db.set(&key, &newer);
+        let reply = no_hang("the GET handler", getter).await;
+        assert_eq!(
+            reply,
+            Reply::Value(new.clone()),
+            "handle(GET {key}) was called while {key:?} held {new:?} and went on to write its \
+             reply; right after that, at the same instant, another client set it to \
+             {newer:?}. The GET replied {reply:?}, expected Value({new:?}): handle must read \
+             the Db itself, before it awaits anything."
         );
         assert_no_leaked_tasks("the handlers finished").await;
     })

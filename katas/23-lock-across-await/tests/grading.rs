@@ -31,6 +31,7 @@
 //! | a std `MutexGuard` held across the `.await`: the future is not `Send` | `spawnable` (does not compile), `compile_checks` (the compiler names the learner's code) |
 //! | a "loading" marker that a caller who gives up (its future dropped) leaves behind, so the key can never be loaded again | `a_caller_that_gives_up_leaves_the_cache_usable` |
 //! | callers waiting for a key another caller is loading check again on a timer (a sleep loop), or spin (`yield_now` in a loop) | `callers_of_the_same_key_wait_without_polling` |
+//! | a caller waiting for a key another caller is loading keeps the map's lock while it waits (map guard held while awaiting a per-key lock or slot): cached reads and other keys stall, and the loader's own nested read deadlocks | `callers_waiting_for_a_key_hold_up_no_one_else` |
 //! | a placeholder value (0) inserted to mark a load in progress: other callers read it as the value | `callers_of_the_same_key_wait_without_polling`, `a_caller_that_gives_up_leaves_the_cache_usable` |
 
 use std::collections::{BTreeSet, HashMap};
@@ -951,6 +952,165 @@ async fn callers_of_the_same_key_wait_without_polling() {
                 loads.count(&key)
             ),
         );
+    })
+    .await;
+}
+
+/// Callers wait for a key that another caller is loading, and meanwhile the
+/// rest of the cache must go on as if they were not there: cached keys are
+/// read at once, another key loads in its own time, and the slow key's own
+/// loader reads a key through the cache. A caller that waits while holding
+/// a lock everyone needs (the map's lock, kept while it waits for a per-key
+/// lock or slot) stops all of that, and the nested read deadlocks.
+#[tokio::test(start_paused = true)]
+async fn callers_waiting_for_a_key_hold_up_no_one_else() {
+    for_each_seed(16, |mut rng| async move {
+        let hot = plain_keys(&mut rng, "hot-", 3, 11, 99);
+        let (slow, mut slow_plan) = plain_keys(&mut rng, "slow-", 1, 401, 1499).remove(0);
+        let (dep, dep_plan) = plain_keys(&mut rng, "dep-", 1, 101, 399).remove(0);
+        let (other, other_plan) = plain_keys(&mut rng, "other-", 1, 101, 999).remove(0);
+        // The slow key's loader waits, then reads `dep` through the cache.
+        slow_plan.deps = vec![dep.clone()];
+        let slow_done = slow_plan.ms + dep_plan.ms;
+        let mut plans: Plans = hot.iter().cloned().collect();
+        plans.insert(slow.clone(), slow_plan.clone());
+        plans.insert(dep.clone(), dep_plan.clone());
+        plans.insert(other.clone(), other_plan.clone());
+        let expected = value_of(&plans, &slow);
+        let (cache, loads) = cache_with(plans);
+        for (key, _) in &hot {
+            no_hang("get_or_load of a key to cache it", cache.get_or_load(key)).await;
+        }
+
+        // More callers of the slow key arrive while it loads ...
+        let waiters: Vec<u64> = (0..rng.range(1, 3)).map(|_| rng.odd_ms(1, 99)).collect();
+        let last_waiter = *waiters.iter().max().unwrap();
+        // ... and after they are all waiting, other keys are used.
+        let other_at = rng.odd_ms(last_waiter + 1, slow_plan.ms - 1);
+        let reads: Vec<(u64, (String, Plan))> = (0..rng.range(3, 6))
+            .map(|_| {
+                (
+                    rng.odd_ms(last_waiter + 1, slow_done - 1),
+                    rng.pick(&hot).clone(),
+                )
+            })
+            .collect();
+
+        let timeline = Timeline::start(format!(
+            "callers waiting for {slow:?} while the rest of the cache is used"
+        ));
+        timeline.expect("first caller", ms(0), ms(slow_done));
+        timeline.expect(format!("load {slow}"), ms(0), ms(slow_done));
+        timeline.expect(format!("load {dep}"), ms(slow_plan.ms), ms(slow_done));
+        timeline.expect(
+            format!("load {other}"),
+            ms(other_at),
+            ms(other_at + other_plan.ms),
+        );
+        for (at, (key, _)) in &reads {
+            timeline.expect(format!("get {key}"), ms(*at), ms(*at));
+        }
+        let situation = format!(
+            "get_or_load({slow:?}) was called at 0ms (its loader waits {}ms, then reads \
+             {dep:?} through the cache, a {}ms load), and again at {waiters:?}ms while that \
+             load ran; then, at {other_at}ms, get_or_load({other:?}) (a {}ms load), and \
+             cached keys were read at {:?}ms.",
+            slow_plan.ms,
+            dep_plan.ms,
+            other_plan.ms,
+            reads.iter().map(|(at, _)| *at).collect::<Vec<_>>()
+        );
+
+        let watch = Stopwatch::start();
+        let first = timeline.span("first caller", cache.get_or_load(&slow));
+        let waiting = join_all(waiters.iter().map(|arrives| {
+            let (cache, slow) = (&cache, &slow);
+            async move {
+                sleep(ms(*arrives)).await;
+                let value = cache.get_or_load(slow).await;
+                (*arrives, value, watch.elapsed_ms())
+            }
+        }));
+        let loading_other = async {
+            sleep(ms(other_at)).await;
+            let value = cache.get_or_load(&other).await;
+            (value, watch.elapsed_ms())
+        };
+        let reading = join_all(reads.iter().map(|(at, (key, plan))| {
+            let cache = &cache;
+            let timeline = &timeline;
+            async move {
+                sleep(ms(*at)).await;
+                let value = timeline
+                    .span(format!("get {key}"), cache.get_or_load(key))
+                    .await;
+                (key, plan.value, value, *at, watch.elapsed_ms())
+            }
+        }));
+        let (first, waited, other_result, read) = within_else(
+            ms(60_000),
+            "callers of a key being loaded, and the rest of the cache",
+            async { tokio::join!(first, waiting, loading_other, reading) },
+            || {
+                format!(
+                    "{situation}\nThey never all finished (still waiting after 60s of virtual \
+                     time). The first caller's loader reads {dep:?} through the cache while \
+                     other callers wait for {slow:?}: if a waiting caller holds the map's lock \
+                     while it waits (for a per-key lock, a slot, a notification), nobody else \
+                     can use the cache, not even the load it is waiting for. Take the key's \
+                     entry under the map's lock, release it, and only then wait.
+Loader \
+                     calls:\n{}",
+                    loads.describe()
+                )
+            },
+        )
+        .await;
+
+        assert_eq!(
+            first, expected,
+            "get_or_load({slow:?}) returned {first}, expected {expected} (its value plus \
+             {dep:?}'s)."
+        );
+        for (key, expected, value, asked, done) in read {
+            assert_eq!(
+                value, expected,
+                "get_or_load({key:?}) of a cached key returned {value}, expected {expected}."
+            );
+            assert_eq!(
+                done, asked,
+                "{situation}\nThe read of the cached key {key:?} at {asked}ms returned at \
+                 {done}ms, expected at once. It waited for the callers waiting for {slow:?}: \
+                 does a caller that waits for another caller's load keep the map locked while \
+                 it waits? Release the map's lock before waiting for anything."
+            );
+        }
+        let (value, done) = other_result;
+        assert_eq!(
+            value, other_plan.value,
+            "get_or_load({other:?}) returned {value}"
+        );
+        assert_eq!(
+            done,
+            other_at + other_plan.ms,
+            "{situation}\nget_or_load({other:?}) returned at {done}ms, expected {}ms: its own \
+             load, nothing more. It waited for the callers waiting for {slow:?}: does a caller \
+             that waits for another caller's load keep the map locked while it waits? Release \
+             the map's lock before waiting for anything.",
+            other_at + other_plan.ms
+        );
+        for (arrives, value, done) in waited {
+            assert_eq!(
+                value, first,
+                "get_or_load({slow:?}), called at {arrives}ms, returned {value}, expected {first}."
+            );
+            assert!(
+                done <= arrives + slow_done,
+                "{situation}\nThe caller of {slow:?} that arrived at {arrives}ms returned at \
+                 {done}ms: later than loading it itself would take ({}ms).",
+                arrives + slow_done
+            );
+        }
     })
     .await;
 }

@@ -24,6 +24,7 @@
 //! | `block_in_place` (panics on the current-thread runtime) | `one_sensor_read_takes_exactly_200ms` |
 //! | the wrong duration | `one_sensor_read_takes_exactly_200ms` |
 //! | `poll_all` awaits one sensor after another | `poll_all_polls_every_sensor_concurrently` |
+//! | `poll_all` reads in batches (`chunks`, `buffered(n)`, a semaphore): a cap on reads at a time | `poll_all_polls_every_sensor_concurrently` (over a thousand sensors) |
 //! | `poll_all` waits once for everyone instead of reading each sensor (even with no sensors) | `poll_all_polls_every_sensor_concurrently` |
 //! | readings in completion order, sorted by id, or deduplicated by id | `readings_keep_the_order_of_the_ids`, `readings_come_back_in_input_order` |
 //! | the wait cut into 10ms slices in a loop (a polling loop) | `a_read_waits_on_one_timer` |
@@ -182,6 +183,32 @@ async fn poll_all_polls_every_sensor_concurrently() {
              sensors there are. n × 200ms means they were polled one after the other: keep \
              poll_all concurrent (join_all). 0ms means the reads did not wait on tokio's \
              clock.",
+        );
+    })
+    .await;
+
+    // Many sensors, more than any cap a learner might pick (16, 100, 256,
+    // 1000, 1024...): still all at once, so still 200ms.
+    for_each_seed(3, |mut rng| async move {
+        let n = rng.range(1100, 2600) as usize;
+        let ids = sensor_ids(&mut rng, n);
+        let call = format!("poll_all of {n} sensors");
+        let watch = Stopwatch::start();
+        let readings = no_hang(&call, no_spin(&call, poll_all(&ids))).await;
+        let took = watch.elapsed();
+        assert_eq!(
+            sensors(&readings),
+            ids,
+            "{call} did not return one reading per id, in the order of the ids."
+        );
+        assert!(
+            took == ms(200),
+            "{call} took {} of virtual time, expected 200ms: all the sensors wait at the same \
+             time, however many there are. A multiple of 200ms means they were read in batches: \
+             a cap on how many reads run at once (chunks(..), buffered(..), a semaphore) makes \
+             every batch wait for the one before. poll_all must read every sensor at once \
+             (join_all over all of them).",
+            fmt_duration(took)
         );
     })
     .await;

@@ -20,6 +20,7 @@
 //! |---|---|
 //! | hashing inline in the async fn: the first poll does all the work | `hash_all_is_pending_on_its_first_poll` |
 //! | `std::thread::spawn` and `join()` inside the async fn: the runtime's thread blocks on the join | `hash_all_is_pending_on_its_first_poll` |
+//! | a special case hashed inline (a single input, `max_parallel` 1: "no point in a thread") | `hashing_runs_off_the_runtime_thread`, `hash_all_is_pending_on_its_first_poll` |
 //! | `tokio::spawn(async { hash(..) })`: an async task runs on the runtime's thread | `hashing_runs_off_the_runtime_thread` |
 //! | a `yield_now().await` first (so the first poll is Pending), then hashing inline | `hashing_runs_off_the_runtime_thread` |
 //! | `block_in_place`: panics on a current-thread runtime | `hashing_runs_off_the_runtime_thread` (and every other test) |
@@ -302,8 +303,10 @@ fn hash_all_is_pending_on_its_first_poll() {
         let _context = bench.runtime.enter();
         // (Few inputs: code that blocks in its first poll waits for the held
         // hashes, which give up after a second each.)
-        let limit = rng.range(2, 3) as usize;
-        let count = rng.range(2, limit as u64 + 1) as usize;
+        // A single input and max_parallel 1 included: even one hash, run
+        // inline, blocks the runtime's thread.
+        let limit = rng.range(1, 3) as usize;
+        let count = rng.range(1, limit as u64 + 1) as usize;
         let data = distinct_inputs(&mut rng, count);
         let mut task = tokio_test::task::spawn(hash_all_with(
             data.clone(),
@@ -371,21 +374,25 @@ fn hash_all_is_pending_on_its_first_poll() {
 fn hashing_runs_off_the_runtime_thread() {
     for_each_seed_sync(8, |mut rng| {
         let bench = Bench::new(false);
-        let count = rng.range(2, 8) as usize;
+        let count = rng.range(1, 8) as usize;
         let limit = rng.range(1, 4) as usize;
         let data = distinct_inputs(&mut rng, count);
-        let hashes = bench.run(hash_all_with(
-            data.clone(),
-            limit,
-            bench.hasher(count, None),
-        ));
-        assert_eq!(
-            hashes,
-            expected(&data),
-            "hash_all_with({}) returned the wrong hashes (expected slow_hash of each input, in \
-             input order).",
-            describe(&data)
-        );
+        // Some inputs, then a single one (the same size of job must not be
+        // run differently because there is only one).
+        for data in [data.clone(), data[..1].to_vec()] {
+            let hashes = bench.run(hash_all_with(
+                data.clone(),
+                limit,
+                bench.hasher(data.len(), None),
+            ));
+            assert_eq!(
+                hashes,
+                expected(&data),
+                "hash_all_with({}) returned the wrong hashes (expected slow_hash of each input, \
+                 in input order).",
+                describe(&data)
+            );
+        }
         let on_runtime = bench
             .started
             .lock()
@@ -394,11 +401,17 @@ fn hashing_runs_off_the_runtime_thread() {
             .filter(|(_, id)| *id == bench.runtime_thread)
             .count();
         assert_eq!(
-            on_runtime, 0,
-            "{on_runtime} of the {count} hashes ran on the runtime's own thread. CPU-heavy code \
+            on_runtime,
+            0,
+            "hash_all_with was called with {} and then with 1 input (max_parallel {limit}): \
+             {on_runtime} of the {} hashes ran on the runtime's own thread. CPU-heavy code \
              there blocks every other task scheduled on it, just like std::thread::sleep: that \
              is also true inside a task made with tokio::spawn, which runs on the runtime's \
-             threads. Run each hash in tokio::task::spawn_blocking, on the blocking thread pool."
+             threads, and for a single input or max_parallel 1 too (one hash blocks the thread \
+             as long as any). Run every hash in tokio::task::spawn_blocking, on the blocking \
+             thread pool.",
+            describe(&data),
+            count + 1
         );
     });
 }

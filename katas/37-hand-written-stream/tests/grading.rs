@@ -27,6 +27,7 @@
 //! | whatever is ready yielded when `inner` is `Pending` (ignores `max_wait`) | `each_batch_goes_out_when_it_is_full_or_its_time_is_up` |
 //! | the timer looked at before `inner` (an item at the deadline misses its batch) | `each_batch_goes_out_when_it_is_full_or_its_time_is_up` |
 //! | any wake-up taken for the timer firing | `dropping_next_half_way_loses_nothing`, `each_batch_goes_out_when_it_is_full_or_its_time_is_up` |
+//! | items taken from `inner` before their batch needs it (`inner` polled on after a full batch, a read-ahead buffer): a slow consumer's next batch starts its `max_wait` early | `no_item_is_taken_before_its_batch_needs_it` |
 //! | a batch one over `max_items` (`>` instead of `>=`) | `every_item_comes_out_once_in_order` |
 //! | the last, partial batch dropped when `inner` ends | `every_item_comes_out_once_in_order`, `the_last_batch_comes_at_the_end_then_none_forever` |
 //! | `inner` polled again after it ended (the end not remembered, or remembered only when it came with a last batch) | `the_last_batch_comes_at_the_end_then_none_forever` |
@@ -58,6 +59,8 @@ use tokio::time::{Instant, Sleep, sleep, sleep_until};
 struct Watch {
     /// Polls after the stream returned `Ready(None)`.
     after_end: AtomicU64,
+    /// Items the stream has handed out so far.
+    taken: AtomicU64,
 }
 
 /// The inner stream: `items` each available from its own instant on, then
@@ -135,7 +138,10 @@ impl Stream for Scripted {
                 this.owed = None;
                 this.timer = None;
                 return Poll::Ready(match this.items.pop_front() {
-                    Some((value, _)) => Some(value),
+                    Some((value, _)) => {
+                        this.watch.taken.fetch_add(1, Ordering::SeqCst);
+                        Some(value)
+                    }
                     None => {
                         this.ended = true;
                         None
@@ -590,6 +596,72 @@ async fn check_schedule(case: &Case) {
          same call.",
         case.what()
     );
+}
+
+/// A batch takes from `inner` only the items it needs: once it is full it
+/// goes out, and the items after it stay in `inner` until the consumer asks
+/// for the next batch. Taken early (read ahead into a buffer, or `inner`
+/// polled on after the batch was full), an item starts its batch's
+/// `max_wait` before the consumer even asked for that batch.
+#[tokio::test(start_paused = true)]
+async fn no_item_is_taken_before_its_batch_needs_it() {
+    for_each_seed(32, |mut rng| async move {
+        let mut case = Case::seeded(&mut rng, false);
+        // A consumer that takes a while, so items pile up in `inner`.
+        if case.pauses.is_empty() {
+            case.pauses = vec![rng.odd_ms(13, 900)];
+        }
+        let what = case.what();
+        let (inner, watch, _) = case.inner();
+        let start = Instant::now();
+        let consume = async {
+            let mut batches = pin!(Batches::new(inner, case.max_items, ms(case.max_wait)));
+            let mut delivered = Vec::new();
+            let mut k = 0;
+            while let Some(batch) = batches.next().await {
+                k += 1;
+                let at = (Instant::now() - start).as_millis() as u64;
+                delivered.extend(batch.iter().copied());
+                let taken = watch.taken.load(Ordering::SeqCst) as usize;
+                assert!(
+                    taken == delivered.len(),
+                    "{what}: when batch {k} ({batch:?}) went out at {at}ms, Batches had taken \
+                     {taken} items from `inner` but handed on {} in all: it took items before \
+                     a batch needed them (it went on polling `inner` after the batch was \
+                     full, or read ahead into a buffer). An item taken early starts its \
+                     batch's max_wait early: with a consumer that takes a while, that batch \
+                     goes out before its time. Stop polling `inner` the moment the batch is \
+                     full; the next items wait in `inner` until the next call of poll_next.",
+                    delivered.len()
+                );
+                let pause = case.pause(k - 1);
+                if pause > 0 {
+                    sleep(ms(pause)).await;
+                }
+            }
+            delivered
+        };
+        let delivered = within(ms(3_600_000), &what, no_spin(&what, consume)).await;
+        let items: Vec<u32> = case.items.iter().map(|item| item.0).collect();
+        assert_eq!(
+            delivered, items,
+            "{what}: the batches, put together, are not the items of the inner stream in order."
+        );
+    })
+    .await;
+    // By hand: 5, 8 and 2 are there at 0ms, max_items 2, and the consumer
+    // takes 301ms after each batch. [5 8] at 0ms; 2 is taken when the
+    // consumer is back, at 301ms, so its batch goes out at 301 + 101ms.
+    // Taken at 0ms with [5 8], it would go out at 301ms.
+    check_schedule(&Case {
+        items: vec![(5, 0), (8, 0), (2, 0), (9, 503)],
+        end: 2_000,
+        max_items: 2,
+        max_wait: 101,
+        pauses: vec![301],
+        jitter: None,
+    })
+    .await;
 }
 
 #[tokio::test(start_paused = true)]

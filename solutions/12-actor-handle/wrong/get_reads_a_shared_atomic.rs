@@ -1,8 +1,8 @@
 //! Wrong: the actor mirrors its count into an Arc<AtomicU64> and get() reads it directly instead of asking the actor, so a get() sees a count the actor has not reached for the requests queued before it.
 //! Caught by: requests_are_answered_in_the_order_they_arrive
 
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use tokio::sync::{mpsc, oneshot};
 
