@@ -11,6 +11,8 @@ pub use crate::report::Format;
 #[derive(Debug, Parser)]
 #[command(
     name = "grader",
+    version,
+    long_version = crate::platform::long_version(),
     about = "Grades your Tokio Katas and tells you what to fix next.",
     after_help = "Examples:\n  cargo run -p grader              grade every kata\n  \
                   cargo run -p grader -- 07        only kata 07, in full detail\n  \

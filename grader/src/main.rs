@@ -22,6 +22,7 @@ mod course;
 mod dev;
 mod learner;
 mod pipeline;
+mod platform;
 mod profile;
 mod report;
 mod ui;
@@ -33,7 +34,7 @@ use clap::Parser;
 
 fn main() {
     let cli = cli::Cli::parse();
-    pipeline::reaper::become_subreaper();
+    platform::become_subreaper();
     install_interrupt_handler();
     let outcome = commands::run(cli);
     // An interrupt ends the process from its handler, with 130 or 143; what
@@ -58,17 +59,7 @@ fn main() {
 /// leave with the conventional status.
 fn install_interrupt_handler() {
     app::runtime().spawn(async {
-        use tokio::signal::unix::{SignalKind, signal};
-        let (Ok(mut interrupt), Ok(mut terminate)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-        ) else {
-            return;
-        };
-        let code = tokio::select! {
-            _ = interrupt.recv() => 130,
-            _ = terminate.recv() => 143,
-        };
+        let code = platform::interrupted().await;
         app::mark_interrupted();
         pipeline::process::kill_all_groups();
         ui::restore_terminal();

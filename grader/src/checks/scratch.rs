@@ -116,7 +116,7 @@ fn sync(from: &Path, to: &Path) -> Result<()> {
             let link = std::fs::read_link(&source)?;
             if std::fs::read_link(&target).ok().as_ref() != Some(&link) {
                 std::fs::remove_file(&target).ok();
-                symlink(&link, &target)?;
+                crate::platform::symlink(&link, &target)?;
             }
         } else if !same_content(&source, &target) {
             std::fs::copy(&source, &target)
@@ -141,19 +141,6 @@ fn same_content(a: &Path, b: &Path) -> bool {
     meta_a.len() == meta_b.len()
         && meta_a.permissions() == meta_b.permissions()
         && matches!((std::fs::read(a), std::fs::read(b)), (Ok(x), Ok(y)) if x == y)
-}
-
-#[cfg(unix)]
-fn symlink(link: &Path, at: &Path) -> std::io::Result<()> {
-    std::os::unix::fs::symlink(link, at)
-}
-
-#[cfg(not(unix))]
-fn symlink(_link: &Path, at: &Path) -> std::io::Result<()> {
-    Err(std::io::Error::other(format!(
-        "{}: the trusted ref has a symbolic link, which this platform cannot recreate",
-        at.display()
-    )))
 }
 
 #[cfg(test)]

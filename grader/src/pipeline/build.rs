@@ -19,9 +19,9 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
 use super::plan::Planned;
-use super::process::GroupGuard;
 use super::provenance::Origin;
 use crate::course::discover::Repo;
+use crate::platform::ProcessTree;
 use crate::ui::Progress;
 
 /// A build that takes longer than this is stuck (a cold build is ~1 minute).
@@ -180,17 +180,15 @@ async fn cargo_build(
         cmd.current_dir(dir);
     }
     cmd.env("CARGO_TARGET_DIR", &repo.target_dir)
-        .process_group(0)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    let mut child = cmd
-        .spawn()
+        .stderr(Stdio::piped());
+    // Cargo and every rustc it starts are one tree, killed together when
+    // this function returns early or the grader is interrupted.
+    let mut child = ProcessTree::spawn(cmd)
         .context("cannot run cargo: is Rust installed? (https://rustup.rs)")?;
-    let _group = GroupGuard::register(child.id().unwrap_or(0) as i32);
-    let mut stdout = BufReader::new(child.stdout.take().unwrap()).lines();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut stdout = BufReader::new(child.take_stdout().unwrap()).lines();
+    let mut stderr = BufReader::new(child.take_stderr().unwrap()).lines();
     let mut stderr_tail: Vec<String> = Vec::new();
 
     let reading = async {

@@ -29,25 +29,10 @@ use tokio::process::Command;
 /// Per process, not per test: trybuild's cargo and each rustc get their own.
 pub const MEMORY_LIMIT_BYTES: u64 = 2 << 30;
 
-/// Starts `cmd` with the memory limit.
+/// Starts `cmd` with the memory limit, where the platform has one
+/// (`platform::MEMORY_LIMIT_APPLIES`).
 pub fn limit_memory(cmd: &mut Command) {
-    #[cfg(unix)]
-    // SAFETY: the closure runs between fork and exec, where only
-    // async-signal-safe calls are allowed; setrlimit is one, and the closure
-    // allocates nothing.
-    unsafe {
-        cmd.pre_exec(|| {
-            let limit = libc::rlimit {
-                rlim_cur: MEMORY_LIMIT_BYTES as libc::rlim_t,
-                rlim_max: MEMORY_LIMIT_BYTES as libc::rlim_t,
-            };
-            // A limit already lower than ours (the learner's own `ulimit
-            // -d`) stays: setrlimit fails to raise a hard limit, and that
-            // is fine.
-            libc::setrlimit(libc::RLIMIT_DATA, &limit);
-            Ok(())
-        });
-    }
+    crate::platform::limit_memory(cmd, MEMORY_LIMIT_BYTES);
 }
 
 /// The explanation for a test process that ran out of memory, when its
@@ -68,21 +53,6 @@ pub fn out_of_memory(stderr: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[tokio::test]
-    async fn the_limit_applies_to_the_child_and_what_it_starts() {
-        let mut cmd = Command::new("sh");
-        // `ulimit -d` reports KiB; the inner sh is a grandchild.
-        cmd.args(["-c", "ulimit -d; sh -c 'ulimit -d'"]);
-        limit_memory(&mut cmd);
-        let out = cmd.output().await.unwrap();
-        let kib = (MEMORY_LIMIT_BYTES / 1024).to_string();
-        let text = String::from_utf8(out.stdout).unwrap();
-        assert_eq!(
-            text.lines().collect::<Vec<_>>(),
-            [kib.as_str(), kib.as_str()]
-        );
-    }
 
     #[test]
     fn rust_s_allocation_failure_is_explained() {

@@ -16,7 +16,6 @@ pub mod overlay;
 pub mod plan;
 pub mod process;
 pub mod provenance;
-pub mod reaper;
 pub mod run;
 pub mod run_lock;
 pub mod seal;

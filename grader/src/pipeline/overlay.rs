@@ -231,12 +231,9 @@ fn mirror_kata_files(kata_dir: &Path, member_dir: &Path) -> Result<()> {
         if name == "src" || name == "Cargo.toml" || name == "target" {
             continue;
         }
-        let link = member_dir.join(&name);
-        if std::fs::read_link(&link).is_ok_and(|to| to == entry.path()) {
-            continue;
-        }
-        let _ = std::fs::remove_file(&link);
-        std::os::unix::fs::symlink(entry.path(), &link)
+        // A symbolic link, or where links need privileges a copy kept in
+        // step (written only where it differs, so cargo does not rebuild).
+        crate::platform::link(&entry.path(), &member_dir.join(&name))
             .with_context(|| format!("cannot link {} into the overlay", entry.path().display()))?;
     }
     Ok(())

@@ -1,14 +1,13 @@
 //! Running a child process that cannot hang the grader.
 //!
-//! Every process the grader starts (cargo, test binaries) runs in its own
-//! process group with a wall-clock limit. On expiry, or as soon as the main
-//! process exits, the whole group is killed: a test that spawned a child, or
-//! cargo's own rustc processes, do not outlive it. Output is read
+//! Every process the grader starts (cargo, test binaries) is the root of its
+//! own process tree (`platform::ProcessTree`: a process group on Unix, a Job
+//! Object on Windows) with a wall-clock limit. On expiry, or as soon as the
+//! main process exits, the whole tree is killed: a test that spawned a
+//! child, or cargo's own rustc processes, do not outlive it. Output is read
 //! concurrently (so a chatty child never blocks on a full pipe) and capped
 //! (so a child printing a gigabyte does not fill the grader's memory).
 
-use std::collections::HashSet;
-use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -17,15 +16,8 @@ use anyhow::{Context, Result};
 use tokio::io::{AsyncRead, AsyncReadExt};
 use tokio::process::Command;
 
-/// Process groups currently running, so an interrupt can kill them all.
-static LIVE_GROUPS: Mutex<Option<HashSet<i32>>> = Mutex::new(None);
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Exit {
-    Code(i32),
-    Signal(i32),
-    TimedOut,
-}
+pub use crate::platform::Exit;
+use crate::platform::ProcessTree;
 
 #[derive(Debug)]
 pub struct Finished {
@@ -39,36 +31,25 @@ pub struct Finished {
 
 /// Runs `cmd` to completion or until `limit`, whichever comes first.
 pub async fn run_limited(mut cmd: Command, limit: Duration, output_cap: usize) -> Result<Finished> {
-    cmd.process_group(0)
-        .stdin(Stdio::null())
+    cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
+        .stderr(Stdio::piped());
+    let program = cmd.as_std().get_program().to_owned();
     let started = Instant::now();
-    let mut child = cmd
-        .spawn()
-        .with_context(|| format!("cannot start {:?}", cmd.as_std().get_program()))?;
-    let group =
-        GroupGuard::register(child.id().expect("a child that was just spawned has a pid") as i32);
-    let stdout = Capture::start(child.stdout.take().unwrap(), output_cap);
-    let stderr = Capture::start(child.stderr.take().unwrap(), output_cap);
+    let mut tree = ProcessTree::spawn(cmd).with_context(|| format!("cannot start {program:?}"))?;
+    let stdout = Capture::start(tree.take_stdout().unwrap(), output_cap);
+    let stderr = Capture::start(tree.take_stderr().unwrap(), output_cap);
 
-    let exit = match tokio::time::timeout(limit, child.wait()).await {
-        Ok(status) => {
-            let status = status?;
-            match status.code() {
-                Some(code) => Exit::Code(code),
-                None => Exit::Signal(status.signal().unwrap_or(0)),
-            }
-        }
+    let exit = match tokio::time::timeout(limit, tree.wait()).await {
+        Ok(status) => crate::platform::exit_of(status?),
         Err(_) => Exit::TimedOut,
     };
     crate::app::stop_if_interrupted().await;
-    // Whatever is left of the group (the child itself on a timeout, or
+    // Whatever is left of the tree (the child itself on a timeout, or
     // anything it started) goes now; then the pipes close and reads finish.
-    drop(group);
+    tree.kill();
     if exit == Exit::TimedOut {
-        let _ = child.wait().await;
+        let _ = tree.wait().await;
     }
     let elapsed = started.elapsed();
     let (stdout, out_cut) = stdout.finish().await;
@@ -157,49 +138,10 @@ impl Kept {
     }
 }
 
-/// Kills the process group when dropped, and tracks it while it lives.
-pub struct GroupGuard(i32);
-
-impl GroupGuard {
-    /// Tracks the group led by `pgid` (a child spawned with `process_group(0)`).
-    pub fn register(pgid: i32) -> GroupGuard {
-        LIVE_GROUPS
-            .lock()
-            .unwrap()
-            .get_or_insert_with(HashSet::new)
-            .insert(pgid);
-        GroupGuard(pgid)
-    }
-}
-
-impl Drop for GroupGuard {
-    fn drop(&mut self) {
-        kill_group(self.0);
-        if let Some(groups) = LIVE_GROUPS.lock().unwrap().as_mut() {
-            groups.remove(&self.0);
-        }
-    }
-}
-
-fn kill_group(pgid: i32) {
-    // SAFETY: killpg has no memory-safety preconditions; a group that is
-    // already gone just returns ESRCH.
-    unsafe {
-        libc::killpg(pgid, libc::SIGKILL);
-    }
-}
-
-/// Kills every process group still running and removes scratch
+/// Kills every process tree still running and removes scratch
 /// directories: used on Ctrl-C and SIGTERM.
 pub fn kill_all_groups() {
-    if let Some(groups) = LIVE_GROUPS.lock().unwrap().as_ref() {
-        for pgid in groups {
-            kill_group(*pgid);
-        }
-    }
-    // Children that left their group are orphaned as their parents die:
-    // give that a moment, then kill them too.
-    super::reaper::kill_escapees(Duration::from_millis(200));
+    crate::platform::kill_all_trees();
     crate::app::remove_scratch_dirs();
 }
 
@@ -244,44 +186,5 @@ mod tests {
             "{text:?}"
         );
         assert!(done.truncated);
-    }
-
-    #[tokio::test]
-    async fn kills_the_whole_group_on_timeout() {
-        // The child starts a grandchild that would otherwise outlive it.
-        let marker = std::env::temp_dir().join(format!("grader-pg-{}", std::process::id()));
-        let script = format!(
-            "(trap '' TERM; while :; do sleep 0.05; done) & echo $! > {}; wait",
-            marker.display()
-        );
-        let done = run_limited(sh(&script), Duration::from_millis(300), 1024)
-            .await
-            .unwrap();
-        assert_eq!(done.exit, Exit::TimedOut);
-        let grandchild: i32 = std::fs::read_to_string(&marker)
-            .unwrap()
-            .trim()
-            .parse()
-            .unwrap();
-        std::fs::remove_file(&marker).ok();
-        // A killed process may linger as a zombie until it is reaped; that
-        // is dead for our purposes.
-        let state = std::fs::read_to_string(format!("/proc/{grandchild}/stat")).unwrap_or_default();
-        let running = state
-            .rsplit(") ")
-            .next()
-            .is_some_and(|rest| !rest.starts_with('Z'));
-        assert!(
-            !running,
-            "the grandchild {grandchild} survived the group kill: {state}"
-        );
-    }
-
-    #[tokio::test]
-    async fn reports_a_signal() {
-        let done = run_limited(sh("kill -ABRT $$"), Duration::from_secs(5), 1024)
-            .await
-            .unwrap();
-        assert_eq!(done.exit, Exit::Signal(libc::SIGABRT));
     }
 }

@@ -104,7 +104,7 @@ pub fn run_all(
                 .map(|(_, _, names)| names.len() as u64)
                 .sum(),
         );
-        super::reaper::tests_starting();
+        crate::platform::tests_starting();
         let mut handles = Vec::new();
         for (n, (index, context, names)) in binaries.into_iter().enumerate() {
             let run = BinaryRun {
@@ -132,7 +132,7 @@ pub fn run_all(
         });
         // Every test has ended and its group is dead; whatever it started
         // outside its group is still about (see reaper.rs).
-        super::reaper::kill_escapees(Duration::ZERO);
+        crate::platform::kill_escapees(Duration::ZERO);
         Ok(runs)
     })
 }

@@ -6,8 +6,7 @@
 //! directory anyway, so cargo would serialise their builds; we serialise the
 //! whole run instead, and say so when we have to wait.
 
-use std::fs::File;
-use std::os::fd::AsRawFd;
+use std::fs::{File, TryLockError};
 
 use anyhow::{Context, Result};
 
@@ -23,13 +22,16 @@ pub fn acquire(repo: &Repo) -> Result<RunLock> {
     std::fs::create_dir_all(&dir)?;
     let file =
         File::create(dir.join("run.lock")).context("cannot create the grader's lock file")?;
-    // SAFETY: flock on a descriptor we own; LOCK_NB returns at once.
-    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } != 0 {
-        eprintln!("Another grader is running in this repository; waiting for it to finish…");
-        // SAFETY: as above; this call blocks until the other run ends.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX) } != 0 {
-            return Err(std::io::Error::last_os_error())
-                .context("cannot lock the grader's lock file");
+    // std's file locks: flock on Unix, LockFileEx on Windows; released by
+    // the system when the process dies, however it dies.
+    match file.try_lock() {
+        Ok(()) => {}
+        Err(TryLockError::WouldBlock) => {
+            eprintln!("Another grader is running in this repository; waiting for it to finish…");
+            file.lock().context("cannot lock the grader's lock file")?;
+        }
+        Err(TryLockError::Error(error)) => {
+            return Err(error).context("cannot lock the grader's lock file");
         }
     }
     Ok(RunLock { _file: file })

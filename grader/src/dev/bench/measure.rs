@@ -10,7 +10,7 @@ use anyhow::{Context, Result, bail};
 use super::simulated::{Simulated, merged_spans, reporting_tests};
 use super::{PEAK_RSS_ENV, VIRTUAL_TIME_DIR_ENV};
 use crate::course::discover::{Kata, Repo};
-use crate::pipeline::process::GroupGuard;
+use crate::platform::StdProcessTree;
 
 pub struct Bench<'a> {
     repo: &'a Repo,
@@ -161,24 +161,20 @@ impl<'a> Bench<'a> {
         run: usize,
     ) -> Result<Duration> {
         use std::io::{BufRead, BufReader, Write};
-        use std::os::unix::process::CommandExt;
         use std::sync::mpsc;
 
         // The binary `cargo run -p grader` keeps up to date (this process's
         // own file may have been replaced since it started).
-        let mut child = Command::new(self.grader_path())
-            .args(["watch", kata])
+        let mut cmd = Command::new(self.grader_path());
+        cmd.args(["watch", kata])
             .current_dir(&self.repo.root)
             .env("NO_COLOR", "1")
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .context("could not start watch mode")?;
-        let group = GroupGuard::register(child.id() as i32);
+            .stderr(Stdio::null());
+        let mut child = StdProcessTree::spawn(cmd).context("could not start watch mode")?;
         let (tx, rx) = mpsc::channel();
-        let stdout = child.stdout.take().expect("piped");
+        let stdout = child.take_stdout().expect("piped");
         std::thread::spawn(move || {
             for line in BufReader::new(stdout).lines().map_while(Result::ok) {
                 if tx.send(line).is_err() {
@@ -205,15 +201,15 @@ impl<'a> Bench<'a> {
         file.append(&format!("// grader bench: watch {run}a\n"))?;
         verdict(2)?;
         let took = saved.elapsed();
-        if let Some(mut stdin) = child.stdin.take() {
+        if let Some(mut stdin) = child.take_stdin() {
             let _ = stdin.write_all(b"q");
         }
         let quit_by = Instant::now() + Duration::from_secs(10);
         while child.try_wait()?.is_none() && Instant::now() < quit_by {
             std::thread::sleep(Duration::from_millis(20));
         }
-        drop(group);
-        let _ = child.wait();
+        // Dropping the tree kills what is left of it and reaps the root.
+        drop(child);
         Ok(took)
     }
 

@@ -45,21 +45,7 @@ pub fn record_peak_rss() {
     let Some(path) = std::env::var_os(PEAK_RSS_ENV) else {
         return;
     };
-    let hwm = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-            line.split_whitespace().nth(1)?.parse::<u64>().ok()
-        });
-    let kib = hwm.unwrap_or_else(|| {
-        // SAFETY: getrusage only writes into the struct we pass.
-        let usage = unsafe {
-            let mut usage: libc::rusage = std::mem::zeroed();
-            libc::getrusage(libc::RUSAGE_SELF, &mut usage);
-            usage
-        };
-        usage.ru_maxrss as u64
-    });
+    let kib = crate::platform::peak_rss_kib();
     let _ = std::fs::write(path, kib.to_string());
 }
 

@@ -1,7 +1,6 @@
 //! The keys of the verdict cache: a digest of everything a test's verdict
 //! depends on (see the parent module for the list, and why).
 
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -89,15 +88,15 @@ pub fn test_key(context: &str, target: &str, name: &str) -> String {
 
 /// Path, size, mtime and inode: cargo writes a new file when it relinks.
 fn identity(path: &Path) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
+    let stamp = crate::platform::file_stamp(&std::fs::metadata(path).ok()?);
     Some(format!(
         "{}|{}|{}.{}|{}|{}",
         path.display(),
-        meta.len(),
-        meta.mtime(),
-        meta.mtime_nsec(),
-        meta.ino(),
-        meta.dev()
+        stamp.len,
+        stamp.modified.0,
+        stamp.modified.1,
+        stamp.inode,
+        stamp.device
     ))
 }
 
