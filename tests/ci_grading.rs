@@ -726,6 +726,40 @@ fn the_pr_workflow_keeps_the_html_report_as_an_artifact() {
     );
 }
 
+/// Learners on macOS and Windows (issue 16): the course's workflow builds the
+/// grader there, runs its tests and grades with it. actionlint (below)
+/// checks the job is well formed; this checks it does what it is for.
+#[test]
+fn the_course_workflow_grades_on_macos_and_windows() {
+    let course = std::fs::read_to_string(repo().join(".github/workflows/course.yml")).unwrap();
+    let job = course
+        .split("\n  platforms:\n")
+        .nth(1)
+        .expect("course.yml has a `platforms` job");
+    let job = job.split("\n  # ").next().unwrap();
+    for wanted in [
+        "os: [macos-latest, windows-latest]",
+        "runs-on: ${{ matrix.os }}",
+        "fail-fast: false",
+        "rustup toolchain install",
+        "cargo build --locked -p grader",
+        "cargo test --locked -p grader",
+        "cargo test --locked -p kata-support",
+        "-p grader -- --solutions",
+        "-p grader -- 07",
+        "[ \"$status\" -eq 1 ]",
+    ] {
+        assert!(
+            job.contains(wanted),
+            "the platforms job lacks `{wanted}`:\n{job}"
+        );
+    }
+    // Snapshots and expected compiler output are compared byte for byte: a
+    // Windows checkout must not turn their line endings into CRLF.
+    let attributes = std::fs::read_to_string(repo().join(".gitattributes")).unwrap();
+    assert!(attributes.lines().any(|l| l.trim() == "* text=auto eol=lf"));
+}
+
 #[test]
 fn the_workflows_pass_actionlint() {
     let available = std::process::Command::new("actionlint")

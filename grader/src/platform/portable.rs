@@ -195,11 +195,40 @@ pub fn symlink(_link: &Path, at: &Path) -> std::io::Result<()> {
     )))
 }
 
-/// Resolves on Ctrl-C (Ctrl-Break and closing the console on Windows are
-/// Ctrl-C to tokio), with the exit status to use.
+/// Resolves on Ctrl-C (130), or when the grader is told to end: the
+/// console closed on Windows, SIGTERM in the portable build on Unix (143).
 pub async fn interrupted() -> i32 {
-    match tokio::signal::ctrl_c().await {
-        Ok(()) => 130,
+    let ctrl_c = async {
+        match tokio::signal::ctrl_c().await {
+            Ok(()) => 130,
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        code = ctrl_c => code,
+        code = terminated() => code,
+    }
+}
+
+#[cfg(windows)]
+async fn terminated() -> i32 {
+    match tokio::signal::windows::ctrl_close() {
+        Ok(mut close) => {
+            close.recv().await;
+            143
+        }
+        Err(_) => std::future::pending().await,
+    }
+}
+
+#[cfg(unix)]
+async fn terminated() -> i32 {
+    use tokio::signal::unix::{SignalKind, signal};
+    match signal(SignalKind::terminate()) {
+        Ok(mut terminate) => {
+            terminate.recv().await;
+            143
+        }
         Err(_) => std::future::pending().await,
     }
 }
