@@ -134,9 +134,10 @@ pub fn panics(stderr: &str) -> Vec<Panic> {
         else {
             continue;
         };
+        // Windows' rustc writes `src\lib.rs`: every learner reads `src/lib.rs`.
         let location = line[at + " panicked at ".len()..]
             .trim_end_matches(':')
-            .to_string();
+            .replace('\\', "/");
         // Older formats put the message on the same line after a comma.
         let mut message = Vec::new();
         while let Some(next) = lines.peek() {
@@ -279,6 +280,12 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn a_windows_location_reads_like_any_other() {
+        let found = panics("thread 'x' panicked at src\\lib.rs:12:5:\nboom\n");
+        assert_eq!(found[0].location, "src/lib.rs:12:5");
     }
 
     #[test]

@@ -84,10 +84,16 @@ pub fn stamp(repo: &Repo, binary: &Path, origin: &Origin) -> Result<()> {
 /// each find the other's there and be rebuilt on every switch.
 fn stamp_path(repo: &Repo, binary: &Path) -> PathBuf {
     let relative = binary.strip_prefix(&repo.target_dir).unwrap_or(binary);
+    // By components, so that Windows' `\` and a drive prefix are flattened
+    // like Unix's `/`.
     let name: String = relative
-        .to_string_lossy()
-        .trim_start_matches('/')
-        .replace('/', "%");
+        .components()
+        .filter_map(|part| match part {
+            std::path::Component::Normal(name) => Some(name.to_string_lossy()),
+            _ => None,
+        })
+        .collect::<Vec<_>>()
+        .join("%");
     repo.target_dir.join("grader").join("provenance").join(name)
 }
 
