@@ -28,13 +28,16 @@
 //! | `Send + 'static` bounds (spawning `f`, then blocking on its handle) | `block_on_takes_any_future` (does not compile) |
 //! | anything wrapped around `f` (a "safety" timeout, a deadline) | `a_future_may_run_for_hours` |
 //! | the caller's ambient runtime reused (`Handle::try_current`) instead of a new one | `a_call_from_a_blocking_task_gets_a_runtime_of_its_own` |
+//! | the runtime kept going after `f` returns (a grace sleep, a second `block_on`) | `tasks_left_running_get_no_more_time_after_f_returns` |
 
 use std::sync::mpsc;
 use std::thread::{self, ThreadId};
 use std::time::Duration;
 
 use kata_02_runtime_by_hand::block_on_current;
-use kata_support::{DropFlag, Stopwatch, catch_panic, fmt_duration, for_each_seed_sync, ms};
+use kata_support::{
+    DropFlag, EventLog, Stopwatch, catch_panic, fmt_duration, for_each_seed_sync, ms,
+};
 
 /// How long a call may take, in real time, before it counts as a hang. A
 /// correct one takes microseconds.
@@ -325,4 +328,45 @@ fn tasks_left_running_are_dropped_with_the_runtime() {
              call to the next."
         );
     }
+}
+
+#[test]
+fn tasks_left_running_get_no_more_time_after_f_returns() {
+    for_each_seed_sync(6, |mut rng| {
+        // f works for an irregular while; one task it leaves behind is
+        // ready to run the moment f returns, another one's timer fires a
+        // few (irregular) milliseconds after f returns.
+        let work = ms(rng.odd_ms(20, 900));
+        let lag = ms(rng.odd_ms(2, 40));
+        let what = format!(
+            "a future that works for {}, then returns leaving two tasks behind: one ready to \
+             run, one whose timer fires {} later",
+            fmt_duration(work),
+            fmt_duration(lag)
+        );
+        let log = on_own_thread(&what, move || {
+            block_on_current(async move {
+                tokio::time::pause();
+                let log = EventLog::undrawn();
+                let late = log.clone();
+                drop(tokio::spawn(async move {
+                    tokio::time::sleep(work + lag).await;
+                    late.record("the task whose timer fired after f returned ran");
+                }));
+                tokio::time::sleep(work).await;
+                let ready = log.clone();
+                drop(tokio::spawn(async move {
+                    ready.record("the task that was ready when f returned ran");
+                }));
+                log
+            })
+        });
+        assert!(
+            log.events().is_empty(),
+            "{what}: after f returned, the tasks it left behind went on running:\n{log}\
+             block_on_current returns as soon as f does and drops its runtime, with every \
+             task still on it: no grace period for them (no extra sleep, yield or second \
+             block_on after f, no shutdown that waits for tasks)."
+        );
+    });
 }

@@ -19,7 +19,7 @@
 //! | the caller counted as a worker (`workers - 1`) | `it_runs_the_requested_number_of_worker_threads` |
 //! | `workers` and `max_blocking` swapped | `it_runs_the_requested_number_of_worker_threads` |
 //! | `thread_name` forgotten ("tokio-rt-worker") | `every_thread_it_starts_carries_the_given_name` |
-//! | the name changed on the way: trimmed, cut to 15 bytes, sanitized, a default for "" | `every_thread_it_starts_carries_the_given_name` |
+//! | the name changed on the way: trimmed, cut to 15 bytes, sanitized, lower-cased, a default for "" | `every_thread_it_starts_carries_the_given_name` |
 //! | blocking pool smaller than asked (off by one) | `blocking_closures_never_run_more_than_max_blocking_at_once`, `the_blocking_pool_starts_exactly_max_blocking_threads` (blocking_pool_size.rs) |
 //! | blocking pool not capped (512), or capped at `max_blocking + workers` | `the_blocking_pool_starts_exactly_max_blocking_threads` (blocking_pool_size.rs) |
 //! | no drivers (`enable_all` forgotten) | `timers_are_enabled` |
@@ -137,8 +137,8 @@ fn it_runs_the_requested_number_of_worker_threads() {
 
 /// Names that must come out exactly as given: an ordinary one, one longer
 /// than the 15 bytes Linux shows in `top` (Rust keeps the whole name), one
-/// with spaces, punctuation and non-ASCII letters, one with spaces around
-/// it, and the empty string.
+/// in mixed case, one with spaces, punctuation and non-ASCII letters (in
+/// both cases), one with spaces around it, and the empty string.
 fn names_to_keep_as_they_are(rng: &mut Rng) -> Vec<String> {
     let n = rng.range(1, 999);
     vec![
@@ -147,7 +147,11 @@ fn names_to_keep_as_they_are(rng: &mut Rng) -> Vec<String> {
             "{}-request-handler-pool-{n}",
             rng.pick(&["ingest", "render", "billing"])
         ),
-        format!("db pool #{n}: naïve.ünïcode/worker"),
+        format!(
+            "{}-{n}",
+            rng.pick(&["Ingest", "KataPool", "DB-Writer", "renderIO"])
+        ),
+        format!("DB pool #{n}: Naïve.Ünïcode/worker"),
         format!("  {}-{n} ", rng.pick(&["ingest", "kata", "io"])),
         String::new(),
     ]
@@ -162,6 +166,9 @@ fn name_advice(got: &str, name: &str) -> &'static str {
          replaced by a default when empty). Pass `name` to Builder::thread_name exactly \
          as given: Rust keeps the whole name, whatever its length (only the OS view of \
          it, in top or gdb, is cut to 15 bytes on Linux), and an empty name is a name."
+    } else if got != name && got.to_lowercase() == name.to_lowercase() {
+        "The name's letters changed case on the way: pass `name` to Builder::thread_name \
+         exactly as given, upper-case letters included."
     } else if got.chars().count() == name.chars().count() && got != "main" {
         "Some characters of the name were replaced: pass `name` to Builder::thread_name \
          exactly as given, spaces, punctuation and non-ASCII letters included."

@@ -27,6 +27,7 @@
 //! | the whole buffer written back instead of `&buf[..n]`, or a buffer never cleared | `echoes_each_chunk_as_soon_as_it_arrives`, `echoes_irregular_bytes_exactly_and_at_once` |
 //! | wrong count returned (reads, buffer sizes) | `echoes_each_chunk_as_soon_as_it_arrives`, `echoes_irregular_bytes_exactly_and_at_once` |
 //! | no flush: the echo sits in a `BufWriter` | `a_buffered_writer_is_flushed_after_every_echo` |
+//! | flushed only after a short read (`if n < buf.len()`): an echo that filled the buffer sits in a `BufWriter` | `a_read_that_fills_the_buffer_is_flushed_too` |
 //! | a read error turned into a clean end (`Ok(n)`), or only some kinds (`UnexpectedEof`) | `a_read_error_ends_handle_with_that_error` |
 //! | a write error ignored (`let _ = write_all(..)`) | `a_write_error_ends_handle_with_that_error` |
 //! | a read wrapped in a `timeout` loop, or an idle limit (minutes) that hangs up on a silent client | `a_silent_client_costs_nothing_while_handle_waits` |
@@ -348,6 +349,65 @@ async fn echoes_irregular_bytes_exactly_and_at_once() {
                 );
             }
             echoed += message.len() as u64;
+        }
+        client
+            .hang_up(
+                &format!("a client that sent {count} message(s) of {sizes:?} bytes"),
+                echoed,
+            )
+            .await;
+        assert_no_leaked_tasks("handle returned").await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_read_that_fills_the_buffer_is_flushed_too() {
+    // Messages whose sizes are multiples of every common buffer size (powers
+    // of two from 64 B, and thousands), through a pipe wide enough that each
+    // read fills whatever buffer handle uses, and a BufWriter wide enough to
+    // hold each write: an echo flushed only after a short read ("more is
+    // coming otherwise") stays in the BufWriter while the client waits.
+    for_each_seed(24, |mut rng| async move {
+        let wide = 1 << 17;
+        let count = rng.range(1, 4);
+        let sizes: Vec<u64> = (0..count)
+            .map(|_| match rng.below(3) {
+                0 => 1 << rng.range(6, 16),
+                1 => rng.range(1, 9) * 1000,
+                _ => rng.range(1, 7) << rng.range(9, 13),
+            })
+            .collect();
+        let (to_server, server_reader) = tokio::io::duplex(wide);
+        let (server_writer, from_server) = tokio::io::duplex(wide);
+        let mut client = PipeClient {
+            to_server: Some(to_server),
+            from_server,
+            server: tokio::spawn(handle(
+                server_reader,
+                BufWriter::with_capacity(wide, server_writer),
+            )),
+        };
+        let mut echoed = 0u64;
+        for (i, &len) in sizes.iter().enumerate() {
+            if rng.chance(1, 2) {
+                sleep(ms(rng.odd_ms(1, 2000))).await;
+            }
+            let message = random_bytes(&mut rng, len);
+            let what = format!(
+                "message {} of {count} ({len} bytes, arriving all at once, so every read \
+                 fills handle's buffer; the client's messages are {sizes:?} bytes; handle \
+                 writes through a BufWriter of {wide} bytes)",
+                i + 1
+            );
+            let echo = client.exchange(&what, &message).await;
+            assert!(
+                echo == message,
+                "{what}: the echo differs from what was sent. Write back `&buf[..n]`, the n \
+                 bytes each read returned, and flush after every write, whether or not the \
+                 read filled the buffer."
+            );
+            echoed += len;
         }
         client
             .hang_up(

@@ -19,6 +19,7 @@
 //! | words split on single spaces (`split(' ')`): tabs and double spaces break commands | `a_seeded_session_answers_like_a_map` |
 //! | extra words accepted (`splitn(3, ' ')`: `SET k v w` stores `v w`) | `a_seeded_session_answers_like_a_map` |
 //! | each read taken as whole commands: commands sent together, or one split across reads, are mangled | `commands_sent_together_are_all_answered_in_order`, `a_seeded_session_answers_like_a_map` (random cuts) |
+//! | a last command cut off by end of file (no `\n`) dropped unanswered (only complete lines taken) | `a_last_command_without_a_newline_is_answered_at_end_of_file` |
 //! | `GET` removes the value, `SET` keeps the first value | `set_then_get_returns_the_value`, `a_seeded_session_answers_like_a_map` |
 //! | lowercase commands accepted (`to_uppercase` "to be lenient"), an empty line taken for the end | `bad_commands_get_an_error_and_the_connection_goes_on`, `a_seeded_session_answers_like_a_map` |
 //! | a missing key answered `VALUE ` (an empty value) instead of `NIL` | `get_of_a_missing_key_is_nil`, `a_seeded_session_answers_like_a_map` |
@@ -603,6 +604,79 @@ async fn a_seeded_session_answers_like_a_map() {
                 model.get(key).cloned(),
                 "{what}: at the end, Db::get({key:?}) returned {:?}, expected {:?}: SET \
                  replaces the value, GET leaves it in place.",
+                db.get(key),
+                model.get(key)
+            );
+        }
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_last_command_without_a_newline_is_answered_at_end_of_file() {
+    // `printf 'GET k' | nc ..`: the last command ends with the end of the
+    // stream instead of a `\n`. It is still a command (`lines()` yields it),
+    // and its reply is the last thing the client reads.
+    for_each_seed(16, |mut rng| async move {
+        let db = Db::new();
+        let mut model = std::collections::HashMap::new();
+        let mut conn = Piped::start(&db);
+        let mut commands = Vec::new();
+        for _ in 0..rng.range(0, 3) {
+            let (line, reply) = random_command(&mut rng, &mut model);
+            let got = no_hang(
+                &format!("`{line}` on a fresh connection"),
+                request(&mut conn.client, &line),
+            )
+            .await;
+            assert_eq!(got, reply, "`{line}` got {got:?}, expected {reply:?}.");
+            commands.push(line);
+        }
+        let (last, reply) = loop {
+            let (line, reply) = random_command(&mut rng, &mut model);
+            if !line.is_empty() {
+                break (line, reply);
+            }
+        };
+        let pause = rng.odd_ms(1, 900);
+        let what = format!(
+            "a client that sends {commands:?}, each with its `\\n`, then `{last}` without \
+             one, and hangs up {pause}ms later"
+        );
+        conn.client
+            .write_all(last.as_bytes())
+            .await
+            .expect("the connection was closed before the last command could be sent");
+        sleep(ms(pause)).await;
+        conn.client
+            .get_mut()
+            .shutdown()
+            .await
+            .expect("the client could not hang up");
+        let mut rest = String::new();
+        no_hang(&what, conn.client.read_to_string(&mut rest))
+            .await
+            .expect("the connection failed while reading the last reply");
+        assert_eq!(
+            rest,
+            format!("{reply}\n"),
+            "{what}: after hanging up, the client received {rest:?}, expected {:?}. At end \
+             of file a last line without its `\\n` is still a command: answer it (as \
+             `lines()` does), then return.",
+            format!("{reply}\n")
+        );
+        let result = no_hang(&what, &mut conn.server)
+            .await
+            .expect("handle_connection panicked");
+        assert!(
+            result.is_ok(),
+            "{what}: handle_connection returned {result:?}, expected Ok(()) at end of file."
+        );
+        for key in KEYS {
+            assert_eq!(
+                db.get(key),
+                model.get(key).cloned(),
+                "{what}: at the end, Db::get({key:?}) returned {:?}, expected {:?}.",
                 db.get(key),
                 model.get(key)
             );
