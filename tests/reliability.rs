@@ -959,6 +959,10 @@ fn assert_the_interrupt_left_nothing_behind(
         let _ = std::process::Command::new("kill")
             .args(["-KILL", pid.trim()])
             .status();
+        // SIGKILL is delivered at once but takes effect a moment later.
+        wait_for("the test process to die", Duration::from_secs(10), || {
+            !is_running(pid.trim())
+        });
     }
     assert_nothing_left(
         pids,
