@@ -31,6 +31,7 @@
 //! | with `n = 1`, no stall after the one tick (the README: the stall is part of handling tick 1) | `zero_or_one_tick` |
 //! | with `n = 0`, a stall anyway (the README: return at once) | `zero_or_one_tick` |
 //! | a short period raised to 1 ms, or the stall rounded to whole ms | `periods_and_stalls_that_are_not_whole_milliseconds` |
+//! | tick times rounded to the nearest millisecond (or up) instead of `as_millis()`, which rounds down | `tick_times_are_whole_milliseconds_rounded_down` |
 
 use std::time::Duration;
 
@@ -420,6 +421,58 @@ async fn periods_and_stalls_that_are_not_whole_milliseconds() {
              its last tick (with n = 1, when the stall ends). Sleep for the stall as it is \
              given (tokio::time::sleep(stall)): rounding it changes when it ends."
         );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
+async fn tick_times_are_whole_milliseconds_rounded_down() {
+    // On the paused clock, timers fire a whole number of milliseconds
+    // apart, so every elapsed time is usually whole. Here another task moves
+    // the clock by a fraction of a millisecond while tick_times waits: every
+    // later tick then arrives that fraction past a whole millisecond, and
+    // `as_millis()` rounds it down, as the README asks.
+    for_each_seed(16, |mut rng| async move {
+        let period = rng.odd_ms(7, 400);
+        let n = rng.range(2, 7) as usize;
+        let behavior = *rng.pick(&BEHAVIORS);
+        let nudge = Duration::from_micros(rng.range(500, 999));
+        let call = format!(
+            "{}, with the clock moved on by {nudge:?} half-way to the second tick",
+            describe(period, n, behavior, 0)
+        );
+        let expected = schedule(period, n, behavior, 0);
+        let watch = Stopwatch::start();
+        // Half a period in: after the first tick, however tick_times is
+        // built (even a ticker task of its own), and well before the second.
+        let nudging = tokio::spawn(async move {
+            tokio::time::sleep(ms(period / 2)).await;
+            tokio::time::advance(nudge).await;
+        });
+        let times = no_hang(
+            &call,
+            no_spin(&call, tick_times(ms(period), n, behavior, ms(0))),
+        )
+        .await;
+        nudging.await.expect("the task moving the clock panicked");
+        assert_eq!(
+            times,
+            expected,
+            "{call} returned {times:?}, expected {expected:?}. Each tick after the first \
+             arrived {nudge:?} past a whole millisecond (tick 2 at {:?}): the README asks for \
+             whole milliseconds rounded down, start.elapsed().as_millis() as u64. Do not round \
+             to the nearest millisecond, or up.",
+            ms(period) + nudge
+        );
+        let last = expected.last().copied().unwrap_or(0);
+        watch.assert_elapsed(
+            ms(last) + nudge,
+            &call,
+            "It should return right at its last tick.",
+        );
+        // Back onto whole milliseconds for the next case, where the first
+        // tick must again be immediate.
+        tokio::time::advance(ms(1) - nudge).await;
     })
     .await;
 }

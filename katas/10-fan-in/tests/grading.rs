@@ -18,6 +18,7 @@
 //! | `try_send` in the tasks: values that find the buffer full are lost | `a_burst_of_values_at_the_same_instant_all_arrive` |
 //! | stops at the first quiet moment (`timeout` around `recv`) | `gather_returns_the_values_in_the_order_they_arrived`, `gather_returns_the_moment_the_last_fetch_is_done` |
 //! | waits on a timer (`timeout` around `recv` in a loop, `try_recv` + `sleep`) | `gather_sleeps_while_the_fetches_are_pending` |
+//! | gives up on a slow fetch (`timeout` of minutes around each fetch): its value is lost | `gather_sleeps_while_the_fetches_are_pending` (hours of silence) |
 //! | bare `tokio::spawn`: fetches keep running after the caller dropped `gather` | `dropping_gather_cancels_the_fetches_still_running` |
 //! | `unwrap()` on a task's result: one panicking fetch takes `gather` down | `a_fetch_that_panics_is_left_out` |
 //! | a channel sized `ids.len()`: `mpsc::channel(0)` panics for no ids | `an_empty_list_gathers_nothing_at_once` |
@@ -526,8 +527,11 @@ async fn gather_sleeps_while_the_fetches_are_pending() {
         let call = format!("gather(ids {ids:?})");
         let gathering = tokio::spawn(no_spin(&call, gather(ids.clone(), fetch)));
 
+        // Hours of silence (never a round number): a timer of minutes, a
+        // timeout around a fetch or around recv(), fires in that time.
+        let silence = ms(rng.odd_ms(3_700_000, 20_000_000));
         Wakeups::assert_quiet_for(
-            ms(60_000),
+            silence,
             0,
             &format!("{call} waited for fetches that had not answered yet"),
         )
@@ -547,9 +551,12 @@ async fn gather_sleeps_while_the_fetches_are_pending() {
             .await
             .expect("gather panicked (see above)");
         assert_eq!(
-            values, expected,
-            "{call}: the fetches answered {expected:?} in that order, but gather returned \
-             {values:?}."
+            values,
+            expected,
+            "{call}: the fetches answered {expected:?} in that order, after {} of silence, \
+             but gather returned {values:?}. A fetch takes as long as it takes: if values are \
+             missing, does gather (or a task of its) give up on a slow fetch with a timeout?",
+            fmt_duration(silence)
         );
         assert_no_leaked_tasks(&format!("{call} returned")).await;
     })

@@ -22,8 +22,8 @@
 //! | a handle that only works on one thread (global state, a clone's `Drop` stopping the actor) | `concurrent_increments_sum_exactly_on_a_multi_thread_runtime` |
 //! | the actor keeps a `Sender` to its own mailbox, so it never stops | `the_actor_stops_when_every_handle_is_dropped` |
 //! | the handle aborts the actor in its `Drop`, so dropping one clone kills it for all | `the_actor_stops_when_every_handle_is_dropped` |
-//! | the actor polls its mailbox on a timer (`try_recv` + `sleep`, a housekeeping tick) | `an_idle_actor_never_wakes_up` |
-//! | the actor stops after a quiet spell (`timeout` around `recv`) | `an_idle_actor_never_wakes_up` |
+//! | the actor polls its mailbox on a timer (`try_recv` + `sleep`, a housekeeping tick, even one every few minutes) | `an_idle_actor_never_wakes_up` (hours of silence) |
+//! | the actor stops after a quiet spell (`timeout` around `recv`), even one of several minutes | `an_idle_actor_never_wakes_up` (hours of silence) |
 //! | `reply.send(..).unwrap()` in the actor: a caller that gave up kills it | `a_caller_that_gives_up_does_not_break_the_actor` |
 //! | an `Incr` skipped when its caller gave up after sending it (`reply.is_closed()`) | `a_caller_that_gives_up_does_not_break_the_actor` |
 //! | messages taken in batches and reordered (every `Incr` before the `Get`s) | `requests_are_answered_in_the_order_they_arrive` |
@@ -38,8 +38,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use kata_12_actor_handle::CounterHandle;
 use kata_support::{
-    Jitter, Rng, Wakeups, assert_no_leaked_tasks, count_polls, for_each_seed, for_each_seed_sync,
-    ms, no_hang, on_multi_thread, panic_message, quiet_panics,
+    Jitter, Rng, Wakeups, assert_no_leaked_tasks, count_polls, fmt_duration, for_each_seed,
+    for_each_seed_sync, ms, no_hang, on_multi_thread, panic_message, quiet_panics,
 };
 use tokio::runtime::Handle;
 use tokio::time::sleep;
@@ -604,8 +604,12 @@ async fn an_idle_actor_never_wakes_up() {
         let by = rng.range(1, 999);
         no_hang("counter.incr", counter.incr(by)).await;
 
+        // A long silence (hours, never a round number), with a handle alive:
+        // nothing to do, so nothing may run. A timer of minutes (a
+        // housekeeping tick, a timeout around recv()) fires in that time.
+        let silence = ms(rng.odd_ms(3_700_000, 20_000_000));
         Wakeups::assert_quiet_for(
-            ms(60_000),
+            silence,
             0,
             "the actor waited for its next message (a handle alive, nothing sent)",
         )
@@ -613,8 +617,9 @@ async fn an_idle_actor_never_wakes_up() {
 
         let more = rng.range(1, 99);
         let later = counter.clone();
+        let quiet = fmt_duration(silence);
         let got = ask(
-            &format!("counter.incr({more}) after a quiet minute"),
+            &format!("counter.incr({more}) after {quiet} of silence"),
             "The actor must wait for messages for as long as a handle exists, however long \
              nothing comes: does it stop after a while without messages (a timeout around \
              recv())?",
@@ -624,7 +629,8 @@ async fn an_idle_actor_never_wakes_up() {
         assert_eq!(
             got,
             by + more,
-            "after incr({by}), a quiet minute, then incr({more}): it returned {got}, expected {}.",
+            "after incr({by}), {quiet} of silence, then incr({more}): it returned {got}, \
+             expected {}.",
             by + more
         );
         drop(counter);

@@ -14,6 +14,7 @@
 //! | the starting value not applied (waits for a change first) | `the_reader_follows_changes_as_they_happen` |
 //! | a value equal to the current one treated as "no change" | `the_same_value_sent_again_is_applied_again` |
 //! | `has_changed()` checked first: `Err` once the sender is gone, losing the last value | `a_value_sent_as_the_sender_is_dropped_is_applied` |
+//! | `has_changed()` as a fast path before `changed()` (`Ok(true)`: read at once; `Err`: end) | none reliably: on one thread it behaves right (after `changed()` returns, nothing can be sent before the check); it loses the last value only when the last send and the drop of the Sender both land, on another thread, between its read and its `has_changed()` |
 //! | the last value applied once more after the channel closed | `a_sender_dropped_without_sending_ends_the_reader` |
 //! | polls on a timer (`sleep` + `has_changed()`): late, and wakes up for nothing | `updates_sent_before_the_reader_runs_collapse_into_the_latest`, `apply_updates_sleeps_while_nothing_changes` |
 //! | a `timeout` around `changed()` "so it never hangs" | `apply_updates_sleeps_while_nothing_changes` |

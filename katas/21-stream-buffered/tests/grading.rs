@@ -28,8 +28,10 @@
 //! | fixed batches (`chunks(limit)` or `ready_chunks(limit)` + `join_all`): slots idle | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there` |
 //! | a hand-made queue whose fetches are not polled while it waits for the next id | `each_fetch_starts_as_soon_as_its_id_and_a_slot_are_there`, `fetching_starts_as_soon_as_the_first_id_arrives` |
 //! | the limit capped at a constant of its own (64, 256)                  | `never_more_than_limit_fetches_at_once` |
+//! | room for `limit` fetches reserved up front (`with_capacity(limit)`): a huge limit panics | `never_more_than_limit_fetches_at_once_with_a_large_limit` |
 //! | giving up on a quiet stream after a timeout of its own: later ids lost | `a_stream_quiet_for_hours_is_fetched_to_the_end` |
 //! | waiting for ids or fetches by polling (`now_or_never` + `sleep` or `yield_now` in a loop) | `waiting_for_the_next_id_costs_no_wakeups` |
+//! | a timer of its own next to the stream (a heartbeat in a `select!`): woken for nothing while the stream is quiet | `a_stream_quiet_for_hours_is_fetched_to_the_end` |
 //! | fetches spawned as tasks, left running when the caller drops `fetch_all` | `dropping_fetch_all_stops_every_fetch` |
 //! | extra bounds (`Unpin` or `Send` on the stream, `Send + 'static` on the futures, `Fn`/`Clone` on `fetch`) | the test file `inputs_need_no_extra_traits` does not compile |
 
@@ -37,6 +39,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use std::panic::AssertUnwindSafe;
+
+use futures::FutureExt;
 use futures::future::BoxFuture;
 use futures::stream::{self, BoxStream, StreamExt};
 use kata_21_stream_buffered::fetch_all;
@@ -44,8 +49,8 @@ use kata_support::no_blocking;
 use kata_support::no_spin;
 use kata_support::{
     ConcurrencyProbe, EventLog, HANG_LIMIT, Jitter, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups,
-    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed,
-    ms, within,
+    assert_no_leaked_tasks, assert_nothing_left_running, cancel_after, count_polls, fmt_duration,
+    for_each_seed, ms, panic_message, quiet_panics, within,
 };
 use tokio::time::{Instant, sleep, sleep_until};
 
@@ -425,11 +430,25 @@ fn wide_case(n: u32, limit: usize) -> Case {
 
 #[tokio::test(start_paused = true)]
 async fn never_more_than_limit_fetches_at_once_with_a_large_limit() {
-    // Limits above any cap a solution might add "to protect the service".
-    for (n, limit) in [(300, 300), (300, 257), (330, 1000)] {
+    // Limits above any cap a solution might add "to protect the service",
+    // and a limit of `usize::MAX` ("no limit"): nothing may be sized by it.
+    for (n, limit) in [(300, 300), (300, 257), (330, 1000), (40, usize::MAX)] {
         let case = wide_case(n, limit);
-        let (results, _) = case.run().await;
         let what = format!("fetch_all({n} ids all there at once, limit {limit})");
+        let (results, _) = match AssertUnwindSafe(quiet_panics(case.run()))
+            .catch_unwind()
+            .await
+        {
+            Ok(outcome) => outcome,
+            Err(payload) => panic!(
+                "{what} panicked: {}. `limit` is only an upper bound on the fetches in \
+                 flight, and may be as large as usize::MAX: reserving room for `limit` \
+                 fetches up front (`Vec::with_capacity(limit)`, a `VecDeque` or a \
+                 `Semaphore` sized by it) fails for a large one. Size things by the fetches \
+                 actually in flight: `buffered(limit)` does.",
+                panic_message(&*payload)
+            ),
+        };
         assert_eq!(
             results,
             case.expected(),
@@ -617,7 +636,45 @@ async fn a_stream_quiet_for_hours_is_fetched_to_the_end() {
         &[317, 211, 97, 53],
         2,
     );
-    let (results, elapsed) = case.run_within(ms(24 * 3_600_000)).await;
+    let what = case.what();
+    let (call, polls) = count_polls(fetch_all(case.stream(), case.limit, case.fetch()));
+    let call = no_blocking(&what, no_spin(&what, call));
+    // The watcher runs as a task of its own: its wake-ups must not poll
+    // fetch_all (a `join!` would poll every branch whenever one wakes).
+    let start = case.start;
+    let watcher = tokio::spawn({
+        let what = what.clone();
+        async move {
+            // Both first fetches are done by 317ms; the third id comes at
+            // 10800013ms. In between, nothing is ready: fetch_all must not
+            // be polled at all, and the runtime must not be woken but by
+            // the stream's own timer.
+            sleep_until(start + ms(1_000)).await;
+            let (polled, wakeups) = (polls.get(), Wakeups::start());
+            sleep_until(start + ms(10_800_000)).await;
+            let polled = polls.get() - polled;
+            assert!(
+                polled == 0,
+                "{what}: while the stream was quiet (from 1s to 10800s, with every fetch \
+                 done), fetch_all was polled {polled} time(s), expected none. Nothing was \
+                 ready, so nothing should wake it: a timer of its own (a heartbeat or an \
+                 idle check in a `select!`, a `timeout` around `next()` that is retried) \
+                 wakes it up for nothing, every time it fires. Await the stream and the \
+                 fetches only."
+            );
+            wakeups.assert_at_most(
+                2 * ONE_TIMER,
+                ms(10_799_000),
+                &format!("{what} waited for the stream"),
+            );
+        }
+    });
+    let watch = Stopwatch::start();
+    let results = within(ms(24 * 3_600_000), &what, call).await;
+    if let Err(failed) = watcher.await {
+        std::panic::resume_unwind(failed.into_panic());
+    }
+    let elapsed = watch.elapsed();
     assert_eq!(
         results,
         [60, 10, 40, 90],

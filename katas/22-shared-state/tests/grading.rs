@@ -20,6 +20,7 @@
 //! | one global map (`static`) instead of one per `Db::new()` | `two_dbs_do_not_share_data` |
 //! | `set` keeps the first value (`entry().or_insert`) instead of replacing it | `get_returns_what_set_stored` |
 //! | `get` takes the value out (`remove`) to avoid a clone | `get_returns_what_set_stored` |
+//! | keys normalised (lower-cased like redis command names, or trimmed): `User:7` and `user:7` read each other's value | `get_returns_what_set_stored` |
 //! | `Rc<RefCell<..>>`: the `Db` is not `Send` | `spawnable` (does not compile) |
 //! | a `std::sync::MutexGuard` held across `write_reply(..).await` | `spawnable` (does not compile) |
 //! | a `tokio::sync::Mutex` guard held across the reply: handlers take turns | `concurrent_handlers_each_take_10ms` |
@@ -53,13 +54,30 @@ fn set(key: &str, value: &str) -> Command {
     }
 }
 
-/// `count` different keys, in a shuffled order, with names that do not sort
-/// the way they were made.
+/// About `count` different keys, in a shuffled order, with names that do not
+/// sort the way they were made. Some come with near twins that are other
+/// keys all the same: the same letters in another case (`User:7` and
+/// `user:7`), or with a space at the end. Keys are exact strings.
 fn keys(rng: &mut Rng, count: usize) -> Vec<String> {
     let words = ["user", "cart", "session", "color", "size", "ttl", "name"];
     let mut keys: Vec<String> = (0..count)
         .map(|n| format!("{}:{}", rng.pick(&words), n * 7 + rng.range(0, 6) as usize))
         .collect();
+    let originals = keys.clone();
+    for key in &originals {
+        if rng.chance(1, 3) {
+            let twin = if rng.chance(1, 2) {
+                let mut chars = key.chars();
+                let first = chars.next().unwrap_or('k').to_ascii_uppercase();
+                format!("{first}{}", chars.as_str())
+            } else if rng.chance(1, 2) {
+                key.to_ascii_uppercase()
+            } else {
+                format!("{key} ")
+            };
+            keys.push(twin);
+        }
+    }
     keys.sort();
     keys.dedup();
     rng.shuffle(&mut keys);
@@ -94,7 +112,8 @@ fn get_returns_what_set_stored() {
                     expected,
                     "after {}, db.get({key:?}) returned {first:?}, expected {expected:?}. \
                      get returns a copy of the value stored by the last set of that key, or None \
-                     if it was never set.",
+                     if it was never set. Keys are exact strings: `User:7`, `user:7` and \
+                     `user:7 ` are three different keys (lower-case or trim nothing).",
                     history.join(", ")
                 );
                 assert_eq!(
@@ -121,7 +140,8 @@ fn get_returns_what_set_stored() {
                 expected,
                 "after {}, db.get({key:?}) returned {found:?}, expected {expected:?}. A second \
                  set of a key replaces its value (HashMap::insert does; entry().or_insert keeps \
-                 the first one).",
+                 the first one). Keys are exact strings: `User:7`, `user:7` and `user:7 ` are \
+                 three different keys.",
                 history.join(", ")
             );
         }

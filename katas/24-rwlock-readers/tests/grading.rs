@@ -19,8 +19,10 @@
 //! | `register` does more than insert (checks the new address) while holding the write lock | `register_adds_and_replaces_a_service` |
 //! | `register` reads the previous address under one guard and inserts under another: two registers of one name both report the same previous address | `concurrent_registers_of_one_name_each_replace_the_last` |
 //! | the address read under one read guard, the check run under a second one: a writer gets in between, the lookup vouches for a replaced address | `concurrent_registers_of_one_name_each_replace_the_last` |
+//! | a lock per service: a register gets in while lookups of other services still check | `a_writer_waits_for_the_lookups_of_every_service` |
 //! | one lock for the whole process (a `static` gate or map), not one per `Registry` | `two_registries_do_not_share_a_lock` |
 //! | `register` gives up after a while (a `timeout` around `write()`) | `a_writer_behind_a_long_queue_still_gets_in` |
+//! | `register` asks again after a while (a `timeout` around `write()` in a loop): each retry goes to the back of the queue | `a_writer_behind_a_long_queue_still_gets_in` |
 //! | a health check for a name that is not registered | `a_lookup_of_an_unknown_service_is_none_at_once` |
 //! | the check handed to a spawned task with an owned read guard: a caller that gives up leaves the lock held and a task running | `a_lookup_that_is_dropped_lets_the_writer_in` |
 //! | a `std::sync::RwLock` guard held across the check: the future is not `Send` | `spawnable` (does not compile) |
@@ -33,6 +35,7 @@ use kata_24_rwlock_readers::Registry;
 use kata_support::{
     EventLog, Jitter, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups, assert_no_leaked_tasks,
     assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
+    within,
 };
 use tokio::time::{Instant, sleep};
 
@@ -568,6 +571,82 @@ async fn concurrent_registers_of_one_name_each_replace_the_last() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn a_writer_waits_for_the_lookups_of_every_service() {
+    for_each_seed(12, |mut rng| async move {
+        // Lookups of other services check; a register of one more service
+        // (already registered) arrives while they do. The registry has one
+        // lock: the register waits for every lookup in progress, whichever
+        // service it checks, and is done when the last of them is.
+        let count = rng.range(2, 4) as usize;
+        let names = names(&mut rng, count);
+        let (target, others) = names.split_first().expect("names");
+        let services: Vec<(String, String)> = names
+            .iter()
+            .map(|name| (name.clone(), address(&mut rng)))
+            .collect();
+        let registry = registry_with(&services).await;
+        let mut arrivals: Vec<(String, u64)> = others
+            .iter()
+            .map(|name| (name.clone(), rng.odd_ms(1, 499)))
+            .collect();
+        arrivals.sort_by_key(|(_, at)| *at);
+        let writer_at = rng.odd_ms(
+            arrivals[arrivals.len() - 1].1 + 1,
+            arrivals[0].1 + CHECK - 1,
+        );
+        let writer_done = arrivals[arrivals.len() - 1].1 + CHECK;
+        let start = Instant::now();
+        let lookups: Vec<_> = arrivals
+            .iter()
+            .map(|(name, at)| {
+                let (registry, name, at) = (registry.clone(), name.clone(), *at);
+                tokio::spawn(async move {
+                    sleep(ms(at)).await;
+                    registry.lookup(&name).await
+                })
+            })
+            .collect();
+        sleep(ms(writer_at)).await;
+        let new = address(&mut rng);
+        let what = format!("register({target:?}, ..)");
+        let previous = no_hang(&what, no_spin(&what, registry.register(target, &new))).await;
+        let done = (Instant::now() - start).as_millis() as u64;
+        let story: Vec<String> = arrivals
+            .iter()
+            .map(|(name, at)| format!("lookup({name:?}) at {at}ms (checks until {}ms)", at + CHECK))
+            .collect();
+        assert_eq!(
+            done,
+            writer_done,
+            "{}; then register({target:?}, ..) at {writer_at}ms. It was done at {done}ms, \
+             expected {writer_done}ms, when the last of those lookups was done. The registry \
+             has one lock for all its services: a register waits until no lookup holds it, \
+             whichever service the lookup checks (a lock per service lets a writer in while \
+             lookups of other services are still checking). Keep one \
+             RwLock<HashMap<..>> in the Registry.",
+            story.join(", ")
+        );
+        assert_eq!(
+            previous.as_ref(),
+            Some(&services[0].1),
+            "{what} returned {previous:?}"
+        );
+        for (task, (name, _)) in lookups.into_iter().zip(&arrivals) {
+            let found = no_hang("lookups of other services", task)
+                .await
+                .expect("a lookup panicked");
+            let expected = services
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, a)| a.clone());
+            assert_eq!(found, expected, "lookup({name:?}) returned {found:?}");
+        }
+        assert_no_leaked_tasks("the lookups and the register finished").await;
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn two_registries_do_not_share_a_lock() {
     for_each_seed(8, |mut rng| async move {
         let names = names(&mut rng, 2);
@@ -635,8 +714,10 @@ async fn a_writer_behind_a_long_queue_still_gets_in() {
         // lookup, register, lookup, register, ... each arriving 1ms after
         // the one before: every register waits for the lookup before it,
         // which waited for the register before it, and so on: the last
-        // one waits many seconds.
-        let pairs = rng.range(8, 12);
+        // one waits more than a minute. A register that times out and asks
+        // again goes to the back of the queue, behind the lookup that came
+        // after it, and gets in a check later than it should.
+        let pairs = rng.range(62, 75);
         // Each lookup and each register waits for the one before it: the
         // queue moves one 1s check at a time.
         let timeline = Timeline::start(format!(
@@ -670,9 +751,13 @@ async fn a_writer_behind_a_long_queue_still_gets_in() {
         }
         let start = Instant::now();
         for (k, task) in registers.into_iter().enumerate() {
-            let (previous, done) = no_hang("a long queue of lookups and registers", task)
-                .await
-                .expect("a register panicked");
+            let (previous, done) = within(
+                ms((pairs + 2) * CHECK),
+                "a long queue of lookups and registers",
+                task,
+            )
+            .await
+            .expect("a register panicked");
             let waited = done.duration_since(start).as_millis() as u64;
             let expected = 1 + (k as u64 + 1) * CHECK;
             assert!(
@@ -681,8 +766,10 @@ async fn a_writer_behind_a_long_queue_still_gets_in() {
                  a register at 2ms, a lookup at 3ms, ...): register number {} must wait for \
                  the lookup before it, which waited for the register before it, and so on. It \
                  returned {previous:?} at {waited}ms, expected {:?} at {expected}ms. A register \
-                 that gives up after a while (a timeout around write()) loses the registration: \
-                 it waits on write() for as long as it takes.",
+                 that gives up after a while (a timeout around write()) loses the registration; \
+                 one that times out and asks again (a timeout around write() in a loop) leaves \
+                 its place in the queue each time, and the lookups that arrived after it get \
+                 in first. Wait on write() once, for as long as it takes.",
                 k + 1,
                 Some(&addrs[k])
             );

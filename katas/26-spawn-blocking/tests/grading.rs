@@ -22,6 +22,7 @@
 //! | `std::thread::spawn` and `join()` inside the async fn: the runtime's thread blocks on the join | `hash_all_is_pending_on_its_first_poll` |
 //! | a special case hashed inline (a single input, `max_parallel` 1: "no point in a thread") | `hashing_runs_off_the_runtime_thread`, `hash_all_is_pending_on_its_first_poll` |
 //! | `tokio::spawn(async { hash(..) })`: an async task runs on the runtime's thread | `hashing_runs_off_the_runtime_thread` |
+//! | a `std::thread::spawn` per hash (a permit moved in, the result sent back on a oneshot): off the runtime, but not on tokio's blocking pool | `hashing_runs_off_the_runtime_thread` |
 //! | a `yield_now().await` first (so the first poll is Pending), then hashing inline | `hashing_runs_off_the_runtime_thread` |
 //! | `block_in_place`: panics on a current-thread runtime | `hashing_runs_off_the_runtime_thread` (and every other test) |
 //! | no limit: a blocking task per input, all at once | `at_most_max_parallel_hashes_at_once` |
@@ -47,6 +48,9 @@ use tokio::runtime::Runtime;
 /// How long a held hash waits for the test at most: a safety net that only
 /// matters when a test has already gone wrong.
 const HOLD_LIMIT: Duration = Duration::from_secs(1);
+
+/// The name the test's runtime gives the threads of its blocking pool.
+const BLOCKING_THREAD: &str = "kata-26-blocking";
 
 /// Why `block_in_place` panicked, appended to tokio's own message.
 const WHY_IT_PANICKED: &str = "(Added by the kata's tests:) this panic comes from \
@@ -142,6 +146,9 @@ struct Bench {
     started: Arc<Mutex<Started>>,
     finished: Arc<AtomicUsize>,
     others_done: Arc<Gates>,
+    /// The inputs hashed on a thread that is neither the runtime's nor one
+    /// of its blocking pool (a `std::thread::spawn` of the solution's own).
+    off_the_pool: Arc<Mutex<Vec<Vec<u8>>>>,
 }
 
 impl Bench {
@@ -164,7 +171,7 @@ impl Bench {
             // current-thread runtime, those are the blocking pool's threads.
             .thread_name_fn(move || {
                 count.fetch_add(1, Ordering::SeqCst);
-                "kata-26-blocking".to_string()
+                BLOCKING_THREAD.to_string()
             })
             .build()
             .expect("the test's runtime could not be built");
@@ -181,6 +188,7 @@ impl Bench {
             started: Arc::default(),
             finished: Arc::default(),
             others_done: Arc::default(),
+            off_the_pool: Arc::default(),
         }
     }
 
@@ -197,10 +205,15 @@ impl Bench {
         let started = self.started.clone();
         let finished = self.finished.clone();
         let others_done = self.others_done.clone();
+        let off_the_pool = self.off_the_pool.clone();
         move |data: &[u8]| {
             let _in_flight = probe.enter();
             let me = thread::current().id();
             started.lock().unwrap().push((data.to_vec(), me));
+            // The runtime names every thread of its blocking pool.
+            if me != runtime_thread && thread::current().name() != Some(BLOCKING_THREAD) {
+                off_the_pool.lock().unwrap().push(data.to_vec());
+            }
             // Never hold the runtime's own thread at a gate: nothing could
             // ever open it. (Hashing there is wrong anyway; the tests say so.)
             if me != runtime_thread {
@@ -410,6 +423,19 @@ fn hashing_runs_off_the_runtime_thread() {
              threads, and for a single input or max_parallel 1 too (one hash blocks the thread \
              as long as any). Run every hash in tokio::task::spawn_blocking, on the blocking \
              thread pool.",
+            describe(&data),
+            count + 1
+        );
+        let off_the_pool = bench.off_the_pool.lock().unwrap().len();
+        assert_eq!(
+            off_the_pool,
+            0,
+            "hash_all_with was called with {} and then with 1 input (max_parallel {limit}): \
+             {off_the_pool} of the {} hashes ran on a thread of your own \
+             (std::thread::spawn), not on tokio's blocking pool. A new OS thread per hash is \
+             what the pool is there to avoid: it keeps its threads and reuses them, and the \
+             runtime knows about them (and waits for them when it shuts down). Run every \
+             hash with tokio::task::spawn_blocking.",
             describe(&data),
             count + 1
         );

@@ -30,6 +30,7 @@
 //! | a missing directory turned into an empty map | `a_missing_directory_is_not_found` |
 //! | `std::fs` only on the error path (to explain an error: `symlink_metadata`, `exists()`) | `no_std_fs_call_runs_on_the_runtime_thread` (a dangling symlink, a file that is not UTF-8) |
 //! | the name taken with `into_string()`, a file whose name is not UTF-8 skipped | `a_file_whose_name_is_not_utf8_is_counted_too` |
+//! | a `tokio::spawn` per file, the handles in a `Vec` awaited with `?`: on an error, the reads still running are left behind | `an_error_stops_the_reads_in_progress` |
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -401,6 +402,76 @@ async fn reading_a_slow_file_does_not_block_the_runtime() {
         (Some(&2), Some(&3)),
         "count_lines returned {counts:?}, expected live.log: 2 and notes.txt: 3."
     );
+}
+
+#[cfg(unix)]
+#[tokio::test]
+async fn an_error_stops_the_reads_in_progress() {
+    use std::io::Write;
+    use std::time::Duration;
+
+    for_each_seed(6, |mut rng| async move {
+        // Twelve files that are not UTF-8, one text file, and a named pipe
+        // that delivers nothing until count_lines has returned (or, if
+        // count_lines is reading it first and so cannot return, 300ms of
+        // real time have passed). The directory's order is the system's: a
+        // solution that leaves reads behind escapes a case only when the
+        // pipe comes before every bad file (1 in 13; 1 in 4.8 million for
+        // all six), and a correct one that reads in order waits for the
+        // pipe just as rarely.
+        let names = file_names(&mut rng, 14);
+        let mut files: Vec<(String, Vec<u8>)> = names[..12]
+            .iter()
+            .map(|name| (name.clone(), b"caf\xe9\n".to_vec()))
+            .collect();
+        files.push((names[12].clone(), text(&mut rng)));
+        let dir = dir_with(&files);
+        let pipe = dir.path().join(&names[13]);
+        make_fifo(&pipe);
+        let (returned, told) = std::sync::mpsc::channel::<()>();
+        let writer = {
+            let pipe = pipe.clone();
+            std::thread::spawn(move || {
+                let _ = told.recv_timeout(Duration::from_millis(300));
+                let mut end = fs::OpenOptions::new().write(true).open(&pipe)?;
+                end.write_all(b"late line\n")
+            })
+        };
+
+        let result = count_lines(dir.path()).await;
+        let what = format!(
+            "count_lines returned {} on a directory holding {:?} (not UTF-8), {:?} and {:?}, a \
+             named pipe that was still being read. Once count_lines has its error, nobody \
+             will read the other files' counts: a read it started in a task of its own \
+             (tokio::spawn with the JoinHandles in a Vec, dropped by `?`) goes on without \
+             it. Read the files in count_lines itself, or in a JoinSet, which aborts its \
+             tasks when it is dropped",
+            match &result {
+                Ok(counts) => format!("Ok({counts:?})"),
+                Err(error) => format!("Err({error})"),
+            },
+            &names[..12],
+            names[12],
+            names[13]
+        );
+        // Checked before the pipe delivers: a read left running is still
+        // waiting for it. (The writer goes on when this panics, too.)
+        assert_no_leaked_tasks(&what).await;
+        drop(returned);
+        let _drain = open_reader_without_waiting(&pipe);
+        tokio::task::spawn_blocking(move || writer.join())
+            .await
+            .expect("the test's writer thread could not be joined")
+            .expect("the test's writer thread panicked")
+            .expect("the test's writer thread could not use the pipe");
+        let error = expect_error(
+            result,
+            "a directory holding files that are not UTF-8 and a named pipe",
+            "A file that is not valid UTF-8 is an error.",
+        );
+        assert_eq!(error.kind(), io::ErrorKind::InvalidData, "{error}");
+    })
+    .await;
 }
 
 /// Watches the file system calls made on one thread.

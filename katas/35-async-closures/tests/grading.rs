@@ -20,6 +20,7 @@
 //! | `Send`, `Sync`, `'static`, `Clone` or `Debug` asked of the closure, the items or the outputs | `compile_checks` |
 //! | attempts numbered from 0, or one attempt too many or too few | `attempts_are_numbered_from_one_until_the_first_ok`, `gives_up_with_the_last_error_right_after_the_last_attempt` |
 //! | the same delay every time, doubled before the first wait, or counted from the attempt's start | `waits_double_each_time_after_a_failure` |
+//! | the delay computed as `first_delay * 2u32.pow(n - 1)` (or `1 << (n - 1)`): it overflows a `u32` from the 33rd wait on | `many_attempts_keep_doubling` |
 //! | a wait after the last attempt, or the first error returned instead of the last | `gives_up_with_the_last_error_right_after_the_last_attempt` |
 //! | `attempts == 0` taken as "no attempt" (or a panic) | `zero_attempts_still_make_one_attempt` |
 //! | the delay waited by checking the clock in a loop | `waits_between_attempts_without_waking_up` |
@@ -27,6 +28,7 @@
 //! | calls one after the other instead of `limit` at a time | `calls_start_the_moment_a_slot_frees`, `never_more_than_limit_calls_at_once` |
 //! | every call at once (`join_all`), ignoring the limit | `never_more_than_limit_calls_at_once`, `calls_start_the_moment_a_slot_frees` |
 //! | fixed batches of `limit` (`chunks` + `join_all`): the next call waits for the whole batch | `calls_start_the_moment_a_slot_frees` |
+//! | `f(item)` called for every item up front (the futures collected first), only their polling limited: what a closure does when called runs for every item at once | `calls_start_the_moment_a_slot_frees` |
 //! | outputs in the order the calls finished (`buffer_unordered`, `FuturesUnordered`), or sorted | `outputs_come_back_in_the_order_of_the_items` |
 //! | `limit == 0` passed on as is (`buffered(0)` and `Semaphore::new(0)` never start a call; `chunks(0)` panics) | `a_zero_limit_runs_one_call_at_a_time` |
 //! | waiting for a free slot in a `yield_now` loop | `calls_start_the_moment_a_slot_frees` (it never waits, so the clock cannot move) |
@@ -35,14 +37,16 @@
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
 use std::sync::{Arc, Mutex};
 
+use futures::FutureExt;
 use futures::future::BoxFuture;
 use kata_35_async_closures::{map_concurrently, retry};
 use kata_support::{
     ConcurrencyProbe, DropFlag, HANG_LIMIT, Jitter, ONE_TIMER, Rng, Stopwatch, Timeline, Wakeups,
     assert_nothing_left_running, cancel_after, fmt_duration, for_each_seed, ms, no_hang, no_spin,
-    track_drop, within,
+    panic_message, quiet_panics, track_drop, within,
 };
 use tokio::time::{Instant, sleep};
 
@@ -365,6 +369,60 @@ async fn zero_attempts_still_make_one_attempt() {
 }
 
 #[tokio::test(start_paused = true)]
+async fn many_attempts_keep_doubling() {
+    for_each_seed(4, |mut rng| async move {
+        // 34 or 35 attempts: the 33rd wait is 2^32 times first_delay, one
+        // more than a u32 can count (virtual time: months, in a blink).
+        let attempts = rng.range(34, 35) as u32;
+        let succeeds_at = rng.chance(1, 2).then_some(attempts);
+        let first_delay = rng.range(1, 2);
+        let script = Script::new(plan(&mut rng, attempts, succeeds_at, 9));
+        let call = format!(
+            "retry({attempts}, {}, an op that fails {} times)",
+            fmt_duration(ms(first_delay)),
+            succeeds_at.map_or(attempts, |k| k - 1)
+        );
+        let (expected_calls, expected_result, returns_at) = script.expected(attempts, first_delay);
+        let watch = Stopwatch::start();
+        // A panic (an overflow) is caught, not printed, and reported with
+        // what it means.
+        let retrying =
+            AssertUnwindSafe(quiet_panics(retry(attempts, ms(first_delay), script.op())));
+        let result = match guard(&call, returns_at, retrying.catch_unwind()).await {
+            Ok(result) => result,
+            Err(payload) => {
+                let calls = script.calls();
+                let why = panic_message(&*payload);
+                panic!(
+                    "{call} panicked after {} attempts: {why}\nThe waits double each time, \
+                     however many attempts there are: the wait after attempt n is \
+                     first_delay × 2^(n-1), and from the 33rd wait on 2^(n-1) no longer fits a \
+                     u32 (first_delay * 2u32.pow(n - 1) and 1 << (n - 1) overflow). Keep the \
+                     delay in a Duration and double it after each wait (delay *= 2).",
+                    calls.len()
+                );
+            }
+        };
+        let calls = script.calls();
+        assert_eq!(
+            calls,
+            expected_calls,
+            "{call} made its attempts at {}, expected {}: each wait twice the one before, \
+             however many attempts there are.",
+            fmt_calls(&calls),
+            fmt_calls(&expected_calls)
+        );
+        assert_eq!(result, expected_result, "{call} returned {result:?}.");
+        watch.assert_elapsed(
+            ms(returns_at),
+            &call,
+            "retry returns as soon as an attempt succeeds, or as soon as the last one fails.",
+        );
+    })
+    .await;
+}
+
+#[tokio::test(start_paused = true)]
 async fn waits_between_attempts_without_waking_up() {
     for_each_seed(4, |mut rng| async move {
         let attempts = 4;
@@ -480,6 +538,8 @@ struct Lab {
     jitter: Jitter,
     timeline: Option<Timeline>,
     started: Mutex<Vec<(u32, u64)>>,
+    /// When `f` itself was called for each item (before its future runs).
+    invoked: Mutex<Vec<(u32, u64)>>,
     flags: Mutex<Vec<(u32, DropFlag)>>,
 }
 
@@ -491,6 +551,7 @@ impl Lab {
             jitter,
             timeline,
             started: Mutex::new(Vec::new()),
+            invoked: Mutex::new(Vec::new()),
             flags: Mutex::new(Vec::new()),
         })
     }
@@ -501,6 +562,9 @@ impl Lab {
 
     /// The future of one call (lazy: the call starts when first polled).
     fn call(self: &Arc<Self>, job: Job) -> BoxFuture<'static, (u32, u64)> {
+        // A closure may do work when it is called, before its future runs
+        // (a plain closure that spawns, or opens a connection): note when.
+        self.invoked.lock().unwrap().push((job.id, self.now_ms()));
         let lab = self.clone();
         let label = format!("item {}", job.id);
         let timeline = self.timeline;
@@ -533,6 +597,10 @@ impl Lab {
 
     fn started(&self) -> Vec<(u32, u64)> {
         self.started.lock().unwrap().clone()
+    }
+
+    fn invoked(&self) -> Vec<(u32, u64)> {
+        self.invoked.lock().unwrap().clone()
     }
 }
 
@@ -677,6 +745,20 @@ async fn calls_start_the_moment_a_slot_frees() {
              every call of the next batch wait for the slowest call of the batch before; all \
              calls at 0ms ignore the limit.",
             fmt_starts(&started),
+            fmt_starts(&expected)
+        );
+        let invoked = lab.invoked();
+        assert_eq!(
+            invoked,
+            expected,
+            "{call} called f for the items at {}, expected {} (the moment each call starts).\n\
+             Call f(item) only when that item's call can start, as StreamExt::buffered does \
+             (it calls the closure of `.map` when a slot is free) or a Semaphore permit taken \
+             before f(item). Calling f for every item up front (collecting the futures first, \
+             then polling `limit` of them at a time) limits only their polling: whatever a \
+             closure does when it is called (a plain closure that spawns its work, or opens a \
+             connection, then returns a future) happens for every item at once.",
+            fmt_starts(&invoked),
             fmt_starts(&expected)
         );
         let last = schedule.iter().map(|(_, end)| *end).max().unwrap_or(0);

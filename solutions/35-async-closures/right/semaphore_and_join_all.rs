@@ -1,4 +1,4 @@
-//! Right: `retry` as a `for` loop over the attempt numbers with the delay computed as `first_delay * 2^(n-1)`; `map_concurrently` with `join_all` over all the items, each call waiting for a permit of a tokio Semaphore (fair, so calls start in the order of the items).
+//! Right: `retry` as a `for` loop over the attempt numbers with the delay doubled after each wait (computing `first_delay * 2u32.pow(n - 1)` instead overflows from the 33rd wait: see wrong/delay_as_a_u32_power.rs); `map_concurrently` with `join_all` over all the items, each call waiting for a permit of a tokio Semaphore (fair, so calls start in the order of the items).
 
 use std::time::Duration;
 
@@ -9,11 +9,13 @@ where
     F: AsyncFnMut(u32) -> Result<T, E>,
 {
     let last = attempts.max(1);
+    let mut delay = first_delay;
     for attempt in 1..last {
         if let Ok(value) = op(attempt).await {
             return Ok(value);
         }
-        tokio::time::sleep(first_delay * 2u32.pow(attempt - 1)).await;
+        tokio::time::sleep(delay).await;
+        delay *= 2;
     }
     op(last).await
 }

@@ -34,7 +34,8 @@ pub struct Culprit {
 }
 
 /// Runs a task's future, keeping how long each of its polls took (kept
-/// outside the task, so a task that panics keeps its timings).
+/// outside the task, so a task that panics keeps its timings, the poll that
+/// panicked included).
 struct PollTimes {
     future: BoxFuture<'static, ()>,
     times: Arc<Mutex<Vec<Duration>>>,
@@ -44,10 +45,18 @@ impl Future for PollTimes {
     type Output = ();
 
     fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        let clock = Instant::now();
-        let poll = self.future.as_mut().poll(cx);
-        self.times.lock().unwrap().push(clock.elapsed());
-        poll
+        // Pushed when dropped: after the poll, or while it unwinds (a poll
+        // that panics took its time too).
+        struct Clock<'a>(Instant, &'a Mutex<Vec<Duration>>);
+        impl Drop for Clock<'_> {
+            fn drop(&mut self) {
+                let took = self.0.elapsed();
+                self.1.lock().unwrap_or_else(|e| e.into_inner()).push(took);
+            }
+        }
+        let this = &mut *self;
+        let _clock = Clock(Instant::now(), &this.times);
+        this.future.as_mut().poll(cx)
     }
 }
 

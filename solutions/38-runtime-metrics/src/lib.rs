@@ -65,23 +65,41 @@ struct Timed {
     slow: Arc<Mutex<SlowPolls>>,
 }
 
-impl Future for Timed {
-    type Output = ();
+/// Times one poll: it reads the clock when dropped, at the end of the poll
+/// or while a panic unwinds out of it (a poll that panics held the thread
+/// all the same).
+struct PollTimer<'a> {
+    started: Instant,
+    threshold: Duration,
+    slow: &'a Mutex<SlowPolls>,
+}
 
-    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
-        // `std::time::Instant`, not tokio's: a blocking poll takes real
-        // time, and tokio's clock (paused in tests) does not move while the
-        // thread is stuck inside a poll.
-        let started = Instant::now();
-        let poll = self.future.as_mut().poll(cx);
-        let took = started.elapsed();
+impl Drop for PollTimer<'_> {
+    fn drop(&mut self) {
+        let took = self.started.elapsed();
         if took >= self.threshold {
-            let mut slow = self.slow.lock().unwrap();
+            let mut slow = self.slow.lock().unwrap_or_else(|e| e.into_inner());
             slow.count += 1;
             slow.longest = slow.longest.max(took);
             slow.blocked += took;
         }
-        poll
+    }
+}
+
+impl Future for Timed {
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        let this = &mut *self;
+        // `std::time::Instant`, not tokio's: a blocking poll takes real
+        // time, and tokio's clock (paused in tests) does not move while the
+        // thread is stuck inside a poll.
+        let _timer = PollTimer {
+            started: Instant::now(),
+            threshold: this.threshold,
+            slow: &this.slow,
+        };
+        this.future.as_mut().poll(cx)
     }
 }
 
