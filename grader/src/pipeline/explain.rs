@@ -178,6 +178,20 @@ pub fn panic_message(panics: &[Panic], stdout: &str, stderr: &str) -> String {
         );
     }
     let mut message = plain_assertion(&first.message);
+    if let Some(meaning) = overflow_meaning(&first.message) {
+        // std raises these: its own file and line mean nothing to a learner.
+        let place = if first.location.starts_with("/rustc/") {
+            "inside the standard library".to_string()
+        } else {
+            format!("at {}", first.location)
+        };
+        // Before the seed's replay line, which kata-support adds to the panic.
+        let (what, replay) = match message.find("\n\nThis case was generated from seed") {
+            Some(at) => message.split_at(at),
+            None => (message.as_str(), ""),
+        };
+        message = format!("the code panicked {place}: {what}\n{meaning}{replay}");
+    }
     if let Some(diff) = insta_diff(&format!("{stdout}\n{stderr}")) {
         message = format!(
             "{message}\nThe snapshot holds the expected result and your code's differs: \
@@ -193,6 +207,36 @@ pub fn panic_message(panics: &[Panic], stdout: &str, stderr: &str) -> String {
         ));
     }
     message
+}
+
+/// Panics raised by arithmetic, which name no line of the learner's code (the
+/// standard library raises them) and no cause: what usually causes them in
+/// a kata about time.
+fn overflow_meaning(message: &str) -> Option<&'static str> {
+    let message = message.trim_start();
+    if message.starts_with("overflow when subtracting durations")
+        || message.starts_with("attempt to subtract with overflow")
+    {
+        return Some(
+            "A subtraction went below zero: a time left (`deadline - now`, `limit - elapsed`) \
+             computed after the moment had already passed. Use `saturating_sub`, \
+             `checked_sub` or `deadline.saturating_duration_since(now)`, and handle the zero.",
+        );
+    }
+    let overflows = [
+        "overflow when adding duration",
+        "overflow when multiplying duration",
+        "attempt to add with overflow",
+        "attempt to multiply with overflow",
+        "attempt to shift left with overflow",
+    ];
+    overflows.iter().any(|o| message.starts_with(o)).then_some(
+        "A number or a Duration grew past what its type holds. In these katas that is nearly \
+         always a loop that ran on longer than it should (a retry loop whose stopping check \
+         never held, doubling its delay each round), or a delay computed with a power or a \
+         shift that overflows after a few dozen rounds (keep a running Duration and double \
+         it, capped, or use `checked_mul`/`saturating_mul`).",
+    )
 }
 
 /// `assert_eq!`'s "assertion `left == right` failed: " speaks of the test's
@@ -280,6 +324,32 @@ mod tests {
                 },
             ]
         );
+    }
+
+    #[test]
+    fn an_overflow_says_what_usually_causes_it() {
+        let found = panics(
+            "thread 'x' panicked at /rustc/abc/library/std/src/time.rs:417:33:\n\
+             overflow when adding duration to instant\n",
+        );
+        let message = panic_message(&found, "", "");
+        assert!(
+            message.starts_with(
+                "the code panicked inside the standard library: overflow when adding duration \
+                 to instant"
+            ),
+            "{message}"
+        );
+        assert!(
+            message.contains("retry loop whose stopping check"),
+            "{message}"
+        );
+        let found =
+            panics("thread 'x' panicked at src/lib.rs:9:5:\nattempt to subtract with overflow\n");
+        assert!(panic_message(&found, "", "").contains("saturating_duration_since"));
+        // A test's own assertion is not an overflow.
+        let found = panics("thread 'x' panicked at tests/grading.rs:9:5:\nexpected 3 attempts\n");
+        assert_eq!(panic_message(&found, "", ""), "expected 3 attempts");
     }
 
     #[test]
